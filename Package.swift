@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "coffer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coffer", targets: ["CofferCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "CofferStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "CofferMountKit"),
+        .target(name: "CofferHCL"),
+        .target(
+            name: "CofferCore",
+            dependencies: [
+                "CofferStorage",
+                "CofferMountKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CofferMounts",
+            dependencies: ["CofferMountKit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "CofferServer",
+            dependencies: [
+                "CofferCore",
+                "CofferMounts",
+                "CofferHCL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "CofferCLI",
+            dependencies: [
+                "CofferServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(name: "CofferTesting", dependencies: ["CofferCore", "CofferStorage", "CofferMounts"]),
+        .testTarget(name: "CofferHCLTests", dependencies: ["CofferHCL"]),
+        .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
+        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
+        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting"]),
+        .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
+        .testTarget(
+            name: "CofferServerTests",
+            dependencies: [
+                "CofferServer",
+                "CofferTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+    ]
+)

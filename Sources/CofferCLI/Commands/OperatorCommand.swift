@@ -1,0 +1,109 @@
+import ArgumentParser
+import CofferMountKit
+import Foundation
+
+/// `coffer operator init|unseal|seal`.
+struct OperatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "operator", abstract: "Initialize, unseal and seal the server.",
+        subcommands: [InitCommand.self, UnsealCommand.self, SealCommand.self]
+    )
+}
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Initialize a new server.")
+
+    @Option(name: .customLong("key-shares"), help: "How many key shares to make.")
+    var keyShares = 5
+
+    @Option(name: .customLong("key-threshold"), help: "How many shares unseal.")
+    var keyThreshold = 3
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let client = APIClient(settings: .fromEnvironment())
+        let body: JSONValue = ["secret_shares": JSONValue(keyShares), "secret_threshold": JSONValue(keyThreshold)]
+        let answer = try await client.send("PUT", "sys/init", body: body, authenticated: false)
+        guard answer.status == 200, let result = answer.body else {
+            throw CLIError.api("Error initializing", method: "PUT", url: client.url("sys/init"), answer: answer)
+        }
+        let hexKeys = result["keys"]?.arrayValue ?? []
+        let b64Keys = result["keys_base64"]?.arrayValue ?? []
+        if OutputFormat.resolve(output.format) == .json {
+            // The CLI's own field names (spec §15).
+            print(OutputFormat.json([
+                "unseal_keys_b64": .array(b64Keys), "unseal_keys_hex": .array(hexKeys),
+                "unseal_shares": JSONValue(keyShares), "unseal_threshold": JSONValue(keyThreshold),
+                "recovery_keys_b64": [], "recovery_keys_hex": [], "recovery_keys_shares": 0, "recovery_keys_threshold": 0,
+                "root_token": result["root_token"] ?? .null,
+            ]))
+            return
+        }
+        for (index, key) in b64Keys.enumerated() {
+            print("Unseal Key \(index + 1): \(OutputFormat.cell(key))")
+        }
+        print("\nInitial Root Token: \(OutputFormat.cell(result["root_token"] ?? .null))\n")
+        print("Coffer initialized with \(keyShares) key shares and a key threshold of \(keyThreshold). Please securely")
+        print("distribute the key shares printed above. When the server is re-sealed, restarted, or stopped,")
+        print("you must supply at least \(keyThreshold) of these keys to unseal it before it can start servicing requests.")
+    }
+}
+
+struct UnsealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unseal", abstract: "Provide one unseal key share.")
+
+    @Flag(name: .customLong("reset"), help: "Discard the shares given so far.")
+    var reset = false
+
+    @Argument(help: "The key share; prompted for (without echo) when absent.")
+    var key: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let client = APIClient(settings: .fromEnvironment())
+        let body: JSONValue
+        if reset {
+            body = ["reset": true]
+        } else {
+            let share = try key ?? TerminalPrompt.readSecret("Unseal Key (will be hidden): ")
+            body = ["key": .string(share), "reset": false, "migrate": false]
+        }
+        let answer = try await client.send("PUT", "sys/unseal", body: body, authenticated: false)
+        guard answer.status == 200, let status = answer.body else {
+            throw CLIError.api("Error unsealing", method: "PUT", url: client.url("sys/unseal"), answer: answer)
+        }
+        if OutputFormat.resolve(output.format) == .json {
+            print(OutputFormat.json(status))
+            return
+        }
+        var rows: [(String, String)] = [
+            ("Seal Type", OutputFormat.cell(status["type"] ?? "shamir")),
+            ("Initialized", OutputFormat.cell(status["initialized"] ?? true)),
+            ("Sealed", OutputFormat.cell(status["sealed"] ?? true)),
+            ("Total Shares", OutputFormat.cell(status["n"] ?? 0)),
+            ("Threshold", OutputFormat.cell(status["t"] ?? 0)),
+        ]
+        if status["sealed"] == true {
+            rows.append(("Unseal Progress", "\(OutputFormat.cell(status["progress"] ?? 0))/\(OutputFormat.cell(status["t"] ?? 0))"))
+            rows.append(("Unseal Nonce", OutputFormat.cell(status["nonce"] ?? "")))
+        }
+        rows.append(("Version", OutputFormat.cell(status["version"] ?? "")))
+        rows.append(("Storage Type", OutputFormat.cell(status["storage_type"] ?? "")))
+        print(OutputFormat.table(rows))
+    }
+}
+
+struct SealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seal", abstract: "Seal the server.")
+
+    func run() async throws {
+        let client = APIClient(settings: .fromEnvironment())
+        let answer = try await client.send("PUT", "sys/seal")
+        guard answer.status < 300 else {
+            throw CLIError.api("Error sealing", method: "PUT", url: client.url("sys/seal"), answer: answer)
+        }
+        print("Success! Coffer is sealed.")
+    }
+}

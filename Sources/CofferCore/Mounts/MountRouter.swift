@@ -1,0 +1,51 @@
+import CofferMountKit
+import Synchronization
+
+/// A mount ready to take requests: its table entry, its handler and its storage view.
+package struct RoutedMount: Sendable {
+    package let entry: MountEntry
+    package let handler: MountHandler
+    package let storage: StorageView
+}
+
+/// A plugin mount sees only its view; a core backend (sys/, auth/token/) sees the
+/// whole request and the caller's token.
+package enum MountHandler: Sendable {
+    case plugin(any Mount)
+    case core(any CoreBackend)
+}
+
+/// Finds the mount for a logical path by longest prefix.
+///
+/// Read on every request, written only when mounts change: the table is a snapshot
+/// behind a lock, copied out and never held across an await.
+package final class MountRouter: Sendable {
+    private let snapshot = Mutex<[RoutedMount]>([])
+
+    package init() {}
+
+    /// Replaces the whole table (after unseal, or after a mount change).
+    func replace(_ mounts: [RoutedMount]) {
+        let ordered = mounts.sorted { $0.entry.routePath.count > $1.entry.routePath.count }
+        snapshot.withLock { $0 = ordered }
+    }
+
+    package var all: [RoutedMount] { snapshot.withLock { $0 } }
+
+    /// The mount whose path is the longest prefix of `path`, and the rest of the path.
+    package func route(_ path: String) -> (mount: RoutedMount, relativePath: String)? {
+        let mounts = snapshot.withLock { $0 }
+        // `secret` alone addresses the mount `secret/` too.
+        let probe = path.hasSuffix("/") ? path : path + "/"
+        for mount in mounts where probe.hasPrefix(mount.entry.routePath) {
+            let relative = path.count >= mount.entry.routePath.count ? String(path.dropFirst(mount.entry.routePath.count)) : ""
+            return (mount, relative)
+        }
+        return nil
+    }
+
+    /// The mount with exactly this table and path, if any.
+    package func mount(table: MountEntry.Table, path: String) -> RoutedMount? {
+        snapshot.withLock { mounts in mounts.first { $0.entry.table == table && $0.entry.path == path } }
+    }
+}

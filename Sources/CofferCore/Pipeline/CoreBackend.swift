@@ -1,0 +1,26 @@
+import CofferMountKit
+
+/// A backend that is part of the core (sys/, auth/token/): it sees the whole request.
+package protocol CoreBackend: Sendable {
+    func handle(_ call: BackendCall) async throws -> Response
+    /// Whether this relative path needs no token (`sys/health`, logins).
+    func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool
+}
+
+/// One request as a core backend sees it.
+package struct BackendCall: Sendable {
+    package var request: Request
+    /// The path below the mount (`mounts/secret` for `sys/mounts/secret`).
+    package var relativePath: String
+    package var mount: MountEntry
+    package var storage: StorageView
+    /// The caller's token, when the path needed one.
+    package var token: TokenEntry?
+}
+
+/// Answers every path with 404 "unsupported path": the mount table shows `identity/`,
+/// as OpenBao's does, but Coffer serves nothing below it.
+struct UnsupportedBackend: CoreBackend {
+    package func handle(_ call: BackendCall) async throws -> Response { .error(.unsupportedPath) }
+    package func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
+}

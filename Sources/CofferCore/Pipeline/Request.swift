@@ -1,0 +1,29 @@
+import CofferMountKit
+
+/// One API request as the core sees it: no HTTP types, every field decoded.
+package struct Request: Sendable {
+    package enum Operation: String, Sendable {
+        case read, list, write, delete, patch
+    }
+
+    package var operation: Operation
+    /// The logical path below `/v1/`, no leading slash (`secret/data/ci/production/db`).
+    package var path: String
+    package var data: [String: JSONValue]
+    package var token: String?
+    package var clientAddress: String?
+    /// The request ID the response carries and the audit log records.
+    package var id: String
+
+    package init(
+        operation: Operation, path: String, data: [String: JSONValue] = [:], token: String? = nil,
+        clientAddress: String? = nil, id: String = UUIDs.make()
+    ) {
+        self.operation = operation
+        self.path = path
+        self.data = data
+        self.token = token
+        self.clientAddress = clientAddress
+        self.id = id
+    }
+}

@@ -1,0 +1,70 @@
+import CofferMountKit
+
+/// The `sys/` endpoints: seal and init, health, mount tables.
+package struct SystemBackend: CoreBackend {
+    let seal: SealManager
+    let mounts: MountManager
+    let router: MountRouter
+    let tokens: TokenStore
+    let cluster: ClusterStore
+
+    /// Paths that answer whether sealed or not, and without a token (spec §3).
+    private static let alwaysAvailable: Set<String> = ["health", "seal-status", "leader", "init", "unseal"]
+
+    /// Answers the always-available paths; nil for any other path.
+    func handleAlwaysAvailable(_ request: Request) async throws -> Response? {
+        guard request.path.hasPrefix("sys/") else { return nil }
+        let relative = String(request.path.dropFirst(4))
+        guard Self.alwaysAvailable.contains(relative) else { return nil }
+        switch (relative, request.operation) {
+        case ("health", .read): return try await health(request)
+        case ("seal-status", .read): return try await sealStatus()
+        case ("leader", .read): return .raw(status: 200, body: [("ha_enabled", false)])
+        case ("leader", _): return .error(CoreError(.methodNotAllowed, []))
+        case ("init", .read): return .raw(status: 200, body: [("initialized", .bool(try await seal.isInitialized()))])
+        case ("init", .write): return try await initialize(request)
+        case ("unseal", .write): return try await unseal(request)
+        default: throw CoreError.unsupportedOperation
+        }
+    }
+
+    package func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool {
+        // The mount list without a path shows only what the token may see, and
+        // nothing without one (spec §4.13).
+        relativePath == "internal/ui/mounts"
+    }
+
+    package func handle(_ call: BackendCall) async throws -> Response {
+        let path = call.relativePath
+        let operation = call.request.operation
+        switch path {
+        case "seal":
+            guard operation == .write else { throw CoreError.unsupportedOperation }
+            return try await sealNow(call)
+        case "mounts", "mounts/":
+            return try await listMounts(.secrets, call)
+        case "auth", "auth/":
+            return try await listMounts(.auth, call)
+        case "internal/ui/mounts":
+            return try await internalUIMounts(call)
+        default:
+            break
+        }
+        if path.hasPrefix("internal/ui/mounts/") {
+            return try await internalUIMount(call, path: String(path.dropFirst("internal/ui/mounts/".count)))
+        }
+        for (prefix, table) in [("mounts/", MountEntry.Table.secrets), ("auth/", .auth)] where path.hasPrefix(prefix) {
+            let rest = String(path.dropFirst(prefix.count))
+            if rest.hasSuffix("/tune") {
+                return try await tune(table, Self.mountPath(String(rest.dropLast(5))), call)
+            }
+            return try await mountEntry(table, Self.mountPath(rest), call)
+        }
+        throw CoreError.unsupportedPath
+    }
+
+    /// `secret` and `secret/` both name the mount `secret/`.
+    static func mountPath(_ raw: String) -> String {
+        raw.hasSuffix("/") ? raw : raw + "/"
+    }
+}

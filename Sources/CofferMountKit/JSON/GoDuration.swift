@@ -1,0 +1,45 @@
+/// Durations as Vault clients send and expect them: `600`, `"600"`, `"15m"`, `"1h0m0s"`.
+package enum GoDuration {
+    /// Seconds in a duration string; nil when it does not parse.
+    ///
+    /// A bare number is seconds (Vault's `parseutil.ParseDurationSecond`); otherwise the
+    /// Go `time.ParseDuration` grammar: a sequence of decimal numbers with units.
+    package static func seconds(from text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return 0 }
+        if let whole = Int64(trimmed) { return whole }
+        var rest = Substring(trimmed)
+        var sign: Double = 1
+        if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
+        if rest == "0" { return 0 }
+        var total: Double = 0
+        while !rest.isEmpty {
+            let number = rest.prefix(while: { $0.isNumber || $0 == "." })
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix(while: { !$0.isNumber && $0 != "." })
+            guard let scale = unitSeconds[String(unit)] else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += value * scale
+        }
+        return Int64((sign * total).rounded(.towardZero))
+    }
+
+    private static let unitSeconds: [String: Double] = [
+        "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3,
+        "s": 1, "m": 60, "h": 3600,
+    ]
+
+    /// Go's `time.Duration.String()` for whole seconds: `720h0m0s`, `1m0s`, `0s`.
+    package static func format(seconds: Int64) -> String {
+        if seconds == 0 { return "0s" }
+        let sign = seconds < 0 ? "-" : ""
+        let magnitude = abs(seconds)
+        let hours = magnitude / 3600, minutes = (magnitude % 3600) / 60, secs = magnitude % 60
+        if hours > 0 { return "\(sign)\(hours)h\(minutes)m\(secs)s" }
+        if minutes > 0 { return "\(sign)\(minutes)m\(secs)s" }
+        return "\(sign)\(secs)s"
+    }
+}
+
+import Foundation

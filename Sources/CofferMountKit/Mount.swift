@@ -1,0 +1,38 @@
+/// The contract between the core and every mount (auth method or secrets engine).
+///
+/// A mount sees only its own storage view and returns descriptions (of data, of a
+/// token to mint); only the core mints tokens, tracks leases and writes the answer.
+package protocol Mount: Sendable {
+    /// Handles one request whose path is relative to the mount.
+    func handle(_ request: MountRequest) async throws -> MountResponse
+
+    /// Whether something already exists at the request's path, so that the ACL can
+    /// tell `create` from `update`; nil when the mount does not distinguish them.
+    func exists(_ request: MountRequest) async throws -> Bool?
+
+    /// Relative path patterns that need no token (login endpoints).
+    var unauthenticatedPaths: [PathPattern] { get }
+}
+
+extension Mount {
+    package func exists(_ request: MountRequest) async throws -> Bool? { nil }
+    package var unauthenticatedPaths: [PathPattern] { [] }
+}
+
+/// What the core tells a factory when it builds a mount.
+package struct MountContext: Sendable {
+    package let path: String
+    package let type: String
+    package let options: [String: String]
+    package let storage: StorageView
+
+    package init(path: String, type: String, options: [String: String], storage: StorageView) {
+        self.path = path
+        self.type = type
+        self.options = options
+        self.storage = storage
+    }
+}
+
+/// Builds a mount of one type; built-in mounts reach the core this way.
+package typealias MountFactory = @Sendable (MountContext) throws -> any Mount

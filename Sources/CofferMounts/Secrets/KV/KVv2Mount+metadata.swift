@@ -1,0 +1,72 @@
+import CofferMountKit
+import Foundation
+
+extension KVv2Mount {
+    /// `<mount>/metadata/<key>`: read, write settings, list a folder, delete everything.
+    func metadata(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+        switch request.operation {
+        case .read:
+            guard let metadata = try await loadMetadata(key) else { throw MountError.notFound }
+            return MountResponse(data: metadata.json)
+        case .list:
+            let folder = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
+            let keys = try await storage.list("metadata/" + folder)
+            guard !keys.isEmpty else { throw MountError.notFound }
+            return MountResponse(data: ["keys": JSONValue(keys)])
+        case .create, .update:
+            return try await writeMetadata(request, key)
+        case .delete:
+            return try await locks.withLock(key) {
+                guard let metadata = try await self.loadMetadata(key) else { return .noContent }
+                var writes: [StorageWrite] = metadata.versions.keys.map { .delete(Self.versionPath(key, $0)) }
+                writes.append(.delete("metadata/" + key))
+                try await self.storage.apply(writes)
+                return .noContent
+            }
+        case .patch:
+            throw MountError.unsupportedOperation
+        }
+    }
+
+    private func writeMetadata(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+        guard !key.isEmpty else { throw MountError.badRequest("missing path") }
+        let fields = request.fields
+        let maxVersions = try fields.int("max_versions")
+        let casRequired = try fields.bool("cas_required")
+        let deleteAfter = try fields.duration("delete_version_after")
+        let custom = try fields.map("custom_metadata")
+        return try await locks.withLock(key) {
+            let now = self.clock()
+            var metadata = try await self.loadMetadata(key) ?? .fresh(at: now)
+            if let maxVersions { metadata.maxVersions = Int(maxVersions) }
+            if let casRequired { metadata.casRequired = casRequired }
+            if let deleteAfter { metadata.deleteVersionAfter = deleteAfter }
+            if let custom { metadata.customMetadata = custom.compactMapValues { $0.stringValue } }
+            metadata.currentMetadataVersion += 1
+            metadata.updated = now
+            try await self.storage.putJSON("metadata/" + key, metadata)
+            return .noContent
+        }
+    }
+
+    /// `<mount>/delete/<key>` with `versions`: soft-delete those versions.
+    func deleteVersions(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
+        guard let versions = try request.fields.stringList("versions"), !versions.isEmpty else {
+            throw MountError.badRequest("no version number provided")
+        }
+        let numbers = versions.compactMap(Int.init)
+        return try await locks.withLock(key) {
+            guard var metadata = try await self.loadMetadata(key) else { return .noContent }
+            let now = self.clock()
+            for number in numbers {
+                if var version = metadata.versions[number], version.deleted == nil, !version.destroyed {
+                    version.deleted = now
+                    metadata.versions[number] = version
+                }
+            }
+            try await self.storage.putJSON("metadata/" + key, metadata)
+            return .noContent
+        }
+    }
+}

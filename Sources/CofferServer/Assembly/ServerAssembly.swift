@@ -1,0 +1,104 @@
+import CofferCore
+import CofferMounts
+import CofferMountKit
+import CofferStorage
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import ServiceLifecycle
+
+/// Wires storage, core, mounts and listeners into one running server.
+package struct ServerAssembly {
+    /// `server -dev` settings.
+    package struct DevOptions: Sendable {
+        package var rootTokenID: String?
+        package var listenAddress: String = "127.0.0.1:8200"
+        package init(rootTokenID: String? = nil, listenAddress: String = "127.0.0.1:8200") {
+            self.rootTokenID = rootTokenID
+            self.listenAddress = listenAddress
+        }
+    }
+
+    /// The mount types that can be enabled, by the name `sys/mounts` takes.
+    package static let mountFactories: [String: MountFactory] = [
+        "kv": KVMountFactory.factory,
+    ]
+
+    package static func makeStorage(_ storage: ServerConfig.Storage) throws -> any PhysicalStorage {
+        switch storage {
+        case .inmem: return MemoryStorage()
+        case .sqlite(let path): return try SQLiteStorage(path: path)
+        }
+    }
+
+    /// Runs until SIGINT or SIGTERM.
+    package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
+        let core = Core(physical: try makeStorage(config.storage), mountFactories: mountFactories)
+        var listeners = config.listeners
+        if let dev {
+            var listener = ServerConfig.Listener()
+            listener.address = dev.listenAddress
+            listener.tlsDisable = true
+            listeners = [listener]
+            let (unsealKey, rootToken) = try await core.startDev(rootTokenID: dev.rootTokenID)
+            printDevBanner(address: dev.listenAddress, unsealKey: unsealKey, rootToken: rootToken)
+        }
+        for key in config.ignoredKeys {
+            logger.warning("ignoring config key that Coffer does not use", metadata: ["key": "\(key)"])
+        }
+
+        var services: [any Service] = []
+        for listener in listeners {
+            services.append(try makeApplication(core: core, listener: listener, logger: logger))
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    static func makeApplication(core: Core, listener: ServerConfig.Listener, logger: Logger) throws -> some Service {
+        let (host, port) = try listener.hostAndPort()
+        let server: HTTPServerBuilder
+        if listener.tlsDisable {
+            server = .http1()
+        } else {
+            server = try .tls(.http1(), tlsConfiguration: TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!))
+        }
+        let scheme = listener.tlsDisable ? "http" : "https"
+        return Application(
+            responder: VaultAPIResponder(core: core, logger: logger),
+            server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { _ in
+                logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(port)"])
+            },
+            logger: logger
+        )
+    }
+
+    private static func printDevBanner(address: String, unsealKey: [UInt8], rootToken: String) {
+        // Written straight to the stdout file so it shows at once even when piped.
+        FileHandle.standardOutput.write(Data("""
+            WARNING! dev mode is enabled! In this mode, Coffer runs entirely in-memory
+            and starts unsealed with a single unseal key. The root token is already
+            authenticated to the CLI, so you can immediately begin using Coffer.
+
+            You may need to set the following environment variables:
+
+                $ export VAULT_ADDR='http://\(address)'
+
+            The unseal key and root token are displayed below in case you want to
+            seal/unseal the Vault or re-authenticate.
+
+            Unseal Key: \(Data(unsealKey).base64EncodedString())
+            Root Token: \(rootToken)
+
+            Development mode should NOT be used in production installations!
+
+
+            """.utf8))
+    }
+}

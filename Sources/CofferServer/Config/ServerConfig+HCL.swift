@@ -1,0 +1,66 @@
+import CofferHCL
+
+extension ServerConfig {
+    /// Vault keys that mean nothing to Coffer: accepted, with a warning.
+    static let ignorableKeys: Set<String> = [
+        "disable_mlock", "ui", "cluster_addr", "cluster_name", "disable_cache", "default_lease_ttl",
+        "max_lease_ttl", "plugin_directory", "telemetry", "seal", "disable_clustering", "pid_file",
+    ]
+
+    /// Parses a Vault-style HCL server config (`storage "sqlite" {...}`, `listener "tcp" {...}`).
+    package init(hcl source: String) throws {
+        self.init()
+        let body: HCLBody
+        do {
+            body = try HCLParser.parse(source)
+        } catch {
+            throw ConfigError("error parsing config: \(error)")
+        }
+        for item in body.items {
+            switch item.name {
+            case "storage", "backend":
+                guard let block = item.block else { throw ConfigError("storage must be a block") }
+                storage = try Self.storage(block)
+            case "listener":
+                guard let block = item.block else { throw ConfigError("listener must be a block") }
+                listeners.append(try Self.listener(block))
+            case "api_addr":
+                apiAddress = try body.string("api_addr")
+            case "log_level":
+                logLevel = try body.string("log_level") ?? "info"
+            default:
+                ignoredKeys.append(item.name)
+            }
+        }
+        if listeners.isEmpty { throw ConfigError("no listener configured: add a listener \"tcp\" { address = \"127.0.0.1:8200\" } block") }
+    }
+
+    private static func storage(_ block: HCLBlock) throws -> Storage {
+        switch block.label {
+        case "sqlite":
+            guard let path = try block.body.string("path"), !path.isEmpty else {
+                throw ConfigError("\(block.position): storage \"sqlite\" needs a path")
+            }
+            return .sqlite(path: path)
+        case "inmem":
+            return .inmem
+        default:
+            throw ConfigError("\(block.position): unknown storage type \"\(block.label ?? "")\" (supported: sqlite, inmem)")
+        }
+    }
+
+    private static func listener(_ block: HCLBlock) throws -> Listener {
+        guard block.label == "tcp" else {
+            throw ConfigError("\(block.position): unknown listener type \"\(block.label ?? "")\" (supported: tcp)")
+        }
+        var listener = Listener()
+        if let address = try block.body.string("address") { listener.address = address }
+        listener.tlsDisable = try block.body.bool("tls_disable") ?? false
+        listener.tlsCertFile = try block.body.string("tls_cert_file")
+        listener.tlsKeyFile = try block.body.string("tls_key_file")
+        if !listener.tlsDisable, listener.tlsCertFile == nil || listener.tlsKeyFile == nil {
+            throw ConfigError("\(block.position): listener needs tls_cert_file and tls_key_file, or tls_disable = true")
+        }
+        return listener
+    }
+}

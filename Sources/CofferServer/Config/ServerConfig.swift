@@ -1,0 +1,41 @@
+/// What a server runs with: where it stores data and where it listens.
+package struct ServerConfig: Sendable, Equatable {
+    package enum Storage: Sendable, Equatable {
+        case inmem
+        case sqlite(path: String)
+    }
+
+    package struct Listener: Sendable, Equatable {
+        package var address: String = "127.0.0.1:8200"
+        package var tlsDisable = false
+        package var tlsCertFile: String?
+        package var tlsKeyFile: String?
+
+        package init() {}
+
+        /// Host and port of `address` (`127.0.0.1:8200`, `[::1]:8200`, `:8200`).
+        package func hostAndPort() throws -> (host: String, port: Int) {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+                throw ConfigError("listener address \"\(address)\" must be HOST:PORT")
+            }
+            var host = String(address[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host.isEmpty ? "0.0.0.0" : host, port)
+        }
+    }
+
+    package var storage: Storage = .sqlite(path: "coffer.db")
+    package var listeners: [Listener] = []
+    package var apiAddress: String?
+    package var logLevel: String = "info"
+    /// Keys Vault knows that Coffer accepts and ignores (shown as warnings at start).
+    package var ignoredKeys: [String] = []
+
+    package init() {}
+}
+
+/// A configuration problem, with the file position when there is one.
+package struct ConfigError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,106 @@
+import CofferCore
+import CofferMountKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Turns an HTTP request into the core's `Request`, following Vault's conventions
+/// (spec/vault-api.md §1): methods to operations, query or body to data, token headers.
+struct HTTPRequestTranslator {
+    /// Why a request could not be translated; already the answer to send.
+    struct Refusal: Error {
+        let response: CofferCore.Response
+    }
+
+    static func translate(_ request: Hummingbird.Request, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request {
+        let query = parseQuery(request.uri.query)
+        let operation = try operation(request, query: query)
+        var data: [String: JSONValue] = [:]
+        switch operation {
+        case .read, .list, .delete:
+            for (key, value) in query where key != "list" && key != "help" { data[key] = .string(value) }
+            // DELETE may carry a body too (sys/leases/revoke-prefix); fold it in.
+            if operation == .delete, body.readableBytes > 0 { data.merge(try decodeBody(request, body)) { _, new in new } }
+        case .write, .patch:
+            data = try decodeBody(request, body)
+        }
+        var path = logicalPath
+        if operation == .list, !path.hasSuffix("/") { path += "/" }
+        return CofferCore.Request(operation: operation, path: path, data: data, token: token(request.headers), clientAddress: clientAddress)
+    }
+
+    private static func operation(_ request: Hummingbird.Request, query: [String: String]) throws -> CofferCore.Request.Operation {
+        switch request.method {
+        case .get, .head:
+            guard let list = query["list"] else { return .read }
+            switch list.lowercased() {
+            case "1", "t", "true": return .list
+            case "0", "f", "false", "": return .read
+            default: throw Refusal(response: .error(CoreError(.badRequest, [])))
+            }
+        case .post, .put: return .write
+        case .delete: return .delete
+        case .patch:
+            let type = request.headers[.contentType] ?? ""
+            guard type.lowercased().hasPrefix("application/merge-patch+json") else {
+                throw Refusal(response: .error(CoreError(.unsupportedMediaType,
+                    "PATCH requires Content-Type of application/merge-patch+json, provided \(type)")))
+            }
+            return .patch
+        case .options:
+            throw Refusal(response: .error(.badRequest("cannot handle internal-only request operation")))
+        default:
+            if request.method.rawValue == "LIST" { return .list }
+            throw Refusal(response: .error(CoreError(.methodNotAllowed, [])))
+        }
+    }
+
+    /// A JSON object body; form data only when declared so and not JSON-looking (§1.3).
+    private static func decodeBody(_ request: Hummingbird.Request, _ body: ByteBuffer) throws -> [String: JSONValue] {
+        let bytes = Data(body.readableBytesView)
+        let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if trimmed.isEmpty { return [:] }
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        if type.hasPrefix("application/x-www-form-urlencoded"), trimmed.first != UInt8(ascii: "{"), trimmed.first != UInt8(ascii: "[") {
+            return parseQuery(String(decoding: trimmed, as: UTF8.self)).mapValues { .string($0) }
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(Data(trimmed))
+        } catch {
+            throw Refusal(response: .error(.badRequest("failed to decode JSON input: \(error)")))
+        }
+        switch value {
+        case .object(let members): return members
+        case .array: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}")))
+        default: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal value into Go value of type map[string]interface {}")))
+        }
+    }
+
+    /// `X-Vault-Token` first, then `Authorization: Bearer`; other schemes are ignored.
+    static func token(_ headers: HTTPFields) -> String? {
+        if let token = headers[HTTPField.Name("X-Vault-Token")!], !token.isEmpty { return token }
+        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : token
+        }
+        return nil
+    }
+
+    static func parseQuery(_ query: String?) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            if result[key] == nil { result[key] = value }
+        }
+        return result
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}

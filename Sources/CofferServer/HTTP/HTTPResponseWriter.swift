@@ -1,0 +1,71 @@
+import CofferCore
+import CofferMountKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Writes the core's `Response` as Vault does: the envelope, the status codes,
+/// and the two headers clients rely on (spec/vault-api.md §2).
+enum HTTPResponseWriter {
+    static func write(_ response: CofferCore.Response, extraHeaders: HTTPFields = [:]) -> Hummingbird.Response {
+        switch response {
+        case .noContent:
+            return make(.noContent, body: nil, extraHeaders)
+        case .raw(let status, let body):
+            var writer = JSONWriter()
+            writer.writeOrdered(body)
+            return make(HTTPResponse.Status(code: status), body: writer.output, extraHeaders)
+        case .error(let error):
+            var writer = JSONWriter()
+            writer.writeOrdered([("errors", JSONValue(error.messages))])
+            return make(status(for: error.code), body: writer.output, extraHeaders)
+        case .logical(let logical):
+            return make(logical.isNotFound ? .notFound : .ok, body: envelope(logical), extraHeaders)
+        }
+    }
+
+    /// The envelope's keys in Vault's order, after any top-level copies of `data`.
+    static func envelope(_ response: LogicalResponse) -> Data {
+        var members: [(String, JSONValue)] = []
+        if response.copiesDataToTop, case .object(let data) = response.data {
+            members = data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        members += [
+            ("request_id", .string(response.requestID)),
+            ("lease_id", .string(response.leaseID)),
+            ("renewable", .bool(response.renewable)),
+            ("lease_duration", .int(response.leaseDuration)),
+            ("data", response.data),
+            ("wrap_info", response.wrapInfo),
+            ("warnings", response.warnings.isEmpty ? .null : JSONValue(response.warnings)),
+            ("auth", response.auth),
+        ]
+        var writer = JSONWriter()
+        writer.writeOrdered(members)
+        return writer.output
+    }
+
+    /// The one place where an error code becomes an HTTP status.
+    static func status(for code: CoreError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .badRequest, .notInitialized: .badRequest
+        case .permissionDenied, .forbidden: .forbidden
+        case .notFound, .unsupportedPath: .notFound
+        case .unsupportedOperation, .methodNotAllowed: .methodNotAllowed
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .sealed: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
+    private static func make(_ status: HTTPResponse.Status, body: Data?, _ extraHeaders: HTTPFields) -> Hummingbird.Response {
+        var headers: HTTPFields = [
+            .contentType: "application/json",
+            .cacheControl: "no-store",
+        ]
+        headers.append(contentsOf: extraHeaders)
+        guard var body else { return Hummingbird.Response(status: status, headers: headers) }
+        body.append(UInt8(ascii: "\n"))
+        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

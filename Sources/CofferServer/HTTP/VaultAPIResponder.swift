@@ -1,0 +1,75 @@
+import CofferCore
+import CofferMountKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The whole HTTP API: every `/v1/...` request goes through the core's pipeline.
+///
+/// A responder rather than a router, because Vault's routes are data (the mount
+/// table changes at run time) and its verbs include the custom `LIST`.
+package struct VaultAPIResponder: HTTPResponder {
+    package typealias Context = CofferRequestContext
+
+    let core: Core
+    let logger: Logger
+
+    package init(core: Core, logger: Logger) {
+        self.core = core
+        self.logger = logger
+    }
+
+    package func respond(to request: Hummingbird.Request, context: Context) async throws -> Hummingbird.Response {
+        var request = request
+        let rawPath = request.uri.path
+        guard rawPath.hasPrefix("/v1/") else {
+            return HTTPResponseWriter.write(.error(.notFound))
+        }
+        if rawPath.contains("//") {
+            return Self.redirect(to: Self.cleaned(rawPath), query: request.uri.query)
+        }
+        var extraHeaders: HTTPFields = [:]
+        if let namespace = request.headers[HTTPField.Name("X-Vault-Namespace")!] {
+            extraHeaders[HTTPField.Name("X-Vault-Namespace")!] = namespace
+            guard ["", "root", "root/"].contains(namespace) else {
+                return HTTPResponseWriter.write(.error(CoreError(.notFound, "namespace not found")), extraHeaders: extraHeaders)
+            }
+        }
+
+        let logicalPath = String(rawPath.dropFirst(4)).removingPercentEncoding ?? String(rawPath.dropFirst(4))
+        let coreRequest: CofferCore.Request
+        do {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            coreRequest = try HTTPRequestTranslator.translate(request, logicalPath: logicalPath, body: body, clientAddress: context.clientAddress)
+        } catch let refusal as HTTPRequestTranslator.Refusal {
+            return HTTPResponseWriter.write(refusal.response, extraHeaders: extraHeaders)
+        }
+
+        let response = await core.handle(coreRequest)
+        if case .error(let error) = response, error.code == .internal {
+            // The path and request id only: never the body, which may hold secrets.
+            logger.error("request failed", metadata: ["path": "\(coreRequest.path)", "request_id": "\(coreRequest.id)"])
+        }
+        var written = HTTPResponseWriter.write(response, extraHeaders: extraHeaders)
+        if request.method == .head { written.body = .init() }
+        return written
+    }
+
+    /// Vault (Go's ServeMux) answers a path with `//` by redirecting to its clean form.
+    private static func redirect(to path: String, query: String?) -> Hummingbird.Response {
+        let location = query.map { "\(path)?\($0)" } ?? path
+        let body = "<a href=\"\(location)\">Temporary Redirect</a>.\n\n"
+        return Hummingbird.Response(
+            status: .temporaryRedirect,
+            headers: [.location: location, .contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+
+    static func cleaned(_ path: String) -> String {
+        var result = path
+        while result.contains("//") { result = result.replacingOccurrences(of: "//", with: "/") }
+        return result
+    }
+}

@@ -1,0 +1,13 @@
+/// A storage backend failure; the message names the backend, never a value.
+package struct StorageError: Error, CustomStringConvertible {
+    package enum Code: Sendable { case unavailable, corrupt, invalidKey }
+    package let code: Code
+    package let message: String
+
+    package init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    package var description: String { message }
+}

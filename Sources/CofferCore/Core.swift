@@ -41,6 +41,7 @@ package final class Core: Sendable {
         ))
         let system = SystemBackend(seal: seal, mounts: mounts, router: router, tokens: tokens, cluster: cluster)
         mounts.register(type: "system", backend: system)
+        mounts.register(type: "token", backend: TokenBackend(tokens: tokens))
 
         self.physical = physical
         self.barrier = barrier

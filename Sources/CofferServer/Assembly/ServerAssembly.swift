@@ -61,12 +61,8 @@ package struct ServerAssembly {
 
     static func makeApplication(core: Core, listener: ServerConfig.Listener, logger: Logger) throws -> some Service {
         let (host, port) = try listener.hostAndPort()
-        let server: HTTPServerBuilder
-        if listener.tlsDisable {
-            server = .http1()
-        } else {
-            server = try .tls(.http1(), tlsConfiguration: TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!))
-        }
+        let tls = listener.tlsDisable ? nil : try TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!)
+        let server = try HTTPServerBuilder.vaultHTTP1(tls: tls)
         let scheme = listener.tlsDisable ? "http" : "https"
         return Application(
             responder: VaultAPIResponder(core: core, logger: logger),

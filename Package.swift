@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "CofferStorage",
                 "CofferMountKit",
+                "CofferHCL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,6 +63,7 @@ let package = Package(
             name: "CofferCLI",
             dependencies: [
                 "CofferServer",
+                "CofferHCL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

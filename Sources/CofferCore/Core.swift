@@ -2,9 +2,8 @@ import CofferMountKit
 import CofferStorage
 import Foundation
 
-/// The core, assembled: storage, barrier, seal, mounts, tokens and the pipeline.
-///
-/// It holds the parts and wires their lifecycle; the work happens in the parts.
+/// The core, assembled: storage, barrier, seal, mounts, tokens, policies and the
+/// pipeline. It holds the parts and wires their lifecycle; the work happens in them.
 package final class Core: Sendable {
     package let physical: any PhysicalStorage
     package let barrier: SecurityBarrier
@@ -12,36 +11,60 @@ package final class Core: Sendable {
     package let mounts: MountManager
     package let router: MountRouter
     package let tokens: TokenStore
+    package let policies: PolicyStore
+    package let expiration: ExpirationManager
+    package let leases: LeaseStore
     package let pipeline: RequestPipeline
 
-    /// - Parameter mountFactories: the mount types that can be enabled, by type name.
-    package init(physical: any PhysicalStorage, mountFactories: [String: MountFactory]) {
+    /// - Parameters:
+    ///   - mountFactories: the mount types that can be enabled, by type name.
+    ///   - clock: the time tokens and leases are checked against.
+    package init(physical: any PhysicalStorage, mountFactories: [String: MountFactory], clock: @escaping @Sendable () -> Date = Date.init) {
         let barrier = SecurityBarrier(physical: physical)
         let router = MountRouter()
         let mounts = MountManager(barrier: barrier, router: router, factories: mountFactories)
-        let tokens = TokenStore(barrier: barrier)
+        let tokens = TokenStore(barrier: barrier, clock: clock)
+        let policies = PolicyStore(barrier: barrier)
+        let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
+        let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
         let cluster = ClusterStore(barrier: barrier)
 
+        let bringUp: @Sendable () async throws -> Void = {
+            try await tokens.load()
+            await tokens.setRevocationObserver { token in
+                await expiration.forget(token: token.hash)
+                // A failure leaves the leases to expire on their own schedule.
+                try? await leases.revokeLeases(of: token)
+            }
+            try await policies.load()
+            try await mounts.load()
+            try await expiration.load()
+        }
         let seal = SealManager(physical: physical, barrier: barrier, hooks: .init(
             setUp: { rootTokenID in
-                try await tokens.load()
-                try await mounts.load()
+                try await bringUp()
                 try await cluster.create()
-                let root = try await tokens.create(policies: ["root"], path: "auth/token/root", displayName: "root", id: rootTokenID)
-                return root.id
+                var root = TokenStore.Request(policies: ["root"], path: "auth/token/root", displayName: "root")
+                root.id = rootTokenID
+                return try await tokens.create(root).id
             },
-            postUnseal: {
-                try await tokens.load()
-                try await mounts.load()
-            },
+            postUnseal: bringUp,
             preSeal: {
+                await expiration.unload()
                 await mounts.unload()
+                policies.unload()
                 await tokens.reset()
             }
         ))
-        let system = SystemBackend(seal: seal, mounts: mounts, router: router, tokens: tokens, cluster: cluster)
+        let system = SystemBackend(
+            seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
+            expiration: expiration, cluster: cluster
+        )
         mounts.register(type: "system", backend: system)
-        mounts.register(type: "token", backend: TokenBackend(tokens: tokens))
+        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, leases: leases, expiration: expiration))
+        if let kv = mountFactories["kv"] {
+            mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
+        }
 
         self.physical = physical
         self.barrier = barrier
@@ -49,7 +72,13 @@ package final class Core: Sendable {
         self.mounts = mounts
         self.router = router
         self.tokens = tokens
-        self.pipeline = RequestPipeline(barrier: barrier, router: router, tokens: tokens, system: system)
+        self.policies = policies
+        self.expiration = expiration
+        self.leases = leases
+        self.pipeline = RequestPipeline(
+            barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
+            expiration: expiration, system: system
+        )
     }
 
     package func handle(_ request: Request) async -> Response {

@@ -12,11 +12,15 @@ package protocol Mount: Sendable {
 
     /// Relative path patterns that need no token (login endpoints).
     var unauthenticatedPaths: [PathPattern] { get }
+
+    /// Undoes a leased secret when its lease ends (drops a database user, say).
+    func revoke(_ lease: MountLease, storage: StorageView) async throws
 }
 
 extension Mount {
     package func exists(_ request: MountRequest) async throws -> Bool? { nil }
     package var unauthenticatedPaths: [PathPattern] { [] }
+    package func revoke(_ lease: MountLease, storage: StorageView) async throws {}
 }
 
 /// What the core tells a factory when it builds a mount.

@@ -6,6 +6,8 @@ package struct MountResponse: Sendable {
     package var leaseDuration: Int64
     /// A 404 that still carries its data (a deleted KV v2 version, spec §2.3).
     package var isNotFound: Bool
+    /// Set when the secret must be revoked later (dynamic credentials).
+    package var lease: MountLease? = nil
 
     package init(data: [String: JSONValue]? = nil, warnings: [String] = [], leaseDuration: Int64 = 0, isNotFound: Bool = false) {
         self.data = data

@@ -108,3 +108,61 @@ final class PlainStorage: LogicalStorage {
         #expect(answer.warnings == [KVv2Mount.invalidPathWarning])
     }
 }
+
+@Suite struct KVv2LifecycleTests {
+    let view = StorageView(storage: PlainStorage(), prefix: "logical/life/")
+
+    func request(_ operation: MountOperation, _ path: String, _ data: [String: JSONValue] = [:]) -> MountRequest {
+        MountRequest(operation: operation, path: path, fields: RequestFields(data), storage: view, mountPath: "secret/")
+    }
+
+    @Test("patch merges into a new version; null removes a key; a missing secret is 404")
+    func patch() async throws {
+        let mount = KVv2Mount(storage: view)
+        _ = try await mount.handle(request(.create, "data/p", ["data": ["user": "ci", "password": "a", "old": "x"]]))
+        let patched = try await mount.handle(request(.patch, "data/p", ["data": ["password": "b", "old": .null]]))
+        #expect(patched.data?["version"] == 2)
+        let read = try await mount.handle(request(.read, "data/p"))
+        #expect(read.data?["data"] == ["user": "ci", "password": "b"])
+        await #expect(throws: MountError.notFound) { try await mount.handle(request(.patch, "data/none", ["data": ["a": "b"]])) }
+        await #expect(throws: MountError.badRequest("check-and-set parameter did not match the current version")) {
+            try await mount.handle(request(.patch, "data/p", ["data": ["a": "b"], "options": ["cas": 1]]))
+        }
+    }
+
+    @Test("delete, undelete and destroy listed versions")
+    func versionLifecycle() async throws {
+        let mount = KVv2Mount(storage: view)
+        for value in ["1", "2", "3"] { _ = try await mount.handle(request(.update, "data/v", ["data": ["n": .string(value)]])) }
+        _ = try await mount.handle(request(.update, "delete/v", ["versions": ["1", "2"]]))
+        #expect(try await mount.handle(request(.read, "data/v", ["version": 1])).isNotFound)
+        _ = try await mount.handle(request(.update, "undelete/v", ["versions": [1]]))
+        #expect(try await mount.handle(request(.read, "data/v", ["version": 1])).data?["data"] == ["n": "1"])
+        _ = try await mount.handle(request(.update, "destroy/v", ["versions": [2]]))
+        let destroyed = try await mount.handle(request(.read, "data/v", ["version": 2]))
+        #expect(destroyed.isNotFound)
+        #expect(destroyed.data?["metadata"]?["destroyed"] == true)
+        // A destroyed version cannot be undeleted.
+        _ = try await mount.handle(request(.update, "undelete/v", ["versions": [2]]))
+        #expect(try await mount.handle(request(.read, "data/v", ["version": 2])).isNotFound)
+        await #expect(throws: MountError.badRequest("No version number provided")) { try await mount.handle(request(.update, "undelete/v")) }
+    }
+
+    @Test("subkeys shows the structure with null leaves")
+    func subkeys() async throws {
+        let mount = KVv2Mount(storage: view)
+        _ = try await mount.handle(request(.create, "data/c", ["data": ["num": 1, "obj": ["k": "v"], "list": [1, 2]]]))
+        let answer = try await mount.handle(request(.read, "subkeys/c"))
+        #expect(answer.data?["subkeys"] == ["num": .null, "obj": ["k": .null], "list": .null])
+    }
+
+    @Test("metadata patch merges custom metadata; a null removes a key")
+    func metadataPatch() async throws {
+        let mount = KVv2Mount(storage: view)
+        _ = try await mount.handle(request(.update, "metadata/m", ["custom_metadata": ["team": "ci", "rotation": "weekly"]]))
+        _ = try await mount.handle(request(.patch, "metadata/m", ["custom_metadata": ["rotation": .null, "owner": "platform"]]))
+        let metadata = try await mount.handle(request(.read, "metadata/m"))
+        #expect(metadata.data?["custom_metadata"] == ["team": "ci", "owner": "platform"])
+        #expect(metadata.data?["current_metadata_version"] == 2)
+    }
+}

@@ -15,7 +15,8 @@ struct APIClient {
     let settings: ClientSettings
 
     /// Sends one request; the body is a JSON object or nothing.
-    func send(_ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil, authenticated: Bool = true) async throws -> Answer {
+    func send(_ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil, authenticated: Bool = true,
+              contentType: String = "application/json") async throws -> Answer {
         var configuration = HTTPClient.Configuration()
         if let caFile = settings.caCertFile {
             var tls = TLSConfiguration.makeClientConfiguration()
@@ -24,7 +25,7 @@ struct APIClient {
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let answer = try await perform(client, method, path, body: body, query: query, authenticated: authenticated)
+            let answer = try await perform(client, method, path, body: body, query: query, authenticated: authenticated, contentType: contentType)
             try await client.shutdown()
             return answer
         } catch {
@@ -33,18 +34,29 @@ struct APIClient {
         }
     }
 
+    /// Sends a request and fails with Vault's error text unless it succeeded.
+    func expect(_ action: String, _ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil,
+                contentType: String = "application/json") async throws -> Answer {
+        let answer = try await send(method, path, body: body, query: query, contentType: contentType)
+        guard answer.status < 300 else {
+            throw CLIError.api(action, method: method, url: url(path, query: query), answer: answer)
+        }
+        return answer
+    }
+
     func url(_ path: String, query: String? = nil) -> String {
         let base = settings.address.hasSuffix("/") ? String(settings.address.dropLast()) : settings.address
         return "\(base)/v1/\(path)" + (query.map { "?\($0)" } ?? "")
     }
 
-    private func perform(_ client: HTTPClient, _ method: String, _ path: String, body: JSONValue?, query: String?, authenticated: Bool) async throws -> Answer {
+    private func perform(_ client: HTTPClient, _ method: String, _ path: String, body: JSONValue?, query: String?, authenticated: Bool,
+                         contentType: String) async throws -> Answer {
         var request = HTTPClientRequest(url: url(path, query: query))
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "X-Vault-Request", value: "true")
         if authenticated, let token = settings.token { request.headers.add(name: "X-Vault-Token", value: token) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         }
         let response: HTTPClientResponse

@@ -10,6 +10,7 @@ struct CofferCommand: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, StatusCommand.self, OperatorCommand.self,
             ReadCommand.self, WriteCommand.self, ListCommand.self, DeleteCommand.self,
+            KVCommand.self, TokenCommand.self, PolicyCommand.self, SecretsCommand.self, LoginCommand.self,
         ]
     )
 

@@ -5,6 +5,13 @@ package protocol CoreBackend: Sendable {
     func handle(_ call: BackendCall) async throws -> Response
     /// Whether this relative path needs no token (`sys/health`, logins).
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool
+    /// Whether this path runs its own authorization instead of the path ACL
+    /// (the KV preflight checks access under the mount it names).
+    func authorizesItself(_ relativePath: String) -> Bool
+}
+
+extension CoreBackend {
+    package func authorizesItself(_ relativePath: String) -> Bool { false }
 }
 
 /// One request as a core backend sees it.

@@ -1,11 +1,14 @@
 import CofferMountKit
 
-/// The stages every request takes, in order: always-available sys paths ->
-/// sealed? -> route -> token -> policy -> handler.
+/// The stages every request takes, in order (STYLE.md): always-available sys
+/// paths -> sealed? -> route -> token (a use is spent) -> policy -> handler.
 package struct RequestPipeline: Sendable {
     let barrier: SecurityBarrier
     let router: MountRouter
     let tokens: TokenStore
+    let policies: PolicyStore
+    let leases: LeaseStore
+    let expiration: ExpirationManager
     let system: SystemBackend
 
     package func handle(_ request: Request) async -> Response {
@@ -28,24 +31,36 @@ package struct RequestPipeline: Sendable {
         let routed = router.route(request.path)
         let token = try await authenticate(request, routed: routed)
         guard let (mount, relativePath) = routed else { throw CoreError.noRoute(request.path) }
-        try authorize(token)
 
         switch mount.handler {
         case .core(let backend):
+            if let token, !backend.authorizesItself(relativePath) {
+                try authorize(request, token: token, capability: Self.capability(for: request.operation, exists: true))
+            }
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
             return try await backend.handle(call)
         case .plugin(let handler):
-            return try await dispatch(request, to: handler, mount: mount, relativePath: relativePath)
+            var mountRequest = MountRequest(
+                operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
+                mountPath: mount.entry.routePath, clientAddress: request.clientAddress
+            )
+            mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
+            if let token {
+                try authorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create))
+            }
+            let answer = try await handler.handle(mountRequest)
+            guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
+            return try await leased(answer, lease, request: request, mount: mount, token: token)
         }
     }
 
     /// The caller's token, or nil on a path that needs none. The token check comes
-    /// before the "no route" answer, as in Vault (spec §1.1).
+    /// before the "no route" answer, as in Vault (spec §1.1), and spends a use.
     private func authenticate(_ request: Request, routed: (mount: RoutedMount, relativePath: String)?) async throws -> TokenEntry? {
         if let (mount, relativePath) = routed, isUnauthenticated(mount, relativePath, request.operation) {
             return nil
         }
-        guard let tokenID = request.token, let entry = try await tokens.lookup(tokenID) else {
+        guard let tokenID = request.token, let entry = try await tokens.use(tokenID) else {
             throw CoreError.permissionDenied
         }
         return entry
@@ -60,32 +75,51 @@ package struct RequestPipeline: Sendable {
         }
     }
 
-    /// Until ACL policies land, only root tokens exist and only they pass.
-    private func authorize(_ token: TokenEntry?) throws {
-        guard let token else { return }
-        guard token.isRoot else { throw CoreError.forbidden }
+    /// The compiled ACL decides: the one governing rule must grant the capability
+    /// (and `sudo` on root-protected paths), and the parameters must pass.
+    private func authorize(_ request: Request, token: TokenEntry, capability: Capabilities) throws {
+        let acl = policies.acl(for: token.policies)
+        if acl.isRoot { return }
+        guard let rule = acl.rule(for: request.path, listing: request.operation == .list),
+              !rule.capabilities.contains(.deny), rule.capabilities.contains(capability)
+        else { throw CoreError.forbidden }
+        if RootPaths.needsSudo(request.path), !rule.capabilities.contains(.sudo) {
+            throw CoreError.forbidden
+        }
+        if request.operation != .list, request.operation != .delete, !ParameterCheck.allows(rule.parameters, request.data) {
+            throw CoreError.forbidden
+        }
     }
 
-    private func dispatch(_ request: Request, to handler: any Mount, mount: RoutedMount, relativePath: String) async throws -> Response {
-        var mountRequest = MountRequest(
-            operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
-            mountPath: mount.entry.routePath, clientAddress: request.clientAddress
-        )
-        switch request.operation {
-        case .read: mountRequest.operation = .read
-        case .list: mountRequest.operation = .list
-        case .delete: mountRequest.operation = .delete
-        case .patch: mountRequest.operation = .patch
-        case .write:
-            mountRequest.operation = .update
-            if try await handler.exists(mountRequest) == false { mountRequest.operation = .create }
-        }
-        let answer = try await handler.handle(mountRequest)
-        guard answer.data != nil || !answer.warnings.isEmpty else { return .noContent }
-        var response = LogicalResponse(requestID: request.id, data: answer.data.map { .object($0) } ?? .null)
-        response.warnings = answer.warnings
-        response.leaseDuration = answer.leaseDuration
-        response.isNotFound = answer.isNotFound
+    /// Records the lease a mount asked for and reports it in the envelope.
+    private func leased(_ answer: MountResponse, _ lease: MountLease, request: Request, mount: RoutedMount, token: TokenEntry?) async throws -> Response {
+        let entry = try await leases.create(path: request.path, mountPath: mount.entry.routePath, lease: lease, tokenHash: token?.hash)
+        await expiration.track(entry)
+        guard case .logical(var response) = LogicalResponse.from(answer, requestID: request.id) else { return .noContent }
+        response.leaseID = entry.id
+        response.renewable = lease.renewable
+        response.leaseDuration = lease.ttl
         return .logical(response)
+    }
+
+    static func capability(for operation: Request.Operation, exists: Bool) -> Capabilities {
+        switch operation {
+        case .read: .read
+        case .list: .list
+        case .delete: .delete
+        case .patch: .patch
+        case .write: exists ? .update : .create
+        }
+    }
+
+    /// A write is `create` when the mount says nothing exists there yet, else `update`.
+    private static func mountOperation(_ operation: Request.Operation, _ handler: any Mount, _ request: MountRequest) async throws -> MountOperation {
+        switch operation {
+        case .read: return .read
+        case .list: return .list
+        case .delete: return .delete
+        case .patch: return .patch
+        case .write: return try await handler.exists(request) == false ? .create : .update
+        }
     }
 }

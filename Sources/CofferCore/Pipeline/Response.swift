@@ -6,6 +6,8 @@ package enum Response: Sendable {
     case logical(LogicalResponse)
     /// Success with nothing to say (204).
     case noContent
+    /// Queued for later, with nothing to say (202): a non-sync lease revocation.
+    case accepted
     /// A plain JSON object with its own status (`sys/health`, `sys/seal-status`, ...).
     case raw(status: Int, body: [(String, JSONValue)])
     case error(CoreError)

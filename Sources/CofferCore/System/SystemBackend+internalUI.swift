@@ -5,9 +5,14 @@ extension SystemBackend {
     func internalUIMounts(_ call: BackendCall) async throws -> Response {
         var secret: [String: JSONValue] = [:]
         var auth: [String: JSONValue] = [:]
-        if let tokenID = call.request.token, let token = try await tokens.lookup(tokenID), token.isRoot {
-            for entry in await mounts.entries(.secrets) { secret[entry.path] = entry.json() }
-            for entry in await mounts.entries(.auth) { auth[entry.path] = entry.json() }
+        if let tokenID = call.request.token, let token = try await tokens.lookup(tokenID) {
+            let acl = policies.acl(for: token.policies)
+            for entry in await mounts.entries(.secrets) where acl.grantsAnything(under: entry.routePath) {
+                secret[entry.path] = entry.json()
+            }
+            for entry in await mounts.entries(.auth) where acl.grantsAnything(under: entry.routePath) {
+                auth[entry.path] = entry.json()
+            }
         }
         return .logical(LogicalResponse(requestID: call.request.id, data: ["auth": .object(auth), "secret": .object(secret)]))
     }
@@ -16,9 +21,11 @@ extension SystemBackend {
     /// path. Every `bao kv` command asks this first to learn the KV version (§4.13).
     func internalUIMount(_ call: BackendCall, path: String) async throws -> Response {
         guard call.request.operation == .read else { throw CoreError.unsupportedOperation }
-        guard let (mount, _) = router.route(path) else {
-            let shown = path.hasSuffix("/") ? path : path + "/"
-            throw CoreError(.forbidden, "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
+        let shown = path.hasSuffix("/") ? path : path + "/"
+        let refusal = CoreError(.forbidden, "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
+        guard let (mount, _) = router.route(path) else { throw refusal }
+        if let token = call.token, !policies.acl(for: token.policies).grantsAnything(under: mount.entry.routePath) {
+            throw refusal
         }
         return .logical(LogicalResponse(requestID: call.request.id, data: mount.entry.json(includingPath: true)))
     }

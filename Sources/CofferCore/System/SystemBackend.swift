@@ -6,6 +6,9 @@ package struct SystemBackend: CoreBackend {
     let mounts: MountManager
     let router: MountRouter
     let tokens: TokenStore
+    let policies: PolicyStore
+    let leases: LeaseStore
+    let expiration: ExpirationManager
     let cluster: ClusterStore
 
     /// Paths that answer whether sealed or not, and without a token (spec §3).
@@ -34,6 +37,12 @@ package struct SystemBackend: CoreBackend {
         relativePath == "internal/ui/mounts"
     }
 
+    /// The KV preflight grants access when the token can do anything under the
+    /// mount it asks about, not by the path's own rule (spec §4.13).
+    package func authorizesItself(_ relativePath: String) -> Bool {
+        relativePath.hasPrefix("internal/ui/mounts/")
+    }
+
     package func handle(_ call: BackendCall) async throws -> Response {
         let path = call.relativePath
         let operation = call.request.operation
@@ -47,8 +56,31 @@ package struct SystemBackend: CoreBackend {
             return try await listMounts(.auth, call)
         case "internal/ui/mounts":
             return try await internalUIMounts(call)
+        case "policies/acl", "policies/acl/":
+            return try await aclPolicies(call, name: "")
+        case "policy", "policy/":
+            return try await legacyPolicies(call, name: "")
+        case "capabilities-self":
+            return try await capabilities(call, of: call.token)
+        case "capabilities":
+            let id = try RequestFields(call.request.data).string("token") ?? ""
+            guard let other = try await tokens.lookup(id) else { throw CoreError.badRequest("invalid token") }
+            return try await capabilities(call, of: other)
+        case "capabilities-accessor":
+            let accessor = try RequestFields(call.request.data).string("accessor") ?? ""
+            guard let other = try await tokens.lookup(accessor: accessor) else { throw CoreError.badRequest("invalid accessor") }
+            return try await capabilities(call, of: other)
         default:
             break
+        }
+        if path.hasPrefix("leases/") {
+            return try await leaseEndpoint(call, String(path.dropFirst("leases/".count)))
+        }
+        if path.hasPrefix("policies/acl/") {
+            return try await aclPolicies(call, name: String(path.dropFirst("policies/acl/".count)))
+        }
+        if path.hasPrefix("policy/") {
+            return try await legacyPolicies(call, name: String(path.dropFirst("policy/".count)))
         }
         if path.hasPrefix("internal/ui/mounts/") {
             return try await internalUIMount(call, path: String(path.dropFirst("internal/ui/mounts/".count)))

@@ -1,22 +1,146 @@
 import CofferMountKit
 import Foundation
 
-/// The `auth/token/` backend: the caller's own token, for now `lookup-self`.
+/// The `auth/token/` backend (spec/vault-api.md §5): create, lookup, renew, revoke.
 struct TokenBackend: CoreBackend {
     let tokens: TokenStore
+    let policies: PolicyStore
+    let leases: LeaseStore
+    let expiration: ExpirationManager
+
+    /// The system's default and maximum TTL: 768 h, as OpenBao's.
+    static let systemTTL: Int64 = 2_764_800
 
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
 
     func handle(_ call: BackendCall) async throws -> Response {
-        switch (call.relativePath, call.request.operation) {
+        guard let caller = call.token else { throw CoreError.permissionDenied }
+        let path = call.relativePath
+        let operation = call.request.operation
+        let fields = RequestFields(call.request.data)
+        switch (path, operation) {
+        case ("create", .write), ("create-orphan", .write):
+            return try await create(call, caller: caller, orphan: path == "create-orphan" || (try fields.bool("no_parent") ?? false))
         case ("lookup-self", .read):
-            guard let token = call.token, let id = call.request.token else { throw CoreError.permissionDenied }
-            return .logical(LogicalResponse(requestID: call.request.id, data: Self.lookupData(token, id: id, now: Date())))
-        case ("lookup-self", _):
+            return try lookupAnswer(call, caller, id: call.request.token ?? "")
+        case ("lookup", .write):
+            guard let id = try fields.string("token"), let entry = try await tokens.lookup(id) else {
+                throw CoreError(.forbidden, "bad token")
+            }
+            return try lookupAnswer(call, entry, id: id)
+        case ("lookup-accessor", .write):
+            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
+                throw CoreError.badRequest("1 error occurred:\n\t* invalid accessor\n\n")
+            }
+            return try lookupAnswer(call, entry, id: "")
+        case ("renew-self", .write):
+            return try await renew(call, caller, id: call.request.token ?? "", fields)
+        case ("renew", .write):
+            guard let id = try fields.string("token"), let entry = try await tokens.lookup(id) else {
+                throw CoreError.badRequest("invalid token")
+            }
+            return try await renew(call, entry, id: id, fields)
+        case ("renew-accessor", .write):
+            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
+                throw CoreError.badRequest("invalid accessor")
+            }
+            return try await renew(call, entry, id: "", fields)
+        case ("revoke-self", .write):
+            try await tokens.revoke(hash: caller.hash)
+            return .noContent
+        case ("revoke", .write):
+            if let id = try fields.string("token"), let entry = try await tokens.lookup(id) {
+                try await tokens.revoke(hash: entry.hash)
+            }
+            return .noContent
+        case ("revoke-orphan", .write):
+            if let id = try fields.string("token"), let entry = try await tokens.lookup(id) {
+                try await tokens.revokeOrphan(hash: entry.hash)
+            }
+            return .noContent
+        case ("revoke-accessor", .write):
+            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
+                var response = LogicalResponse(requestID: call.request.id)
+                response.warnings = ["No token found with this accessor"]
+                return .logical(response)
+            }
+            try await tokens.revoke(hash: entry.hash)
+            return .noContent
+        case ("accessors/", .list), ("accessors", .list):
+            return .logical(LogicalResponse(requestID: call.request.id, data: ["keys": JSONValue(try await tokens.accessors())]))
+        case ("create", _), ("create-orphan", _), ("lookup-self", _), ("lookup", _), ("lookup-accessor", _),
+             ("renew-self", _), ("renew", _), ("renew-accessor", _), ("revoke-self", _), ("revoke", _),
+             ("revoke-orphan", _), ("revoke-accessor", _):
             throw CoreError.unsupportedOperation
         default:
             throw CoreError.unsupportedPath
         }
+    }
+
+    private func create(_ call: BackendCall, caller: TokenEntry, orphan: Bool) async throws -> Response {
+        let fields = RequestFields(call.request.data)
+        if orphan, !caller.isRoot, call.relativePath == "create" {
+            // `no_parent` needs root or sudo on the path, as in Vault.
+            let acl = policies.acl(for: caller.policies)
+            guard acl.capabilities(on: call.request.path).contains(.sudo) else {
+                throw CoreError.badRequest("root or sudo privileges required to create orphan token")
+            }
+        }
+        if let type = try fields.string("type"), !type.isEmpty, type != "service" {
+            throw CoreError.badRequest("token type \"\(type)\" is not supported; Coffer issues service tokens")
+        }
+        var requested = (try fields.stringList("policies") ?? caller.policies.filter { $0 != "default" }).map(Policy.normalize)
+        if !caller.isRoot {
+            let allowed = Set(caller.policies + ["default"])
+            guard requested.allSatisfy(allowed.contains) else { throw CoreError.badRequest("child policies must be subset of parent") }
+        }
+        if !(try fields.bool("no_default_policy") ?? false), !requested.contains("root") { requested.append("default") }
+
+        var request = TokenStore.Request(policies: requested, path: "auth/token/\(call.relativePath)", displayName: "token")
+        if let name = try fields.string("display_name"), !name.isEmpty {
+            request.displayName = "token-" + name.lowercased().replacingOccurrences(of: " ", with: "-")
+        }
+        request.explicitMaxTTL = try fields.duration("explicit_max_ttl") ?? 0
+        request.period = try fields.duration("period") ?? 0
+        request.numUses = Int(try fields.int("num_uses") ?? 0)
+        guard request.numUses >= 0 else { throw CoreError.badRequest("number of uses cannot be negative") }
+        request.renewable = try fields.bool("renewable") ?? true
+        request.meta = try fields.map("meta")?.compactMapValues(\.stringValue)
+        request.parentHash = orphan ? nil : caller.hash
+        if let id = try fields.string("id"), !id.isEmpty {
+            guard caller.isRoot else { throw CoreError.badRequest("root or sudo privileges required to specify token id") }
+            guard !id.hasPrefix("s."), !id.hasPrefix("hvs."), !id.contains(".") else {
+                throw CoreError.badRequest("custom token ID cannot have the 's.' prefix or contain a '.'")
+            }
+            request.id = id
+        }
+        // No TTL: root children never expire; others get the system default, capped.
+        var ttl = try fields.duration("ttl") ?? 0
+        if ttl == 0, !requested.contains("root") { ttl = Self.systemTTL }
+        if request.explicitMaxTTL > 0, ttl > request.explicitMaxTTL { ttl = request.explicitMaxTTL }
+        if let parentExpiry = caller.expireTime, !orphan {
+            // A child never outlives its parent.
+            ttl = min(ttl == 0 ? Int64.max : ttl, max(1, Int64(parentExpiry.timeIntervalSince(tokens.clock()))))
+        }
+        request.ttl = ttl
+        let (id, entry) = try await tokens.create(request)
+        try await leases.registerToken(entry)
+        await expiration.track(entry)
+        var response = LogicalResponse(requestID: call.request.id)
+        response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
+        return .logical(response)
+    }
+
+    private func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
+        .logical(LogicalResponse(requestID: call.request.id, data: Self.lookupData(entry, id: id, now: tokens.clock())))
+    }
+
+    private func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
+        let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: Self.systemTTL)
+        await expiration.track(renewed)
+        var response = LogicalResponse(requestID: call.request.id)
+        response.auth = AuthBlock.json(id: id, renewed, now: tokens.clock())
+        return .logical(response)
     }
 
     /// The lookup field set of spec/vault-api.md §5.3.
@@ -24,24 +148,51 @@ struct TokenBackend: CoreBackend {
         var data: [String: JSONValue] = [
             "accessor": .string(token.accessor),
             "creation_time": .int(Int64(token.creationTime.timeIntervalSince1970)),
-            "creation_ttl": .int(token.ttl),
+            "creation_ttl": .int(token.creationTTL),
             "display_name": .string(token.displayName),
             "entity_id": "",
             "expire_time": token.expireTime.map { .string(Timestamps.rfc3339($0)) } ?? .null,
             "explicit_max_ttl": .int(token.explicitMaxTTL),
             "id": .string(id),
             "meta": token.meta.map { .object($0.mapValues { .string($0) }) } ?? .null,
-            "num_uses": JSONValue(token.numUses),
+            "num_uses": JSONValue(max(0, token.numUses)),
             "orphan": .bool(token.parentHash == nil),
             "path": .string(token.path),
             "policies": JSONValue(token.policies),
-            "ttl": .int(token.expireTime.map { max(0, Int64($0.timeIntervalSince(now))) } ?? 0),
+            "ttl": .int(token.ttl(at: now)),
             "type": .string(token.type),
         ]
-        if token.ttl > 0 {
+        if token.expireTime != nil {
             data["issue_time"] = .string(Timestamps.rfc3339(token.creationTime))
             data["renewable"] = .bool(token.renewable)
         }
+        if token.period > 0 { data["period"] = .int(token.period) }
+        if let cidrs = token.boundCIDRs { data["bound_cidrs"] = JSONValue(cidrs) }
+        if let renewal = token.lastRenewal {
+            data["last_renewal"] = .string(Timestamps.rfc3339(renewal))
+            data["last_renewal_time"] = .int(Int64(renewal.timeIntervalSince1970))
+        }
         return .object(data)
+    }
+}
+
+/// The `auth` block of logins and token creation (spec/vault-api.md §2.4).
+package enum AuthBlock {
+    package static func json(id: String, _ entry: TokenEntry, now: Date) -> JSONValue {
+        [
+            "client_token": .string(id),
+            "accessor": .string(entry.accessor),
+            "policies": JSONValue(entry.policies),
+            "token_policies": JSONValue(entry.policies),
+            "metadata": entry.meta.map { .object($0.mapValues { .string($0) }) } ?? .null,
+            // The TTL just granted: rounded, so the milliseconds spent since do not show as 899.
+            "lease_duration": .int(entry.expireTime.map { max(0, Int64($0.timeIntervalSince(now).rounded())) } ?? 0),
+            "renewable": .bool(entry.renewable),
+            "entity_id": "",
+            "token_type": .string(entry.type),
+            "orphan": .bool(entry.parentHash == nil),
+            "mfa_requirement": .null,
+            "num_uses": JSONValue(max(0, entry.numUses)),
+        ]
     }
 }

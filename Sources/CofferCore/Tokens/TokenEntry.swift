@@ -10,23 +10,33 @@ package struct TokenEntry: Codable, Sendable, Equatable {
     package var displayName: String
     package var meta: [String: String]?
     package var creationTime: Date
-    /// Seconds; 0 means it never expires.
-    package var ttl: Int64
+    /// The TTL it was created with, in seconds; 0 means it never expires.
+    package var creationTTL: Int64
+    /// When it stops working; nil for tokens that never expire.
+    package var expireTime: Date?
     package var explicitMaxTTL: Int64
+    package var period: Int64
+    /// Uses left; 0 means unlimited.
     package var numUses: Int
     package var renewable: Bool
     /// The hashed id of the parent token, nil for orphans.
     package var parentHash: String?
     package var type: String
+    package var boundCIDRs: [String]?
+    package var lastRenewal: Date?
+    /// The salted hash of its own id: the key it is stored under.
+    package var hash: String
 
     package var isRoot: Bool { policies.contains("root") }
-
-    package var expireTime: Date? {
-        ttl == 0 ? nil : creationTime.addingTimeInterval(TimeInterval(ttl))
-    }
 
     package func isExpired(at now: Date) -> Bool {
         guard let expireTime else { return false }
         return now >= expireTime
+    }
+
+    /// Seconds left before it expires (0 for a token that never does).
+    package func ttl(at now: Date) -> Int64 {
+        guard let expireTime else { return 0 }
+        return max(0, Int64(expireTime.timeIntervalSince(now).rounded(.down)))
     }
 }

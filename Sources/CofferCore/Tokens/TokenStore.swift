@@ -2,69 +2,32 @@ import CofferMountKit
 import Crypto
 import Foundation
 
-/// Creates and finds tokens behind the barrier, keyed by an HMAC of the token id so
-/// that neither storage nor a backup ever holds a usable token.
+/// Creates, finds, renews and revokes tokens behind the barrier. Entries are keyed
+/// by an HMAC of the token id, so neither storage nor a backup holds a usable token.
+///
+/// Layout: `sys/token/id/<hash>` (entry), `sys/token/accessor/<hash(accessor)>`
+/// (-> hash), `sys/token/parent/<parent hash>/<child hash>` (the tree).
 package actor TokenStore {
-    private static let saltPath = "sys/token/salt"
-    private static let idPrefix = "sys/token/id/"
-    private static let accessorPrefix = "sys/token/accessor/"
+    static let saltPath = "sys/token/salt"
+    static let idPrefix = "sys/token/id/"
+    static let accessorPrefix = "sys/token/accessor/"
+    static let parentPrefix = "sys/token/parent/"
+    /// Per-token cubbyholes live here, keyed by the token's hash, and go with it.
+    package static let cubbyholePrefix = "sys/cubbyhole/"
 
     private let barrier: SecurityBarrier
-    private let clock: @Sendable () -> Date
+    package nonisolated let clock: @Sendable () -> Date
     private var salt: SymmetricKey?
+    /// Called with each revoked token, so its leases and expiry go with it.
+    private var onRevoke: (@Sendable (TokenEntry) async -> Void)?
 
     package init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date = Date.init) {
         self.barrier = barrier
         self.clock = clock
     }
 
-    /// Forgets the cached salt on seal.
-    func reset() { salt = nil }
-
-    /// Stores a new token and returns its id. `id` is given only for the dev root token.
-    package func create(
-        policies: [String], path: String, displayName: String, ttl: Int64 = 0, id: String? = nil
-    ) async throws -> (id: String, entry: TokenEntry) {
-        let tokenID = id ?? "s." + UUIDs.base62(24)
-        let entry = TokenEntry(
-            accessor: UUIDs.base62(24), policies: policies.sorted(), path: path, displayName: displayName,
-            meta: nil, creationTime: clock(), ttl: ttl, explicitMaxTTL: 0, numUses: 0,
-            renewable: ttl > 0, parentHash: nil, type: "service"
-        )
-        let key = try hash(tokenID)
-        let accessorKey = try hash(entry.accessor)
-        try await barrier.apply([
-            .put(Self.idPrefix + key, try JSONEncoder().encode(entry)),
-            .put(Self.accessorPrefix + accessorKey, Data(key.utf8)),
-        ])
-        return (tokenID, entry)
-    }
-
-    /// The live entry for a token id; nil when unknown or expired.
-    package func lookup(_ tokenID: String) async throws -> TokenEntry? {
-        guard !tokenID.isEmpty else { return nil }
-        let key = try hash(tokenID)
-        guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
-        let entry = try JSONDecoder().decode(TokenEntry.self, from: data)
-        return entry.isExpired(at: clock()) ? nil : entry
-    }
-
-    /// Removes a token.
-    package func revoke(_ tokenID: String) async throws {
-        let key = try hash(tokenID)
-        guard let data = try await barrier.get(Self.idPrefix + key) else { return }
-        let entry = try JSONDecoder().decode(TokenEntry.self, from: data)
-        try await barrier.apply([
-            .delete(Self.idPrefix + key),
-            .delete(Self.accessorPrefix + (try hash(entry.accessor))),
-        ])
-    }
-
-    /// HMAC-SHA256 of a value under this server's token salt, hex encoded.
-    private func hash(_ value: String) throws -> String {
-        guard let salt else { throw BarrierError.sealed }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
-        return mac.map { String(format: "%02x", $0) }.joined()
+    func setRevocationObserver(_ observer: @escaping @Sendable (TokenEntry) async -> Void) {
+        onRevoke = observer
     }
 
     /// Loads (or on first use creates) the salt; runs once after unseal, before any
@@ -77,5 +40,165 @@ package actor TokenStore {
             try await barrier.put(Self.saltPath, fresh.withUnsafeBytes { Data($0) })
             salt = fresh
         }
+    }
+
+    /// Forgets the cached salt on seal.
+    func reset() { salt = nil }
+
+    /// What a new token should be; the store fills in ids, times and hashes.
+    package struct Request: Sendable {
+        package var policies: [String]
+        package var path: String
+        package var displayName: String
+        package var ttl: Int64 = 0
+        package var explicitMaxTTL: Int64 = 0
+        package var period: Int64 = 0
+        package var numUses: Int = 0
+        package var renewable = true
+        package var meta: [String: String]? = nil
+        package var parentHash: String? = nil
+        package var boundCIDRs: [String]? = nil
+        /// A chosen id (the dev root token); otherwise `s.` + 24 base62 characters.
+        package var id: String? = nil
+
+        package init(policies: [String], path: String, displayName: String) {
+            self.policies = policies
+            self.path = path
+            self.displayName = displayName
+        }
+    }
+
+    /// Stores a new token and returns its id with the entry.
+    package func create(_ request: Request) async throws -> (id: String, entry: TokenEntry) {
+        let tokenID = request.id ?? "s." + UUIDs.base62(24)
+        let now = clock()
+        let key = try hash(tokenID)
+        let effectiveTTL = request.period > 0 ? request.period : request.ttl
+        let entry = TokenEntry(
+            accessor: UUIDs.base62(24), policies: Array(Set(request.policies)).sorted(), path: request.path,
+            displayName: request.displayName, meta: request.meta, creationTime: now, creationTTL: effectiveTTL,
+            expireTime: effectiveTTL > 0 ? now.addingTimeInterval(TimeInterval(effectiveTTL)) : nil,
+            explicitMaxTTL: request.explicitMaxTTL, period: request.period, numUses: request.numUses,
+            renewable: request.renewable && effectiveTTL > 0, parentHash: request.parentHash, type: "service",
+            boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key
+        )
+        var writes: [StorageWrite] = [
+            .put(Self.idPrefix + key, try JSONEncoder().encode(entry)),
+            .put(Self.accessorPrefix + (try hash(entry.accessor)), Data(key.utf8)),
+        ]
+        if let parent = request.parentHash {
+            writes.append(.put(Self.parentPrefix + parent + "/" + key, Data()))
+        }
+        try await barrier.apply(writes)
+        return (tokenID, entry)
+    }
+
+    /// The live entry for a token id; nil when unknown or expired.
+    package func lookup(_ tokenID: String) async throws -> TokenEntry? {
+        guard !tokenID.isEmpty else { return nil }
+        return try await entry(hash: try hash(tokenID))
+    }
+
+    /// The live entry for an accessor; nil when unknown or expired.
+    package func lookup(accessor: String) async throws -> TokenEntry? {
+        guard !accessor.isEmpty, let key = try await barrier.get(Self.accessorPrefix + (try hash(accessor))) else { return nil }
+        return try await entry(hash: String(decoding: key, as: UTF8.self))
+    }
+
+    package func entry(hash key: String) async throws -> TokenEntry? {
+        guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
+        let entry = try JSONDecoder().decode(TokenEntry.self, from: data)
+        return entry.isExpired(at: clock()) ? nil : entry
+    }
+
+    /// Checks a token for one request and spends one of its uses: the last use
+    /// revokes it. A refused request spends a use too, as in Vault.
+    package func use(_ tokenID: String) async throws -> TokenEntry? {
+        guard var entry = try await lookup(tokenID) else { return nil }
+        guard entry.numUses > 0 else { return entry }
+        entry.numUses -= 1
+        if entry.numUses == 0 {
+            try await revoke(hash: entry.hash)
+            // Shown to this one request as spent, while it is no longer stored.
+            entry.numUses = -1
+        } else {
+            try await barrier.put(Self.idPrefix + entry.hash, try JSONEncoder().encode(entry))
+        }
+        return entry
+    }
+
+    /// Extends a token's life by `increment` (or its original TTL), capped by its
+    /// explicit max TTL and by the system maximum.
+    package func renew(hash key: String, increment: Int64?, maxTTL: Int64) async throws -> TokenEntry {
+        guard var entry = try await entry(hash: key) else { throw CoreError.badRequest("invalid token") }
+        guard entry.renewable, entry.expireTime != nil else { throw CoreError.badRequest("lease is not renewable") }
+        let now = clock()
+        var ttl = entry.period > 0 ? entry.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? entry.creationTTL)
+        if entry.period == 0 {
+            let limit = entry.explicitMaxTTL > 0 ? min(entry.explicitMaxTTL, maxTTL) : maxTTL
+            let deadline = entry.creationTime.addingTimeInterval(TimeInterval(limit))
+            ttl = min(ttl, max(0, Int64(deadline.timeIntervalSince(now))))
+        }
+        entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
+        entry.lastRenewal = now
+        try await barrier.put(Self.idPrefix + key, try JSONEncoder().encode(entry))
+        return entry
+    }
+
+    /// Revokes a token and, depth first, every token below it, with their cubbyholes.
+    package func revoke(hash key: String) async throws {
+        for child in try await barrier.list(prefix: Self.parentPrefix + key + "/") {
+            try await revoke(hash: child)
+        }
+        try await removeEntry(hash: key)
+    }
+
+    /// Revokes only this token: its children become orphans.
+    package func revokeOrphan(hash key: String) async throws {
+        for child in try await barrier.list(prefix: Self.parentPrefix + key + "/") {
+            if var entry = try await rawEntry(hash: child) {
+                entry.parentHash = nil
+                try await barrier.put(Self.idPrefix + child, try JSONEncoder().encode(entry))
+            }
+        }
+        try await removeEntry(hash: key)
+    }
+
+    /// The salted hash of a token id, the key the store and expiry use.
+    package func hash(_ value: String) throws -> String {
+        guard let salt else { throw BarrierError.sealed }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Every stored entry, expired or not (for the expiry manager after unseal).
+    func allEntries() async throws -> [TokenEntry] {
+        var entries: [TokenEntry] = []
+        for key in try await barrier.list(prefix: Self.idPrefix) where !key.hasSuffix("/") {
+            if let entry = try await rawEntry(hash: key) { entries.append(entry) }
+        }
+        return entries
+    }
+
+    /// Accessors of every live token (`LIST auth/token/accessors`).
+    func accessors() async throws -> [String] {
+        try await allEntries().filter { !$0.isExpired(at: clock()) }.map(\.accessor).sorted()
+    }
+
+    private func rawEntry(hash key: String) async throws -> TokenEntry? {
+        guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
+        return try JSONDecoder().decode(TokenEntry.self, from: data)
+    }
+
+    private func removeEntry(hash key: String) async throws {
+        guard let entry = try await rawEntry(hash: key) else { return }
+        var writes: [StorageWrite] = [
+            .delete(Self.idPrefix + key),
+            .delete(Self.accessorPrefix + (try hash(entry.accessor))),
+        ]
+        if let parent = entry.parentHash { writes.append(.delete(Self.parentPrefix + parent + "/" + key)) }
+        try await barrier.apply(writes)
+        try await barrier.delete(prefix: Self.cubbyholePrefix + key + "/")
+        await onRevoke?(entry)
     }
 }

@@ -11,6 +11,8 @@ enum HTTPResponseWriter {
         switch response {
         case .noContent:
             return make(.noContent, body: nil, extraHeaders)
+        case .accepted:
+            return make(.accepted, body: nil, extraHeaders)
         case .raw(let status, let body):
             var writer = JSONWriter()
             writer.writeOrdered(body)

@@ -8,7 +8,8 @@ extension KVv2Mount {
         case .read: return try await readData(request, key)
         case .create, .update: return try await writeData(request, key)
         case .delete: return try await softDeleteLatest(key)
-        case .list, .patch: throw MountError.unsupportedOperation
+        case .patch: return try await patchData(request, key)
+        case .list: throw MountError.unsupportedOperation
         }
     }
 
@@ -31,7 +32,7 @@ extension KVv2Mount {
         guard !key.isEmpty, !key.hasSuffix("/") else { throw MountError.badRequest("invalid key") }
         guard let value = request.fields.raw["data"], value != .null else { throw MountError.badRequest("no data provided") }
         guard case .object(let secret) = value else {
-            throw MountError.badRequest("error converting input for field \"data\": expected a JSON object")
+            throw MountError.badRequest("error converting input for field \"data\": '' expected type 'map[string]interface {}', got unconvertible type '\(Self.goTypeName(value))'")
         }
         let options = try request.fields.map("options") ?? [:]
         let cas = try RequestFields(options).int("cas")
@@ -74,6 +75,31 @@ extension KVv2Mount {
         shown.removeValue(forKey: "custom_metadata")
         shown["custom_metadata"] = metadata.customMetadataJSON
         return MountResponse(data: shown)
+    }
+
+    /// JSON merge-patch (RFC 7396) of the latest version into a new version; a
+    /// `null` removes a key. A missing or deleted secret is a 404.
+    private func patchData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+        guard case .object(let changes)? = request.fields.raw["data"] else { throw MountError.badRequest("no data provided") }
+        let cas = try RequestFields(try request.fields.map("options") ?? [:]).int("cas")
+        return try await locks.withLock(key) {
+            guard let metadata = try await self.loadMetadata(key),
+                  let version = metadata.versions[metadata.currentVersion],
+                  version.deleted == nil, !version.destroyed,
+                  let current = try await self.storage.getJSON([String: JSONValue].self, Self.versionPath(key, metadata.currentVersion))
+            else { throw MountError.notFound }
+            return try await self.storeVersion(key, MergePatch.apply(changes, to: current), cas: cas ?? Int64(metadata.currentVersion))
+        }
+    }
+
+    static func goTypeName(_ value: JSONValue) -> String {
+        switch value {
+        case .string: "string"
+        case .int, .double: "float64"
+        case .bool: "bool"
+        case .array: "[]interface {}"
+        default: "interface {}"
+        }
     }
 
     private func softDeleteLatest(_ key: String) async throws -> MountResponse {

@@ -24,11 +24,13 @@ extension KVv2Mount {
                 return .noContent
             }
         case .patch:
-            throw MountError.unsupportedOperation
+            return try await writeMetadata(request, key, merging: true)
         }
     }
 
-    private func writeMetadata(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+    /// Writes metadata settings; `merging` is PATCH, where `custom_metadata` is a
+    /// merge-patch (a `null` removes a key) and the metadata must already exist.
+    private func writeMetadata(_ request: MountRequest, _ key: String, merging: Bool = false) async throws -> MountResponse {
         guard !key.isEmpty else { throw MountError.badRequest("missing path") }
         let fields = request.fields
         let maxVersions = try fields.int("max_versions")
@@ -37,11 +39,20 @@ extension KVv2Mount {
         let custom = try fields.map("custom_metadata")
         return try await locks.withLock(key) {
             let now = self.clock()
-            var metadata = try await self.loadMetadata(key) ?? .fresh(at: now)
+            let existing = try await self.loadMetadata(key)
+            if merging, existing == nil { throw MountError.notFound }
+            var metadata = existing ?? .fresh(at: now)
             if let maxVersions { metadata.maxVersions = Int(maxVersions) }
             if let casRequired { metadata.casRequired = casRequired }
             if let deleteAfter { metadata.deleteVersionAfter = deleteAfter }
-            if let custom { metadata.customMetadata = custom.compactMapValues { $0.stringValue } }
+            if let custom {
+                if merging {
+                    let current = (metadata.customMetadata ?? [:]).mapValues { JSONValue.string($0) }
+                    metadata.customMetadata = MergePatch.apply(custom, to: current).compactMapValues { $0.stringValue }
+                } else {
+                    metadata.customMetadata = custom.compactMapValues { $0.stringValue }
+                }
+            }
             metadata.currentMetadataVersion += 1
             metadata.updated = now
             try await self.storage.putJSON("metadata/" + key, metadata)

@@ -20,6 +20,9 @@ struct KVv2Mount: Mount {
         if path.hasPrefix("metadata/") { return try await metadata(request, String(path.dropFirst(9))) }
         if path == "metadata" { return try await metadata(request, "") }
         if path.hasPrefix("delete/") { return try await deleteVersions(request, String(path.dropFirst(7))) }
+        if path.hasPrefix("undelete/") { return try await undeleteVersions(request, String(path.dropFirst(9))) }
+        if path.hasPrefix("destroy/") { return try await destroyVersions(request, String(path.dropFirst(8))) }
+        if path.hasPrefix("subkeys/") { return try await subkeys(request, String(path.dropFirst(8))) }
         // Any other path (a bare `secret/foo`) is a 404 that explains itself.
         return MountResponse(data: nil, warnings: [Self.invalidPathWarning], isNotFound: true)
     }

@@ -1,0 +1,43 @@
+import CofferMountKit
+
+/// `cubbyhole/`: a private KV v1 store per token, gone when the token is revoked.
+///
+/// Each request gets a KV v1 handler over a view keyed by the caller's token hash,
+/// so one token can never name another's data.
+struct CubbyholeBackend: CoreBackend {
+    let barrier: SecurityBarrier
+    let kvFactory: MountFactory
+
+    func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
+
+    func handle(_ call: BackendCall) async throws -> Response {
+        guard let token = call.token else { throw CoreError.permissionDenied }
+        let view = StorageView(storage: barrier, prefix: TokenStore.cubbyholePrefix + token.hash + "/")
+        let handler = try kvFactory(MountContext(path: "cubbyhole/", type: "kv", options: ["version": "1"], storage: view))
+        let operation: MountOperation
+        switch call.request.operation {
+        case .read: operation = .read
+        case .list: operation = .list
+        case .write: operation = .update
+        case .delete: operation = .delete
+        case .patch: throw CoreError.unsupportedOperation
+        }
+        let request = MountRequest(operation: operation, path: call.relativePath, fields: RequestFields(call.request.data),
+                                   storage: view, mountPath: "cubbyhole/", clientAddress: call.request.clientAddress)
+        var answer = try await handler.handle(request)
+        answer.leaseDuration = 0
+        return LogicalResponse.from(answer, requestID: call.request.id)
+    }
+}
+
+extension LogicalResponse {
+    /// A mount's answer as the core's response: nothing to say is a 204.
+    static func from(_ answer: MountResponse, requestID: String) -> Response {
+        guard answer.data != nil || !answer.warnings.isEmpty else { return .noContent }
+        var response = LogicalResponse(requestID: requestID, data: answer.data.map { .object($0) } ?? .null)
+        response.warnings = answer.warnings
+        response.leaseDuration = answer.leaseDuration
+        response.isNotFound = answer.isNotFound
+        return .logical(response)
+    }
+}

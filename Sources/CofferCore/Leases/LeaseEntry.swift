@@ -1,0 +1,23 @@
+import CofferMountKit
+import Foundation
+
+/// A lease as stored at `sys/expire/id/<lease id>`: on a secret a mount returned,
+/// or a marker for a token (whose times live in the token entry).
+package struct LeaseEntry: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable {
+        case secret, token
+    }
+
+    package var id: String
+    package var kind: Kind
+    /// The request path that created it (`database/creds/ci`, `auth/token/create`).
+    package var path: String
+    /// The route path of the mount that must revoke it (`database/`).
+    package var mountPath: String
+    package var issueTime: Date
+    package var expireTime: Date?
+    package var lastRenewal: Date?
+    package var lease: MountLease?
+    /// The token whose revocation takes this lease with it.
+    package var tokenHash: String?
+}

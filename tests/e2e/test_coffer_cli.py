@@ -90,3 +90,65 @@ def test_operator_init_and_unseal_from_prompt(config_server_factory):
     assert coffer(server, "status", token=None).returncode == 0
     assert coffer(server, "operator", "seal", token=answer["root_token"]).returncode == 0
     assert coffer(server, "status", token=None).returncode == 2
+
+
+def test_kv_token_and_policy_commands(dev_server, tmp_path):
+    key = random_name("clikv")
+    value = random_value(20)
+    put = coffer(dev_server, "kv", "put", f"secret/{key}", f"password={value}", "user=ci")
+    assert put.returncode == 0, put.stderr
+    got = coffer(dev_server, "kv", "get", "-field=password", f"secret/{key}")
+    matches = got.stdout == value
+    assert got.returncode == 0 and matches, "kv get -field did not print the stored value"
+    assert coffer(dev_server, "kv", "put", "-cas=1", f"secret/{key}", "password=again").returncode == 0
+    stale = coffer(dev_server, "kv", "put", "-cas=1", f"secret/{key}", "password=stale")
+    assert stale.returncode == 2 and "check-and-set" in stale.stderr
+    assert coffer(dev_server, "kv", "patch", f"secret/{key}", "user=deploy").returncode == 0
+    as_json = json.loads(coffer(dev_server, "kv", "get", "-format=json", f"secret/{key}").stdout)
+    assert as_json["data"]["data"]["user"] == "deploy" and as_json["data"]["metadata"]["version"] == 3
+    assert coffer(dev_server, "kv", "get", "-version=1", "-field=user", f"secret/{key}").stdout == "ci"
+    assert coffer(dev_server, "kv", "delete", f"secret/{key}").returncode == 0
+    assert coffer(dev_server, "kv", "get", f"secret/{key}").returncode == 2
+    assert coffer(dev_server, "kv", "undelete", "-versions=3", f"secret/{key}").returncode == 0
+    assert coffer(dev_server, "kv", "get", "-field=user", f"secret/{key}").stdout == "deploy"
+    assert coffer(dev_server, "kv", "destroy", "-versions=1", f"secret/{key}").returncode == 0
+    meta = json.loads(coffer(dev_server, "kv", "metadata", "get", "-format=json", f"secret/{key}").stdout)
+    assert meta["data"]["versions"]["1"]["destroyed"] is True
+    assert coffer(dev_server, "kv", "metadata", "put", "-max-versions=4", "-custom-metadata=owner=platform", f"secret/{key}").returncode == 0
+    meta = json.loads(coffer(dev_server, "kv", "metadata", "get", "-format=json", f"secret/{key}").stdout)
+    assert meta["data"]["max_versions"] == 4 and meta["data"]["custom_metadata"] == {"owner": "platform"}
+    assert key in coffer(dev_server, "kv", "list", "secret/").stdout.split()
+
+    policy = random_name("clipolicy")
+    (tmp_path / "p.hcl").write_text(f'path "secret/data/{key}" {{ capabilities = ["read"] }}\n')
+    assert coffer(dev_server, "policy", "fmt", str(tmp_path / "p.hcl")).returncode == 0
+    assert coffer(dev_server, "policy", "write", policy, str(tmp_path / "p.hcl")).returncode == 0
+    assert f"secret/data/{key}" in coffer(dev_server, "policy", "read", policy).stdout
+    assert policy in coffer(dev_server, "policy", "list").stdout.split()
+
+    created = json.loads(coffer(dev_server, "token", "create", f"-policy={policy}", "-ttl=15m", "-format=json").stdout)
+    token = created["auth"]["client_token"]
+    assert created["auth"]["lease_duration"] == 900
+    assert coffer(dev_server, "token", "capabilities", f"secret/data/{key}", token=token).stdout.strip() == "read"
+    looked = json.loads(coffer(dev_server, "token", "lookup", "-format=json", token=token).stdout)
+    assert looked["data"]["policies"] == sorted([policy, "default"])
+    assert coffer(dev_server, "kv", "get", "-field=user", f"secret/{key}", token=token).stdout == "deploy"
+    assert coffer(dev_server, "token", "revoke", "-self", token=token).returncode == 0
+    assert coffer(dev_server, "kv", "get", f"secret/{key}", token=token).returncode == 2
+    assert coffer(dev_server, "policy", "delete", policy).returncode == 0
+
+    mount = random_name("cli-secrets")
+    assert coffer(dev_server, "secrets", "enable", f"-path={mount}", "-version=2", "kv").returncode == 0
+    assert f"{mount}/" in coffer(dev_server, "secrets", "list").stdout
+    assert coffer(dev_server, "secrets", "tune", "-max-lease-ttl=1h", mount).returncode == 0
+    assert coffer(dev_server, "secrets", "disable", mount).returncode == 0
+
+
+def test_login_stores_the_token_in_the_helper_file(dev_server):
+    result = coffer(dev_server, "login", DEV_ROOT_TOKEN, token=None)
+    assert result.returncode == 0, result.stderr
+    stored = (dev_server.workdir / ".vault-token").read_text() == DEV_ROOT_TOKEN
+    assert stored, "the token helper file does not hold the token"
+    # Without VAULT_TOKEN, the helper file is used.
+    assert coffer(dev_server, "read", "-format=json", "sys/mounts", token=None).returncode == 0
+    (dev_server.workdir / ".vault-token").unlink()

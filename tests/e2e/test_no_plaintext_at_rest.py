@@ -1,6 +1,8 @@
 """Whoever copies Coffer's SQLite files (backup, stolen disk, a `cp` of the
-data dir) learns neither a secret, nor which secrets exist, nor a token:
-the barrier encrypts everything before it reaches storage, names included.
+data dir) learns neither a secret value nor a token: the barrier encrypts
+every value before it reaches storage, and tokens are stored under a keyed
+hash of their id. (Storage paths, such as KV key names, stay readable, as in
+Vault.)
 
 Coffer-only: it inspects Coffer's own files. Failure messages name the file
 only; the values themselves never reach the test output.
@@ -53,7 +55,14 @@ def test_secret_values_and_tokens_never_reach_disk_in_plaintext(config_server_fa
     r = server.http("POST", f"kv1/{v1_key}", body={v1_field: v1_value})
     assert r.status_code == 204, f"KV v1 write failed with {r.status_code}"
 
+    r = server.http("POST", "auth/token/create", body={"policies": ["default"], "ttl": "1h"})
+    assert r.status_code == 200, f"token create failed with {r.status_code}"
+    child_token = Secret(r.json()["auth"]["client_token"])
+    child_accessor = Secret(r.json()["auth"]["accessor"])
+
     needles = {
+        "created token": child_token,
+        "created token's accessor": child_accessor,
         "KV v2 secret value": v2_value,
         "KV v1 secret value": v1_value,
         # Key names are storage paths and stay readable, as in Vault; the values

@@ -71,6 +71,7 @@ let package = Package(
         ),
         .target(name: "CofferTesting", dependencies: ["CofferCore", "CofferStorage", "CofferMounts"]),
         .testTarget(name: "CofferHCLTests", dependencies: ["CofferHCL"]),
+        .testTarget(name: "CofferMountKitTests", dependencies: ["CofferMountKit"]),
         .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting"]),

@@ -267,3 +267,27 @@ import Testing
         }
     }
 }
+
+@Suite struct BoundCIDRTests {
+    @Test("a token bound to networks works only from them")
+    func boundToNetworks() async throws {
+        let core = try await TestCore.unsealed()
+        var request = TokenStore.Request(policies: ["default"], path: "auth/approle/login", displayName: "approle")
+        request.boundCIDRs = ["10.0.0.0/8"]
+        let (token, _) = try await core.tokens.create(request)
+        let fromInside = CofferCore.Request(operation: .read, path: "auth/token/lookup-self", token: token, clientAddress: "10.1.2.3")
+        let fromOutside = CofferCore.Request(operation: .read, path: "auth/token/lookup-self", token: token, clientAddress: "192.0.2.1")
+        let unknown = CofferCore.Request(operation: .read, path: "auth/token/lookup-self", token: token, clientAddress: nil)
+        guard case .logical = await core.handle(fromInside) else {
+            Issue.record("the token should work from inside its network")
+            return
+        }
+        for outside in [fromOutside, unknown] {
+            guard case .error(let error) = await core.handle(outside) else {
+                Issue.record("the token should be refused from outside its network")
+                return
+            }
+            #expect(error == .permissionDenied)
+        }
+    }
+}

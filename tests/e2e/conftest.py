@@ -480,8 +480,7 @@ def dev_server(tmp_path_factory) -> Iterator[Server]:
         server.kill()
 
 
-@pytest.fixture
-def config_server_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+def _config_servers(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     """Start config-mode servers in fresh directories; all are killed at teardown."""
     started: list[Server] = []
 
@@ -498,22 +497,16 @@ def config_server_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
         server.kill()
 
 
+@pytest.fixture
+def config_server_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
+    """Config-mode servers that live for one test."""
+    yield from _config_servers(tmp_path_factory)
+
+
 @pytest.fixture(scope="module")
 def module_config_server_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
-    """Like config_server_factory, but the servers live for the whole module."""
-    started: list[Server] = []
-
-    def factory(persistent: bool = True) -> Server:
-        try:
-            server = start_config_server(tmp_path_factory.mktemp("cfg"), persistent)
-        except ServerStartError as e:
-            pytest.fail(str(e), pytrace=False)
-        started.append(server)
-        return server
-
-    yield factory
-    for server in started:
-        server.kill()
+    """Config-mode servers that live for the whole module."""
+    yield from _config_servers(tmp_path_factory)
 
 
 @pytest.fixture

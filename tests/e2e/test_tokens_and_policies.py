@@ -80,3 +80,4 @@ def test_num_uses_one_works_exactly_once(dev_server):
     second = dev_server.http("GET", "auth/token/lookup-self", token=token)
     assert first.status_code == 200
     assert second.status_code == 403
+

@@ -150,10 +150,7 @@ struct KVUndelete: AsyncParsableCommand {
     @Argument var path: String
 
     func run() async throws {
-        let client = APIClient(settings: .fromEnvironment())
-        let target = try await KVTarget.resolve(client, path, mount: mount)
-        _ = try await client.expect("Error undeleting \(path)", "PUT", target.path("undelete"), body: ["versions": KVVersions.list(versions)])
-        print("Success! Data written to: \(target.path("undelete"))")
+        try await KVVersions.change("undelete", versions: versions, mount: mount, path: path)
     }
 }
 
@@ -164,10 +161,7 @@ struct KVDestroy: AsyncParsableCommand {
     @Argument var path: String
 
     func run() async throws {
-        let client = APIClient(settings: .fromEnvironment())
-        let target = try await KVTarget.resolve(client, path, mount: mount)
-        _ = try await client.expect("Error destroying \(path)", "PUT", target.path("destroy"), body: ["versions": KVVersions.list(versions)])
-        print("Success! Data written to: \(target.path("destroy"))")
+        try await KVVersions.change("destroy", versions: versions, mount: mount, path: path)
     }
 }
 
@@ -195,9 +189,19 @@ struct KVList: AsyncParsableCommand {
     }
 }
 
-/// `-versions=1,2` as the CLI sends it: a list of strings.
+/// `-versions=1,2` and the version commands that take it.
 enum KVVersions {
+    /// The list as the CLI sends it: strings.
     static func list(_ text: String) -> JSONValue {
         JSONValue(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    /// `kv undelete` and `kv destroy`: `PUT <mount>/<action>/<key>` with the versions.
+    static func change(_ action: String, versions: String, mount: String?, path: String) async throws {
+        let client = APIClient(settings: .fromEnvironment())
+        let target = try await KVTarget.resolve(client, path, mount: mount)
+        guard target.isV2 else { throw CLIError("\(action) is only supported on K/V version 2 mounts") }
+        _ = try await client.expect("Error writing data to \(target.path(action))", "PUT", target.path(action), body: ["versions": list(versions)])
+        print("Success! Data written to: \(target.path(action))")
     }
 }

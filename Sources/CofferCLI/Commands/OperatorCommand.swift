@@ -78,20 +78,7 @@ struct UnsealCommand: AsyncParsableCommand {
             print(OutputFormat.json(status))
             return
         }
-        var rows: [(String, String)] = [
-            ("Seal Type", OutputFormat.cell(status["type"] ?? "shamir")),
-            ("Initialized", OutputFormat.cell(status["initialized"] ?? true)),
-            ("Sealed", OutputFormat.cell(status["sealed"] ?? true)),
-            ("Total Shares", OutputFormat.cell(status["n"] ?? 0)),
-            ("Threshold", OutputFormat.cell(status["t"] ?? 0)),
-        ]
-        if status["sealed"] == true {
-            rows.append(("Unseal Progress", "\(OutputFormat.cell(status["progress"] ?? 0))/\(OutputFormat.cell(status["t"] ?? 0))"))
-            rows.append(("Unseal Nonce", OutputFormat.cell(status["nonce"] ?? "")))
-        }
-        rows.append(("Version", OutputFormat.cell(status["version"] ?? "")))
-        rows.append(("Storage Type", OutputFormat.cell(status["storage_type"] ?? "")))
-        print(OutputFormat.table(rows))
+        print(OutputFormat.table(SealStatusTable.rows(status)))
     }
 }
 

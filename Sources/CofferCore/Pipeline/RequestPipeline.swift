@@ -63,6 +63,12 @@ package struct RequestPipeline: Sendable {
         guard let tokenID = request.token, let entry = try await tokens.use(tokenID) else {
             throw CoreError.permissionDenied
         }
+        // A token bound to networks works only from them (token `bound_cidrs`).
+        if let cidrs = entry.boundCIDRs, !cidrs.isEmpty {
+            guard let address = request.clientAddress, cidrs.contains(where: { CIDRBlock($0)?.contains(address) == true }) else {
+                throw CoreError.permissionDenied
+            }
+        }
         return entry
     }
 

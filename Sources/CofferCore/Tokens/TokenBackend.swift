@@ -106,6 +106,8 @@ struct TokenBackend: CoreBackend {
         guard request.numUses >= 0 else { throw CoreError.badRequest("number of uses cannot be negative") }
         request.renewable = try fields.bool("renewable") ?? true
         request.meta = try fields.map("meta")?.compactMapValues(\.stringValue)
+        // `bound_cidrs` is not a field here: OpenBao ignores it on token create
+        // (it belongs to token roles and auth methods' `token_bound_cidrs`).
         request.parentHash = orphan ? nil : caller.hash
         if let id = try fields.string("id"), !id.isEmpty {
             guard caller.isRoot else { throw CoreError.badRequest("root or sudo privileges required to specify token id") }

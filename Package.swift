@@ -44,7 +44,16 @@ let package = Package(
         ),
         .target(
             name: "CofferMounts",
-            dependencies: ["CofferMountKit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CofferMountKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "CofferServer",

@@ -8,6 +8,8 @@ package struct MountResponse: Sendable {
     package var isNotFound: Bool
     /// Set when the secret must be revoked later (dynamic credentials).
     package var lease: MountLease? = nil
+    /// Set by a successful login: the token the core should mint.
+    package var auth: MountAuth? = nil
 
     package init(data: [String: JSONValue]? = nil, warnings: [String] = [], leaseDuration: Int64 = 0, isNotFound: Bool = false) {
         self.data = data

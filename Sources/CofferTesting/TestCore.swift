@@ -20,7 +20,7 @@ package enum TestCore {
         } else {
             now = { Date() }
         }
-        return Core(physical: storage, mountFactories: ["kv": KVMountFactory.factory], clock: now)
+        return Core(physical: storage, mountFactories: ["kv": KVMountFactory.factory, "jwt": JWTAuthMount.factory], clock: now)
     }
 
     /// The core and its single unseal key share, for tests that seal and unseal.

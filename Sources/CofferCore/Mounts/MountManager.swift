@@ -109,10 +109,15 @@ package actor MountManager {
     private func rebuildRouter() throws {
         let factories = self.factories.withLock { $0 }
         let coreBackends = self.coreBackends.withLock { $0 }
+        // A mount whose entry did not change keeps its handler, and with it any
+        // state it holds (a JWKS cache, per-key locks).
+        let previous = Dictionary(router.all.map { ($0.entry.uuid, $0) }, uniquingKeysWith: { first, _ in first })
         var routed: [RoutedMount] = []
         for entry in allEntries() {
             let view = StorageView(storage: barrier, prefix: entry.viewPath)
-            if let backend = coreBackends[entry.type] {
+            if let kept = previous[entry.uuid], kept.entry == entry {
+                routed.append(kept)
+            } else if let backend = coreBackends[entry.type] {
                 routed.append(RoutedMount(entry: entry, handler: .core(backend), storage: view))
             } else if let factory = factories[entry.type] {
                 let context = MountContext(path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view)

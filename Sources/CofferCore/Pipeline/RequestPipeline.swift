@@ -11,6 +11,10 @@ package struct RequestPipeline: Sendable {
     let expiration: ExpirationManager
     let system: SystemBackend
 
+    private var loginIssuer: LoginTokenIssuer {
+        LoginTokenIssuer(tokens: tokens, leases: leases, expiration: expiration)
+    }
+
     package func handle(_ request: Request) async -> Response {
         do {
             return try await process(request)
@@ -44,11 +48,17 @@ package struct RequestPipeline: Sendable {
                 operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
                 mountPath: mount.entry.routePath, clientAddress: request.clientAddress
             )
+            mountRequest.mountAccessor = mount.entry.accessor
             mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
             if let token {
                 try authorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create))
             }
             let answer = try await handler.handle(mountRequest)
+            if let auth = answer.auth {
+                var response = try await loginIssuer.issue(auth, mount: mount.entry, path: request.path, requestID: request.id)
+                response.warnings = answer.warnings + response.warnings
+                return .logical(response)
+            }
             guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
             return try await leased(answer, lease, request: request, mount: mount, token: token)
         }

@@ -24,6 +24,8 @@ package struct ServerAssembly {
     /// The mount types that can be enabled, by the name `sys/mounts` takes.
     package static let mountFactories: [String: MountFactory] = [
         "kv": KVMountFactory.factory,
+        "jwt": JWTAuthMount.factory,
+        "oidc": JWTAuthMount.factory,
     ]
 
     package static func makeStorage(_ storage: ServerConfig.Storage) throws -> any PhysicalStorage {

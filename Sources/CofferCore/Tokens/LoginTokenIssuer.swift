@@ -1,0 +1,76 @@
+import CofferMountKit
+import Crypto
+import Foundation
+
+/// Mints the token a login's `MountAuth` describes (spec/jwt-auth.md §4): an orphan
+/// service token with normalized policies and the TTL the role and mount allow.
+struct LoginTokenIssuer: Sendable {
+    let tokens: TokenStore
+    let leases: LeaseStore
+    let expiration: ExpirationManager
+
+    func issue(_ auth: MountAuth, mount: MountEntry, path: String, requestID: String) async throws -> LogicalResponse {
+        let policies = try Self.normalizedPolicies(auth.policies, noDefault: auth.tokenSettings.noDefaultPolicy)
+        let (ttl, warning) = Self.ttl(auth.tokenSettings, mount: mount)
+
+        var request = TokenStore.Request(policies: policies, path: path, displayName: auth.displayName)
+        request.ttl = ttl
+        request.explicitMaxTTL = auth.tokenSettings.explicitMaxTTL
+        request.period = auth.tokenSettings.period
+        request.numUses = Int(auth.tokenSettings.numUses)
+        request.meta = auth.metadata
+        request.boundCIDRs = auth.tokenSettings.boundCIDRs.isEmpty ? nil : auth.tokenSettings.boundCIDRs
+        let (id, entry) = try await tokens.create(request)
+        try await leases.registerToken(entry)
+        await expiration.track(entry)
+
+        var response = LogicalResponse(requestID: requestID)
+        var block = AuthBlock.json(id: id, entry, now: tokens.clock())
+        if case .object(var members) = block {
+            members["entity_id"] = .string(Self.entityID(mountAccessor: mount.accessor, alias: auth.aliasName))
+            block = .object(members)
+        }
+        response.auth = block
+        if let warning { response.warnings = [warning] }
+        return response
+    }
+
+    /// Trimmed, lowercased, deduplicated, sorted, `default` added unless asked not to.
+    static func normalizedPolicies(_ names: [String], noDefault: Bool) throws -> [String] {
+        var set = Set(names.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        if set.contains("root") { throw CoreError.badRequest("auth methods cannot create root tokens") }
+        if !noDefault { set.insert("default") }
+        return set.sorted()
+    }
+
+    /// The TTL and, when it had to be cut down, the warning Vault gives (§4.3).
+    static func ttl(_ settings: TokenSettings, mount: MountEntry) -> (Int64, String?) {
+        let systemTTL = MountEntry.systemDefaultTTL
+        let base = settings.ttl > 0 ? settings.ttl : (mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : systemTTL)
+        var cap = mount.config.maxLeaseTTL > 0 ? mount.config.maxLeaseTTL : systemTTL
+        if settings.maxTTL > 0 { cap = min(cap, settings.maxTTL) }
+        if settings.explicitMaxTTL > 0 { cap = min(cap, settings.explicitMaxTTL) }
+        let wanted = settings.period > 0 ? settings.period : base
+        guard wanted > cap else { return (wanted, nil) }
+        return (cap, "TTL of \"\(shortDuration(wanted))\" exceeded the effective max_ttl of \"\(shortDuration(cap))\"; TTL value is capped accordingly")
+    }
+
+    /// `15m`, `1h`, `1h30m`: Go's duration text without the zero tails.
+    static func shortDuration(_ seconds: Int64) -> String {
+        var text = GoDuration.format(seconds: seconds)
+        if text.hasSuffix("m0s") { text.removeLast(2) }
+        if text.hasSuffix("h0m") { text.removeLast(2) }
+        return text
+    }
+
+    /// The same alias on the same mount always maps to the same entity id.
+    static func entityID(mountAccessor: String, alias: String) -> String {
+        let digest = Array(SHA256.hash(data: Data("\(mountAccessor)\u{0}\(alias)".utf8)))
+        var bytes = Array(digest.prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+}

@@ -1,0 +1,150 @@
+import CofferMountKit
+import Foundation
+
+/// The JWT/OIDC auth method, for CI jobs that log in with their platform's OIDC
+/// token (spec/jwt-auth.md). One mount per issuer (per CircleCI organization).
+package struct JWTAuthMount: Mount {
+    let storage: StorageView
+    let state: JWTMountState
+    let clock: @Sendable () -> Date
+
+    package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.storage = storage
+        self.state = JWTMountState(storage: storage)
+        self.clock = clock
+    }
+
+    package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage) }
+
+    package var unauthenticatedPaths: [PathPattern] { [PathPattern("login")] }
+
+    package func handle(_ request: MountRequest) async throws -> MountResponse {
+        let path = request.path
+        if path == "login" { return try await login(request) }
+        if path == "config" { return try await config(request) }
+        if path == "role" || path == "role/" {
+            guard request.operation == .list else { throw MountError.unsupportedOperation }
+            return try await listRoles(request)
+        }
+        if path.hasPrefix("role/") {
+            let name = String(path.dropFirst(5))
+            guard JWTRole.isValidName(name) else { throw MountError.unsupportedPath }
+            return try await role(request, name: name.lowercased())
+        }
+        throw MountError.unsupportedPath
+    }
+
+    package func exists(_ request: MountRequest) async throws -> Bool? {
+        guard request.path.hasPrefix("role/") else { return nil }
+        return try await storage.get("role/" + request.path.dropFirst(5).lowercased()) != nil
+    }
+
+    // MARK: config
+
+    private func config(_ request: MountRequest) async throws -> MountResponse {
+        switch request.operation {
+        case .read:
+            guard let config = try await state.currentConfig() else { throw MountError.notFound }
+            var warnings: [String] = []
+            var status = "valid"
+            if !config.oidcDiscoveryURL.isEmpty {
+                do {
+                    _ = try await KeyFetcher(caPEM: config.oidcDiscoveryCAPEM).discover(config.oidcDiscoveryURL)
+                } catch {
+                    status = "invalid"
+                    warnings.append("failed to construct JWK validator: keyset configuration error: \(error)")
+                }
+            }
+            return MountResponse(data: config.json(status: status), warnings: warnings)
+        case .create, .update:
+            let previous = try await state.currentConfig()
+            let config = try JWTConfig.parse(request.fields, previous: previous)
+            let skip = try request.fields.bool("skip_jwks_validation") ?? false
+            var warnings: [String] = []
+            if let problem = await reachabilityProblem(config) {
+                guard skip else { throw MountError.badRequest(problem.full) }
+                warnings.append(problem.short)
+            }
+            try await state.replace(config)
+            return MountResponse(warnings: warnings)
+        default:
+            throw MountError.unsupportedOperation
+        }
+    }
+
+    /// Discovery is fetched and its issuer checked; a JWKS URL is fetched (§1.2).
+    private func reachabilityProblem(_ config: JWTConfig) async -> (full: String, short: String)? {
+        if !config.oidcDiscoveryURL.isEmpty {
+            do {
+                _ = try await KeyFetcher(caPEM: config.oidcDiscoveryCAPEM).discover(config.oidcDiscoveryURL)
+            } catch {
+                return ("error checking oidc discovery URL: \(error)", "error checking oidc discovery URL")
+            }
+        } else if !config.jwksURL.isEmpty {
+            do {
+                _ = try await KeyFetcher(caPEM: config.jwksCAPEM).json(config.jwksURL)
+            } catch {
+                return ("error checking jwks URL", "error checking jwks URL")
+            }
+        }
+        return nil
+    }
+
+    // MARK: roles
+
+    private func role(_ request: MountRequest, name: String) async throws -> MountResponse {
+        switch request.operation {
+        case .read:
+            guard let role = try await storage.getJSON(JWTRole.self, "role/" + name) else { throw MountError.notFound }
+            return MountResponse(data: role.json)
+        case .create, .update:
+            var role = try await storage.getJSON(JWTRole.self, "role/" + name) ?? JWTRole()
+            let warnings = try role.update(from: request.fields)
+            try await storage.putJSON("role/" + name, role)
+            return MountResponse(warnings: warnings)
+        case .delete:
+            try await storage.delete("role/" + name)
+            return .noContent
+        default:
+            throw MountError.unsupportedOperation
+        }
+    }
+
+    private func listRoles(_ request: MountRequest) async throws -> MountResponse {
+        let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
+        guard !names.isEmpty else { throw MountError.notFound }
+        return MountResponse(data: ["keys": JSONValue(names)])
+    }
+
+    // MARK: login
+
+    private func login(_ request: MountRequest) async throws -> MountResponse {
+        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
+        guard let config = try await state.currentConfig() else { throw MountError.badRequest("could not load configuration") }
+        var roleName = (try request.fields.string("role") ?? "").lowercased()
+        if roleName.isEmpty { roleName = config.defaultRole }
+        guard !roleName.isEmpty else { throw MountError.badRequest("missing role") }
+        guard let role = try await storage.getJSON(JWTRole.self, "role/" + roleName) else {
+            throw MountError.badRequest("role \"\(roleName)\" could not be found")
+        }
+        guard role.roleType != "oidc" else { throw MountError.badRequest("role with oidc role_type is not allowed") }
+        guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing token") }
+
+        let verifier: TokenVerifier
+        do {
+            verifier = try await state.currentVerifier()
+        } catch let error as KeySetError {
+            throw MountError.badRequest(error.description)
+        }
+        let auth: MountAuth
+        do {
+            auth = try await JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock())
+                .run(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
+        } catch let error as KeySetError {
+            throw MountError.badRequest(error.description)
+        }
+        var response = MountResponse()
+        response.auth = auth
+        return response
+    }
+}

@@ -1,0 +1,89 @@
+import CofferMountKit
+import Foundation
+import JWTKit
+
+/// The keys of a JWKS (direct or found by discovery), cached in memory.
+///
+/// Keys are fetched on first use and kept; a verification that fails with the
+/// cached keys triggers one refetch, shared by every login that failed on the
+/// same generation of keys, so a burst after a rotation makes one fetch. When the
+/// issuer is down, the cached keys keep working.
+actor RemoteKeySet {
+    private let fetcher: KeyFetcher
+    private let discoveryURL: String?
+    private var jwksURL: String?
+    private var keys: JWTKeyCollection?
+    private var generation = 0
+    private var inflight: Task<JWTKeyCollection, any Error>?
+    /// How many JWKS documents were fetched (tests and metrics read it).
+    private(set) var fetchCount = 0
+
+    init(fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?) {
+        self.fetcher = fetcher
+        self.discoveryURL = discoveryURL
+        self.jwksURL = jwksURL
+    }
+
+    /// The cached keys and their generation, fetching them the first time.
+    func current() async throws -> (JWTKeyCollection, Int) {
+        if let keys { return (keys, generation) }
+        return (try await refresh(after: generation), generation)
+    }
+
+    /// Refetches unless someone already did since `seen`; concurrent callers share one fetch.
+    func refresh(after seen: Int) async throws -> JWTKeyCollection {
+        if seen < generation, let keys { return keys }
+        if let inflight { return try await inflight.value }
+        let task = Task { try await self.fetch() }
+        inflight = task
+        defer { inflight = nil }
+        let fresh = try await task.value
+        keys = fresh
+        generation += 1
+        return fresh
+    }
+
+    private func fetch() async throws -> JWTKeyCollection {
+        if jwksURL == nil, let discoveryURL {
+            do {
+                jwksURL = try await fetcher.discover(discoveryURL)
+            } catch {
+                throw KeySetError(description: "error configuring token validator: keyset configuration error: \(error)")
+            }
+        }
+        guard let url = jwksURL else { throw KeySetError(description: "no JWKS URL") }
+        fetchCount += 1
+        let document: [String: JSONValue]
+        do {
+            document = try await fetcher.json(url)
+        } catch {
+            throw KeySetError(description: "error validating token: error verifying token signature: fetching keys oidc: get keys failed \(error)")
+        }
+        return try await Self.collection(document)
+    }
+
+    /// A key collection from a JWKS document; a key without `kid` gets one, since
+    /// JWTKit indexes keys by it.
+    static func collection(_ document: [String: JSONValue]) async throws -> JWTKeyCollection {
+        var keys = document["keys"]?.arrayValue ?? []
+        for index in keys.indices {
+            if case .object(var members) = keys[index], members["kid"] == nil {
+                members["kid"] = .string("jwks-\(index)")
+                keys[index] = .object(members)
+            }
+        }
+        let collection = JWTKeyCollection()
+        for key in keys {
+            // A key JWTKit cannot use (an unknown kty, say) is skipped, as go-jose does.
+            if let jwk = try? JSONDecoder().decode(JWK.self, from: key.serialized()) {
+                _ = try? await collection.add(jwk: jwk)
+            }
+        }
+        return collection
+    }
+}
+
+/// A key set problem, worded as OpenBao words it.
+struct KeySetError: Error, CustomStringConvertible {
+    let description: String
+}

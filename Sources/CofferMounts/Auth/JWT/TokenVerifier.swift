@@ -1,0 +1,99 @@
+import CofferMountKit
+import Foundation
+import JWTKit
+
+/// The whole payload of a verified token, claims kept as JSON.
+struct RawClaims: JWTPayload {
+    let claims: [String: JSONValue]
+
+    init(from decoder: any Decoder) throws {
+        guard case .object(let members) = try JSONValue(from: decoder) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "payload is not an object"))
+        }
+        claims = members
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try JSONValue.object(claims).encode(to: encoder)
+    }
+
+    /// Claims are checked by the login, in OpenBao's order, not here.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+/// Checks a token's signature against the mount's key source (spec/jwt-auth.md §3.3).
+enum TokenVerifier: Sendable {
+    case staticKeys([StaticKeys.Key])
+    case remote(RemoteKeySet)
+
+    /// The compact JWS's header, or the error go-jose gives for a malformed token
+    /// (go-oidc, used for remote key sets, puts `oidc: malformed jwt: ` before it).
+    func header(of token: String) throws -> [String: JSONValue] {
+        do {
+            return try Self.header(of: token)
+        } catch let error as MountError {
+            guard case .remote = self else { throw error }
+            let detail = error.description.replacingOccurrences(of: "error validating token: error verifying token signature: ", with: "")
+            throw Self.signatureError("oidc: malformed jwt: " + detail)
+        }
+    }
+
+    static func header(of token: String) throws -> [String: JSONValue] {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw signatureError("go-jose/go-jose: compact JWS format must have three parts") }
+        for part in parts {
+            if let bad = part.unicodeScalars.firstIndex(where: { !($0.properties.isASCIIHexDigit || CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") || !$0.isASCII }) {
+                let offset = part.unicodeScalars.distance(from: part.unicodeScalars.startIndex, to: bad)
+                throw signatureError("illegal base64 data at input byte \(offset)")
+            }
+        }
+        guard let data = Data(base64URL: String(parts[0])), case .object(let header)? = try? JSONValue.parse(data) else {
+            throw signatureError("go-jose/go-jose: invalid header")
+        }
+        return header
+    }
+
+    static func signatureError(_ detail: String) -> MountError {
+        .badRequest("error validating token: error verifying token signature: \(detail)")
+    }
+
+    /// The verified claims; throws the message OpenBao gives for a bad signature.
+    /// `allowedAlgs` is what a remote key set accepts before trying any key (go-oidc
+    /// refuses `none` and HMAC outright); static keys simply fail to verify them.
+    func verify(_ token: String, alg: String, kid: String?, allowedAlgs: [String]) async throws -> [String: JSONValue] {
+        switch self {
+        case .staticKeys(let keys):
+            let collection = await StaticKeys.collection(keys, alg: alg)
+            do {
+                return try await collection.verify(token, as: RawClaims.self, iteratingKeys: true).claims
+            } catch {
+                throw Self.signatureError("no known key successfully validated the token signature")
+            }
+        case .remote(let keySet):
+            guard allowedAlgs.contains(alg) else {
+                let expected = allowedAlgs.map { "\"\($0)\"" }.joined(separator: " ")
+                throw Self.signatureError("oidc: malformed jwt: unexpected signature algorithm \"\(alg)\"; expected [\(expected)]")
+            }
+            let (keys, generation) = try await keySet.current()
+            if let claims = try? await keys.verify(token, as: RawClaims.self, iteratingKeys: kid == nil) {
+                return claims.claims
+            }
+            // An unknown kid or a failed check: refetch once (shared), then retry.
+            let fresh = try await keySet.refresh(after: generation)
+            do {
+                return try await fresh.verify(token, as: RawClaims.self, iteratingKeys: kid == nil).claims
+            } catch {
+                throw Self.signatureError("failed to verify id token signature")
+            }
+        }
+    }
+}
+
+extension Data {
+    /// Base64url without padding, as JWS parts are written.
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        self.init(base64Encoded: base64)
+    }
+}

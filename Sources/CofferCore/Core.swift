@@ -58,7 +58,7 @@ package final class Core: Sendable {
         ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, cluster: cluster
+            expiration: expiration, cluster: cluster, barrier: barrier
         )
         mounts.register(type: "system", backend: system)
         mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, leases: leases, expiration: expiration))

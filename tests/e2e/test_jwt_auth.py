@@ -248,3 +248,11 @@ def test_logins_keep_working_while_the_issuer_is_down(dev_server, tmp_path):
     down.stop()
     again = login(dev_server, mount, down.sign(down.claims(ORG, PROJECT)))
     assert again.status_code == 200, again.text
+
+
+def test_hvac_jwt_login(dev_server, issuer):
+    mount = make_mount(dev_server, issuer)
+    client = dev_server.hvac(token=None)
+    answer = client.auth.jwt.jwt_login(role="deploy", jwt=issuer.sign(issuer.claims(ORG, PROJECT)), path=mount)
+    assert answer["auth"]["lease_duration"] == 900
+    assert client.is_authenticated()

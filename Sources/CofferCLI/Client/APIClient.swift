@@ -13,6 +13,8 @@ struct APIClient {
     }
 
     let settings: ClientSettings
+    /// `-wrap-ttl`: sent as `X-Vault-Wrap-TTL` on every request of the command.
+    var wrapTTL: String? = nil
 
     /// Sends one request; the body is a JSON object or nothing.
     func send(_ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil, authenticated: Bool = true,
@@ -55,6 +57,7 @@ struct APIClient {
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "X-Vault-Request", value: "true")
         if authenticated, let token = settings.token { request.headers.add(name: "X-Vault-Token", value: token) }
+        if let wrapTTL { request.headers.add(name: "X-Vault-Wrap-TTL", value: wrapTTL) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))

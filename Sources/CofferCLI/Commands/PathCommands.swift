@@ -7,10 +7,11 @@ struct ReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "read", abstract: "Read data at a path.")
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var wrap: WrapOptions
     @Argument var path: String
 
     func run() async throws {
-        let client = APIClient(settings: .fromEnvironment())
+        let client = wrap.client()
         let answer = try await client.send("GET", path)
         if answer.status == 404, answer.body?["data"] == nil {
             throw NoValueFound(path: path)
@@ -69,6 +70,7 @@ struct WriteCommand: AsyncParsableCommand {
     var force = false
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var wrap: WrapOptions
     @Argument var path: String
     @Argument(parsing: .allUnrecognized) var pairs: [String] = []
 
@@ -77,7 +79,7 @@ struct WriteCommand: AsyncParsableCommand {
             throw CLIError("Must supply data or use -force")
         }
         let body = try KeyValueArguments.parse(pairs, stdin: { FileHandle.standardInput.readDataToEndOfFile() })
-        let client = APIClient(settings: .fromEnvironment())
+        let client = wrap.client()
         let answer = try await client.send("PUT", path, body: pairs.isEmpty ? nil : body)
         guard answer.status < 300 else {
             throw CLIError.api("Error writing data to \(path)", method: "PUT", url: client.url(path), answer: answer)
@@ -94,4 +96,20 @@ struct WriteCommand: AsyncParsableCommand {
 struct NoValueFound: Error, CustomStringConvertible {
     let path: String
     var description: String { "No value found at \(path)" }
+}
+
+/// `coffer unwrap [TOKEN]`: the wrapped response; without an argument the wrapping
+/// token is the caller's own token (`VAULT_TOKEN`).
+struct UnwrapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unwrap", abstract: "Unwrap a response-wrapping token.")
+
+    @OptionGroup var output: OutputOptions
+    @Argument var token: String?
+
+    func run() async throws {
+        let client = APIClient(settings: .fromEnvironment())
+        let body: JSONValue? = token.map { ["token": .string($0)] }
+        let answer = try await client.expect("Error unwrapping", "PUT", "sys/wrapping/unwrap", body: body)
+        try ResponsePrinter(options: output).print(answer.body ?? .null)
+    }
 }

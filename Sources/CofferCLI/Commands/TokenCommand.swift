@@ -22,6 +22,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(name: .customLong("orphan")) var orphan = false
         @Flag(name: .customLong("no-default-policy")) var noDefaultPolicy = false
         @OptionGroup var output: OutputOptions
+        @OptionGroup var wrap: WrapOptions
 
         func run() async throws {
             var body: [String: JSONValue] = [:]
@@ -42,8 +43,7 @@ struct TokenCommand: AsyncParsableCommand {
                     return (parts[0], JSONValue.string(parts[1]))
                 }))
             }
-            let client = APIClient(settings: .fromEnvironment())
-            let answer = try await client.expect("Error creating token", "POST", "auth/token/create", body: .object(body))
+            let answer = try await wrap.client().expect("Error creating token", "POST", "auth/token/create", body: .object(body))
             try ResponsePrinter(options: output).print(answer.body ?? .null)
         }
     }

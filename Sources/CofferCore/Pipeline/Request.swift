@@ -14,6 +14,8 @@ package struct Request: Sendable {
     package var clientAddress: String?
     /// The request ID the response carries and the audit log records.
     package var id: String
+    /// Seconds to wrap the response for (`X-Vault-Wrap-TTL`), nil when not wrapping.
+    package var wrapTTL: Int64? = nil
 
     package init(
         operation: Operation, path: String, data: [String: JSONValue] = [:], token: String? = nil,

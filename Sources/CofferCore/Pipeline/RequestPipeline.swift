@@ -17,10 +17,16 @@ package struct RequestPipeline: Sendable {
 
     package func handle(_ request: Request) async -> Response {
         do {
-            return try await process(request)
+            let response = try await process(request)
+            guard let ttl = request.wrapTTL, case .logical(let logical) = response, !logical.isNotFound else { return response }
+            return .logical(try await wrapper.wrap(logical, path: request.path, ttl: ttl))
         } catch {
             return .error(CoreError.from(error))
         }
+    }
+
+    private var wrapper: ResponseWrapper {
+        ResponseWrapper(tokens: tokens, barrier: barrier, expiration: expiration)
     }
 
     private func process(_ request: Request) async throws -> Response {
@@ -34,6 +40,21 @@ package struct RequestPipeline: Sendable {
 
         let routed = router.route(request.path)
         let token = try await authenticate(request, routed: routed)
+        // A token whose last use this request took is revoked once the request is done.
+        if let token, token.isSpent {
+            do {
+                let response = try await dispatch(request, routed: routed, token: token)
+                try? await tokens.revoke(hash: token.hash)
+                return response
+            } catch {
+                try? await tokens.revoke(hash: token.hash)
+                throw error
+            }
+        }
+        return try await dispatch(request, routed: routed, token: token)
+    }
+
+    private func dispatch(_ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?) async throws -> Response {
         guard let (mount, relativePath) = routed else { throw CoreError.noRoute(request.path) }
 
         switch mount.handler {
@@ -76,6 +97,7 @@ package struct RequestPipeline: Sendable {
         // A token bound to networks works only from them (token `bound_cidrs`).
         if let cidrs = entry.boundCIDRs, !cidrs.isEmpty {
             guard let address = request.clientAddress, cidrs.contains(where: { CIDRBlock($0)?.contains(address) == true }) else {
+                if entry.isSpent { try? await tokens.revoke(hash: entry.hash) }
                 throw CoreError.permissionDenied
             }
         }
@@ -104,6 +126,13 @@ package struct RequestPipeline: Sendable {
         }
         if request.operation != .list, request.operation != .delete, !ParameterCheck.allows(rule.parameters, request.data) {
             throw CoreError.forbidden
+        }
+        // `min_wrapping_ttl` / `max_wrapping_ttl`: the request must be wrapped within them.
+        let bounds = rule.parameters
+        if bounds.minWrappingTTL > 0 || bounds.maxWrappingTTL > 0 {
+            guard let ttl = request.wrapTTL, ttl >= bounds.minWrappingTTL, bounds.maxWrappingTTL == 0 || ttl <= bounds.maxWrappingTTL else {
+                throw CoreError.forbidden
+            }
         }
     }
 

@@ -83,9 +83,16 @@ package final class PolicyStore: Sendable {
             names.compactMap { name in
                 let key = Policy.normalize(name)
                 if key == "root" { return Policy(name: "root", text: "", rules: []) }
+                if key == ResponseWrapper.policyName { return Self.wrappingPolicy }
                 return table[key]?.policy
             }
         }
         return ACL(policies: policies)
     }
+
+    /// Wrapping tokens may unwrap and do nothing else; the policy is built in and
+    /// neither stored nor listed.
+    static let wrappingPolicy = Policy(name: ResponseWrapper.policyName, text: "", rules: [
+        PolicyRule(path: "sys/wrapping/unwrap", isPrefix: false, capabilities: .update, parameters: ParameterConstraints()),
+    ])
 }

@@ -10,6 +10,7 @@ package struct SystemBackend: CoreBackend {
     let leases: LeaseStore
     let expiration: ExpirationManager
     let cluster: ClusterStore
+    let barrier: SecurityBarrier
 
     /// Paths that answer whether sealed or not, and without a token (spec §3).
     private static let alwaysAvailable: Set<String> = ["health", "seal-status", "leader", "init", "unseal"]
@@ -33,8 +34,8 @@ package struct SystemBackend: CoreBackend {
 
     package func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool {
         // The mount list without a path shows only what the token may see, and
-        // nothing without one (spec §4.13).
-        relativePath == "internal/ui/mounts"
+        // nothing without one (spec §4.13); a wrapping token can be looked up by anyone.
+        relativePath == "internal/ui/mounts" || relativePath == "wrapping/lookup"
     }
 
     /// The KV preflight grants access when the token can do anything under the
@@ -72,6 +73,9 @@ package struct SystemBackend: CoreBackend {
             return try await capabilities(call, of: other)
         default:
             break
+        }
+        if path.hasPrefix("wrapping/") {
+            return try await wrappingEndpoint(call, String(path.dropFirst("wrapping/".count)))
         }
         if path.hasPrefix("leases/") {
             return try await leaseEndpoint(call, String(path.dropFirst("leases/".count)))

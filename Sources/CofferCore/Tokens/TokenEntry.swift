@@ -29,6 +29,11 @@ package struct TokenEntry: Codable, Sendable, Equatable {
 
     package var isRoot: Bool { policies.contains("root") }
 
+    /// `numUses` of a token whose last use was just taken; it is revoked after the request.
+    package static let spent = -1
+
+    package var isSpent: Bool { numUses == Self.spent }
+
     package func isExpired(at now: Date) -> Bool {
         guard let expireTime else { return false }
         return now >= expireTime

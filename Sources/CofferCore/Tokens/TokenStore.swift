@@ -17,6 +17,8 @@ package actor TokenStore {
 
     private let barrier: SecurityBarrier
     package nonisolated let clock: @Sendable () -> Date
+    /// Serializes use-count changes per token, so a single-use token is used once.
+    private let useLocks = KeyedLock()
     private var salt: SymmetricKey?
     /// Called with each revoked token, so its leases and expiry go with it.
     private var onRevoke: (@Sendable (TokenEntry) async -> Void)?
@@ -105,26 +107,27 @@ package actor TokenStore {
         return try await entry(hash: String(decoding: key, as: UTF8.self))
     }
 
+    /// The live entry for a hash; nil when unknown, expired, or spent.
     package func entry(hash key: String) async throws -> TokenEntry? {
         guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
         let entry = try JSONDecoder().decode(TokenEntry.self, from: data)
-        return entry.isExpired(at: clock()) ? nil : entry
+        return entry.isExpired(at: clock()) || entry.isSpent ? nil : entry
     }
 
-    /// Checks a token for one request and spends one of its uses: the last use
-    /// revokes it. A refused request spends a use too, as in Vault.
+    /// Checks a token for one request and spends one of its uses. A refused request
+    /// spends a use too, as in Vault. The last use marks the token spent at once
+    /// (no second request gets it) and the caller revokes it once the request is
+    /// done, so the request can still read the token's cubbyhole (unwrapping).
     package func use(_ tokenID: String) async throws -> TokenEntry? {
-        guard var entry = try await lookup(tokenID) else { return nil }
-        guard entry.numUses > 0 else { return entry }
-        entry.numUses -= 1
-        if entry.numUses == 0 {
-            try await revoke(hash: entry.hash)
-            // Shown to this one request as spent, while it is no longer stored.
-            entry.numUses = -1
-        } else {
-            try await barrier.put(Self.idPrefix + entry.hash, try JSONEncoder().encode(entry))
+        guard !tokenID.isEmpty else { return nil }
+        let key = try hash(tokenID)
+        return try await useLocks.withLock(key) {
+            guard var entry = try await self.entry(hash: key) else { return nil }
+            guard entry.numUses > 0 else { return entry }
+            entry.numUses = entry.numUses == 1 ? TokenEntry.spent : entry.numUses - 1
+            try await self.barrier.put(Self.idPrefix + key, try JSONEncoder().encode(entry))
+            return entry
         }
-        return entry
     }
 
     /// Extends a token's life by `increment` (or its original TTL), capped by its

@@ -26,6 +26,7 @@ package struct ServerAssembly {
         "kv": KVMountFactory.factory,
         "jwt": JWTAuthMount.factory,
         "oidc": JWTAuthMount.factory,
+        "approle": AppRoleMount.factory,
     ]
 
     package static func makeStorage(_ storage: ServerConfig.Storage) throws -> any PhysicalStorage {

@@ -26,7 +26,21 @@ struct HTTPRequestTranslator {
         }
         var path = logicalPath
         if operation == .list, !path.hasSuffix("/") { path += "/" }
-        return CofferCore.Request(operation: operation, path: path, data: data, token: token(request.headers), clientAddress: clientAddress)
+        var translated = CofferCore.Request(operation: operation, path: path, data: data, token: token(request.headers), clientAddress: clientAddress)
+        translated.wrapTTL = try wrapTTL(request.headers)
+        return translated
+    }
+
+    /// `X-Vault-Wrap-TTL`: seconds or a Go duration (`1m0s`), as spec §1.3 says.
+    static func wrapTTL(_ headers: HTTPFields) throws -> Int64? {
+        guard let text = headers[HTTPField.Name("X-Vault-Wrap-TTL")!], !text.isEmpty else { return nil }
+        guard let seconds = GoDuration.seconds(from: text) else {
+            throw Refusal(response: .error(.badRequest("error parsing X-Vault-Wrap-TTL header: time: invalid duration \"\(text)\"")))
+        }
+        guard seconds >= 0 else {
+            throw Refusal(response: .error(.badRequest("error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative")))
+        }
+        return seconds == 0 ? nil : seconds
     }
 
     private static func operation(_ request: Hummingbird.Request, query: [String: String]) throws -> CofferCore.Request.Operation {
@@ -72,6 +86,8 @@ struct HTTPRequestTranslator {
         }
         switch value {
         case .object(let members): return members
+        // `bao write -f` sends `null`: no fields, as Go decodes it.
+        case .null: return [:]
         case .array: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}")))
         default: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal value into Go value of type map[string]interface {}")))
         }

@@ -1,0 +1,104 @@
+import CofferMountKit
+import Foundation
+
+extension AppRoleMount {
+    /// `role/<name>/secret-id`: generate one (write) or list accessors (LIST).
+    func secretID(_ request: MountRequest, _ name: String) async throws -> MountResponse {
+        switch request.operation {
+        case .create, .update:
+            return try await generate(request, name, custom: false)
+        case .list:
+            let accessors = try await storage.list("accessor/\(name)/")
+            guard !accessors.isEmpty else { throw MountError.notFound }
+            return MountResponse(data: ["keys": JSONValue(accessors)])
+        default:
+            throw MountError.unsupportedOperation
+        }
+    }
+
+    /// Makes a secret ID (or stores the caller's, for `custom-secret-id`).
+    func generate(_ request: MountRequest, _ name: String, custom: Bool) async throws -> MountResponse {
+        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
+        guard let role = try await loadRole(name) else { throw MountError.badRequest("role \"\(name)\" does not exist") }
+        let fields = request.fields
+        let secret: String
+        if custom {
+            guard let given = try fields.string("secret_id"), !given.isEmpty else { throw MountError.badRequest("missing secret_id") }
+            secret = given
+        } else {
+            secret = UUID().uuidString.lowercased()
+        }
+        let cidrs = try fields.stringList("cidr_list") ?? []
+        let tokenCIDRs = try fields.stringList("token_bound_cidrs") ?? []
+        for cidr in cidrs + tokenCIDRs where CIDRBlock(cidr) == nil {
+            throw MountError.badRequest("failed to validate CIDR blocks: invalid CIDR address: \(cidr)")
+        }
+        // A secret ID may narrow the role's network binding, never widen it.
+        if !role.secretIDBoundCIDRs.isEmpty {
+            for cidr in cidrs where !role.secretIDBoundCIDRs.contains(where: { Self.contains($0, cidr) }) {
+                throw MountError.badRequest("failed to verify the CIDR restrictions set on the secret ID: CIDR block \(cidr) is not a subset of the role's")
+            }
+        }
+        let metadata: [String: String]
+        do {
+            metadata = try (fields.map("metadata") ?? [:]).compactMapValues(\.stringValue)
+        } catch {
+            throw MountError.badRequest("failed to parse metadata: metadata must be a JSON object of strings")
+        }
+        let ttl = try fields.duration("ttl") ?? role.secretIDTTL
+        let numUses = try fields.int("num_uses") ?? role.secretIDNumUses
+        guard numUses >= 0 else { throw MountError.badRequest("num_uses cannot be negative") }
+        let now = clock()
+        let entry = AppRoleSecretID(
+            accessor: UUID().uuidString.lowercased(), roleName: name, created: now,
+            expires: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil, lastUpdated: now,
+            numUses: numUses, ttl: ttl, cidrList: cidrs, tokenBoundCIDRs: tokenCIDRs, metadata: metadata
+        )
+        let key = Self.hash(secret)
+        guard try await storage.get("secret-id/\(name)/\(key)") == nil else { throw MountError.badRequest("secret_id is already registered") }
+        try await storage.apply([
+            .put("secret-id/\(name)/\(key)", try JSONEncoder().encode(entry)),
+            .put("accessor/\(name)/\(entry.accessor)", Data(key.utf8)),
+        ])
+        return MountResponse(data: [
+            "secret_id": .string(secret), "secret_id_accessor": .string(entry.accessor),
+            "secret_id_num_uses": .int(numUses), "secret_id_ttl": .int(ttl),
+        ])
+    }
+
+    /// `secret-id/lookup|destroy` by value, `secret-id-accessor/lookup|destroy` by accessor.
+    func secretIDAction(_ request: MountRequest, _ name: String, action: String) async throws -> MountResponse {
+        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
+        let key: String?
+        if action.hasPrefix("secret-id-accessor") {
+            guard let accessor = try request.fields.string("secret_id_accessor"), !accessor.isEmpty else {
+                throw MountError.badRequest("missing secret_id_accessor")
+            }
+            key = try await storage.get("accessor/\(name)/\(accessor)").map { String(decoding: $0, as: UTF8.self) }
+            if key == nil, action.hasSuffix("lookup") {
+                throw MountError.badRequest("failed to find accessor entry for secret_id_accessor: \"\(accessor)\"")
+            }
+        } else {
+            guard let secret = try request.fields.string("secret_id"), !secret.isEmpty else { throw MountError.badRequest("missing secret_id") }
+            key = Self.hash(secret)
+        }
+        guard let key, let entry = try await storage.getJSON(AppRoleSecretID.self, "secret-id/\(name)/\(key)") else {
+            return .noContent
+        }
+        if action.hasSuffix("destroy") {
+            try await locks.withLock(key) {
+                try await storage.apply([.delete("secret-id/\(name)/\(key)"), .delete("accessor/\(name)/\(entry.accessor)")])
+            }
+            return .noContent
+        }
+        return MountResponse(data: entry.json())
+    }
+
+    /// Whether block `inner` lies inside block `outer` (same family, longer or equal prefix).
+    static func contains(_ outer: String, _ inner: String) -> Bool {
+        guard let outerBlock = CIDRBlock(outer), let innerAddress = inner.split(separator: "/").first else { return false }
+        let outerLength = Int(outer.split(separator: "/").last.flatMap { Int($0) } ?? 128)
+        let innerLength = Int(inner.split(separator: "/").last.flatMap { Int($0) } ?? 128)
+        return outerBlock.contains(String(innerAddress)) && (inner.contains("/") ? innerLength >= outerLength : true)
+    }
+}

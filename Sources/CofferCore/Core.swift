@@ -14,6 +14,7 @@ package final class Core: Sendable {
     package let policies: PolicyStore
     package let expiration: ExpirationManager
     package let leases: LeaseStore
+    package let audit: AuditBroker
     package let pipeline: RequestPipeline
 
     /// - Parameters:
@@ -28,6 +29,7 @@ package final class Core: Sendable {
         let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
         let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
         let cluster = ClusterStore(barrier: barrier)
+        let audit = AuditBroker(barrier: barrier)
 
         let bringUp: @Sendable () async throws -> Void = {
             try await tokens.load()
@@ -39,6 +41,7 @@ package final class Core: Sendable {
             try await policies.load()
             try await mounts.load()
             try await expiration.load()
+            try await audit.load()
         }
         let seal = SealManager(physical: physical, barrier: barrier, hooks: .init(
             setUp: { rootTokenID in
@@ -50,6 +53,7 @@ package final class Core: Sendable {
             },
             postUnseal: bringUp,
             preSeal: {
+                audit.unload()
                 await expiration.unload()
                 await mounts.unload()
                 policies.unload()
@@ -58,7 +62,7 @@ package final class Core: Sendable {
         ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, cluster: cluster, barrier: barrier
+            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit
         )
         mounts.register(type: "system", backend: system)
         mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, leases: leases, expiration: expiration))
@@ -75,9 +79,10 @@ package final class Core: Sendable {
         self.policies = policies
         self.expiration = expiration
         self.leases = leases
+        self.audit = audit
         self.pipeline = RequestPipeline(
             barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, system: system
+            expiration: expiration, system: system, audit: audit
         )
     }
 
@@ -87,6 +92,8 @@ package final class Core: Sendable {
 
     /// What `server -dev` does: one key share, unsealed, a root token, KV v2 at `secret/`.
     package func startDev(rootTokenID: String?) async throws -> (unsealKey: [UInt8], rootToken: String) {
+        // As in OpenBao's dev mode, audit devices may be enabled over the API.
+        audit.allowAPICreation(true)
         let (keys, rootToken) = try await seal.initialize(shares: 1, threshold: 1, rootTokenID: rootTokenID)
         _ = try await seal.unseal(share: keys[0])
         try await mounts.enable(MountEntry.newSecrets(path: "secret/", type: "kv", description: "key/value secret storage", options: ["version": "2"]))

@@ -11,7 +11,7 @@ struct CofferCommand: AsyncParsableCommand {
             ServerCommand.self, StatusCommand.self, OperatorCommand.self,
             ReadCommand.self, WriteCommand.self, ListCommand.self, DeleteCommand.self,
             KVCommand.self, TokenCommand.self, PolicyCommand.self, SecretsCommand.self, LoginCommand.self,
-            CIOIDCCommand.self, UnwrapCommand.self,
+            CIOIDCCommand.self, UnwrapCommand.self, AuditCommand.self,
         ]
     )
 

@@ -10,6 +10,7 @@ package struct RequestPipeline: Sendable {
     let leases: LeaseStore
     let expiration: ExpirationManager
     let system: SystemBackend
+    let audit: AuditBroker
 
     private var loginIssuer: LoginTokenIssuer {
         LoginTokenIssuer(tokens: tokens, leases: leases, expiration: expiration)
@@ -34,36 +35,54 @@ package struct RequestPipeline: Sendable {
             return response
         }
         guard !barrier.isSealed else { throw CoreError.sealed }
-        if request.operation == .write, request.path.hasSuffix("/") {
-            throw CoreError.badRequest("cannot write to a path ending in '/'")
-        }
-
+        var record = AuditRecord(request: request)
         let routed = router.route(request.path)
-        let token = try await authenticate(request, routed: routed)
-        // A token whose last use this request took is revoked once the request is done.
-        if let token, token.isSpent {
-            do {
-                let response = try await dispatch(request, routed: routed, token: token)
-                try? await tokens.revoke(hash: token.hash)
-                return response
-            } catch {
-                try? await tokens.revoke(hash: token.hash)
-                throw error
+        record.mount = routed?.mount.entry
+        let token: TokenEntry?
+        do {
+            if request.operation == .write, request.path.hasSuffix("/") {
+                throw CoreError.badRequest("cannot write to a path ending in '/'")
             }
+            token = try await authenticate(request, routed: routed)
+        } catch {
+            try refused(&record, error)
         }
-        return try await dispatch(request, routed: routed, token: token)
+        record.token = token
+        // A token whose last use this request took is revoked once the request is done.
+        guard let token, token.isSpent else {
+            return try await dispatch(request, routed: routed, token: token, record: &record)
+        }
+        do {
+            let response = try await dispatch(request, routed: routed, token: token, record: &record)
+            try? await tokens.revoke(hash: token.hash)
+            return response
+        } catch {
+            try? await tokens.revoke(hash: token.hash)
+            throw error
+        }
     }
 
-    private func dispatch(_ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?) async throws -> Response {
-        guard let (mount, relativePath) = routed else { throw CoreError.noRoute(request.path) }
+    /// Logs a refusal (request and response lines, with the error), then throws it.
+    private func refused(_ record: inout AuditRecord, _ error: any Error) throws -> Never {
+        record.error = CoreError.from(error).messages.joined(separator: "; ")
+        try audit.record(record, type: "request")
+        try audit.record(record, type: "response")
+        throw error
+    }
+
+    private func dispatch(
+        _ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?, record: inout AuditRecord
+    ) async throws -> Response {
+        guard let (mount, relativePath) = routed else { try refused(&record, CoreError.noRoute(request.path)) }
 
         switch mount.handler {
         case .core(let backend):
             if let token, !backend.authorizesItself(relativePath) {
-                try authorize(request, token: token, capability: Self.capability(for: request.operation, exists: true))
+                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: true), record: &record)
             }
+            try audit.record(record, type: "request")
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
-            return try await backend.handle(call)
+            return try await answered(record) { try await backend.handle(call) }
         case .plugin(let handler):
             var mountRequest = MountRequest(
                 operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
@@ -71,17 +90,49 @@ package struct RequestPipeline: Sendable {
             )
             mountRequest.mountAccessor = mount.entry.accessor
             mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
+            record.operation = mountRequest.operation.rawValue
             if let token {
-                try authorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create))
+                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create), record: &record)
             }
-            let answer = try await handler.handle(mountRequest)
-            if let auth = answer.auth {
-                var response = try await loginIssuer.issue(auth, mount: mount.entry, path: request.path, requestID: request.id)
-                response.warnings = answer.warnings + response.warnings
-                return .logical(response)
+            try audit.record(record, type: "request")
+            let finalRequest = mountRequest
+            let currentRecord = record
+            return try await answered(record) {
+                let answer = try await handler.handle(finalRequest)
+                if let auth = answer.auth {
+                    var response = try await loginIssuer.issue(auth, mount: mount.entry, path: request.path, requestID: request.id)
+                    response.warnings = answer.warnings + response.warnings
+                    return .logical(response)
+                }
+                guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
+                return try await leased(answer, lease, request: request, mount: mount, token: currentRecord.token)
             }
-            guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
-            return try await leased(answer, lease, request: request, mount: mount, token: token)
+        }
+    }
+
+    /// Runs the handler and records its answer; an answer no device could record
+    /// is not given.
+    private func answered(_ record: AuditRecord, _ handler: () async throws -> Response) async throws -> Response {
+        var record = record
+        do {
+            let response = try await handler()
+            try audit.record(record, type: "response", response: response)
+            return response
+        } catch {
+            record.error = CoreError.from(error).messages.joined(separator: "; ")
+            try audit.record(record, type: "response")
+            throw error
+        }
+    }
+
+    /// The ACL check, with its outcome recorded for the audit log.
+    private func checkedAuthorize(_ request: Request, token: TokenEntry, capability: Capabilities, record: inout AuditRecord) throws {
+        do {
+            try authorize(request, token: token, capability: capability)
+            record.grantingPolicies = token.policies
+        } catch {
+            record.allowed = false
+            try refused(&record, error)
         }
     }
 

@@ -11,6 +11,7 @@ package struct SystemBackend: CoreBackend {
     let expiration: ExpirationManager
     let cluster: ClusterStore
     let barrier: SecurityBarrier
+    let audit: AuditBroker
 
     /// Paths that answer whether sealed or not, and without a token (spec §3).
     private static let alwaysAvailable: Set<String> = ["health", "seal-status", "leader", "init", "unseal"]
@@ -73,6 +74,9 @@ package struct SystemBackend: CoreBackend {
             return try await capabilities(call, of: other)
         default:
             break
+        }
+        if path == "audit" || path.hasPrefix("audit/") || path.hasPrefix("audit-hash/") {
+            return try await auditEndpoint(call, path)
         }
         if path.hasPrefix("wrapping/") {
             return try await wrappingEndpoint(call, String(path.dropFirst("wrapping/".count)))

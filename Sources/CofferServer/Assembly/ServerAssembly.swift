@@ -39,6 +39,10 @@ package struct ServerAssembly {
     /// Runs until SIGINT or SIGTERM.
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
         let core = Core(physical: try makeStorage(config.storage), mountFactories: mountFactories)
+        core.audit.declare(config.auditDevices)
+        core.audit.allowAPICreation(config.allowAPIAuditCreation)
+        let hangup = reopenAuditLogsOnSIGHUP(core.audit)
+        defer { hangup.cancel() }
         var listeners = config.listeners
         if let dev {
             var listener = ServerConfig.Listener()
@@ -76,6 +80,15 @@ package struct ServerAssembly {
             },
             logger: logger
         )
+    }
+
+    /// `kill -HUP`: audit devices reopen their files, for log rotation.
+    private static func reopenAuditLogsOnSIGHUP(_ audit: AuditBroker) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP)
+        source.setEventHandler { audit.reopenAll() }
+        source.resume()
+        return source
     }
 
     private static func printDevBanner(address: String, unsealKey: [UInt8], rootToken: String) {

@@ -1,3 +1,4 @@
+import CofferCore
 import CofferHCL
 
 extension ServerConfig {
@@ -28,6 +29,11 @@ extension ServerConfig {
                 apiAddress = try body.string("api_addr")
             case "log_level":
                 logLevel = try body.string("log_level") ?? "info"
+            case "unsafe_allow_api_audit_creation":
+                allowAPIAuditCreation = try body.bool("unsafe_allow_api_audit_creation") ?? false
+            case "audit":
+                guard let block = item.block else { throw ConfigError("audit must be a block") }
+                auditDevices.append(try Self.auditDevice(block))
             default:
                 ignoredKeys.append(item.name)
             }
@@ -47,6 +53,23 @@ extension ServerConfig {
         default:
             throw ConfigError("\(block.position): unknown storage type \"\(block.label ?? "")\" (supported: sqlite, inmem)")
         }
+    }
+
+    /// `audit "file" "name" { description = "..." options { file_path = "..." } }`.
+    private static func auditDevice(_ block: HCLBlock) throws -> AuditDeviceEntry {
+        guard block.labels.count >= 1, block.labels[0] == "file" else {
+            throw ConfigError("\(block.position): unknown audit device type \"\(block.label ?? "")\" (supported: file)")
+        }
+        let path = block.labels.count > 1 ? block.labels[1] : "file"
+        var options: [String: String] = [:]
+        if let body = try block.body.object("options") ?? block.body.blocks(ofType: "options").first?.body {
+            for attribute in body.attributes {
+                guard let text = attribute.value.stringValue else { throw ConfigError("\(attribute.position): audit option \"\(attribute.name)\" must be a string") }
+                options[attribute.name] = text
+            }
+        }
+        guard options["file_path"] != nil else { throw ConfigError("\(block.position): audit device \"\(path)\" needs options { file_path = \"...\" }") }
+        return AuditDeviceEntry(path: path, type: "file", description: try block.body.string("description") ?? "", options: options)
     }
 
     private static func listener(_ block: HCLBlock) throws -> Listener {

@@ -1,3 +1,5 @@
+import CofferCore
+
 /// What a server runs with: where it stores data and where it listens.
 package struct ServerConfig: Sendable, Equatable {
     package enum Storage: Sendable, Equatable {
@@ -28,6 +30,11 @@ package struct ServerConfig: Sendable, Equatable {
     package var listeners: [Listener] = []
     package var apiAddress: String?
     package var logLevel: String = "info"
+    /// Audit devices declared in the config (`audit "file" "path" { options { ... } }`).
+    package var auditDevices: [AuditDeviceEntry] = []
+    /// OpenBao's switch for enabling audit devices over the API (a path chosen over
+    /// the API could be abused to write files on the server).
+    package var allowAPIAuditCreation = false
     /// Keys Vault knows that Coffer accepts and ignores (shown as warnings at start).
     package var ignoredKeys: [String] = []
 

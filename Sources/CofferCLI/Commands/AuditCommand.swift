@@ -1,0 +1,64 @@
+import ArgumentParser
+import CofferMountKit
+import Foundation
+
+/// `coffer audit enable|disable|list`.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Manage audit devices.",
+        subcommands: [Enable.self, Disable.self, List.self]
+    )
+
+    struct Enable: AsyncParsableCommand {
+        @Option(name: .customLong("path")) var path: String?
+        @Option(name: .customLong("description")) var description = ""
+        @Argument var type: String
+        @Argument(help: "Device options, key=value (file_path=/var/log/coffer/audit.log).") var options: [String] = []
+
+        func run() async throws {
+            var parsed: [String: JSONValue] = [:]
+            for option in options {
+                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw CLIError("options must be key=value, not \"\(option)\"") }
+                parsed[parts[0]] = .string(parts[1])
+            }
+            let devicePath = path ?? type
+            let client = APIClient(settings: .fromEnvironment())
+            _ = try await client.expect("Error enabling audit device", "PUT", "sys/audit/\(devicePath)", body: [
+                "type": .string(type), "description": .string(description), "options": .object(parsed), "local": false,
+            ])
+            print("Success! Enabled the \(type) audit device at: \(devicePath.hasSuffix("/") ? devicePath : devicePath + "/")")
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        @Argument var path: String
+
+        func run() async throws {
+            let client = APIClient(settings: .fromEnvironment())
+            _ = try await client.expect("Error disabling audit device", "DELETE", "sys/audit/\(path)")
+            print("Success! Disabled audit device (if it was enabled) at: \(path.hasSuffix("/") ? path : path + "/")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = APIClient(settings: .fromEnvironment())
+            let answer = try await client.expect("Error listing audit devices", "GET", "sys/audit")
+            let devices = answer.body?["data"]?.objectValue ?? [:]
+            if OutputFormat.resolve(output.format) == .json {
+                print(OutputFormat.json(.object(devices)))
+                return
+            }
+            guard !devices.isEmpty else {
+                print("No audit devices are enabled.")
+                throw ExitCode(2)
+            }
+            print(OutputFormat.table(devices.sorted { $0.key < $1.key }.map { path, entry in
+                (path, "\(OutputFormat.cell(entry["type"] ?? "")) \(OutputFormat.cell(entry["description"] ?? ""))")
+            }))
+        }
+    }
+}

@@ -78,6 +78,13 @@ extension StorageView {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
+    /// A stored JSON object, read with the fast parser (secret data on hot paths).
+    package func getObject(_ key: String) async throws -> [String: JSONValue]? {
+        guard let data = try await get(key) else { return nil }
+        guard case .object(let members) = try JSONValue.parse(data) else { throw MountError.internal("stored value is not an object") }
+        return members
+    }
+
     package func putJSON<T: Encodable>(_ key: String, _ value: T) async throws {
         try await put(key, try JSONEncoder().encode(value))
     }

@@ -1,3 +1,4 @@
+import CofferMountKit
 import Crypto
 import Foundation
 import Synchronization
@@ -42,7 +43,7 @@ package final class FileAuditDevice: Sendable {
     /// `hmac-sha256:<hex>` of a value under this device's salt.
     package func hmac(_ value: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
-        return "hmac-sha256:" + code.map { String(format: "%02x", $0) }.joined()
+        return "hmac-sha256:" + Hex.encode(code)
     }
 
     /// Appends one line; throws when it could not be written.

@@ -160,6 +160,6 @@ package actor LeaseStore {
     }
 
     private static func digest(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(id.utf8)))
     }
 }

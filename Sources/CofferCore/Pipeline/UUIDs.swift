@@ -1,3 +1,4 @@
+import CofferMountKit
 import Foundation
 
 /// Random identifiers in the spellings Vault uses.
@@ -16,6 +17,6 @@ package enum UUIDs {
     /// `count` random bytes as lowercase hex (mount accessors, cluster names).
     package static func hex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

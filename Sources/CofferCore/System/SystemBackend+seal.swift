@@ -53,7 +53,7 @@ extension SystemBackend {
         let threshold = Int(try fields.int("secret_threshold") ?? 0)
         let (keys, rootToken) = try await seal.initialize(shares: shares, threshold: threshold)
         return .raw(status: 200, body: [
-            ("keys", .array(keys.map { .string($0.map { String(format: "%02x", $0) }.joined()) })),
+            ("keys", .array(keys.map { .string(Hex.encode($0)) })),
             ("keys_base64", .array(keys.map { .string(Data($0).base64EncodedString()) })),
             ("root_token", .string(rootToken)),
         ])

@@ -171,7 +171,7 @@ package actor TokenStore {
     package func hash(_ value: String) throws -> String {
         guard let salt else { throw BarrierError.sealed }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 
     /// Every stored entry, expired or not (for the expiry manager after unseal).

@@ -54,6 +54,14 @@ package struct JSONWriter {
 
     private mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        // Most strings need no escaping: copy their bytes in one go. (0xE2 leads
+        // U+2028 and U+2029, which Go escapes.)
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+            output.append(contentsOf: utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": append("\\\"")
@@ -68,7 +76,7 @@ package struct JSONWriter {
             case "\u{2029}": append("\\u2029")
             default:
                 if scalar.value < 0x20 {
-                    append(String(format: "\\u%04x", scalar.value))
+                    append("\\u00" + Hex.encode([UInt8(scalar.value)]))
                 } else {
                     output.append(contentsOf: String(scalar).utf8)
                 }

@@ -72,7 +72,7 @@ package struct ServerAssembly {
         let server = try HTTPServerBuilder.vaultHTTP1(tls: tls)
         let scheme = listener.tlsDisable ? "http" : "https"
         return Application(
-            responder: VaultAPIResponder(core: core, logger: logger),
+            responder: VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies),
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { _ in

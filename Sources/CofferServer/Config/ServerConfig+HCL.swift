@@ -1,5 +1,6 @@
 import CofferCore
 import CofferHCL
+import CofferMountKit
 
 extension ServerConfig {
     /// Vault keys that mean nothing to Coffer: accepted, with a warning.
@@ -81,6 +82,10 @@ extension ServerConfig {
         listener.tlsDisable = try block.body.bool("tls_disable") ?? false
         listener.tlsCertFile = try block.body.string("tls_cert_file")
         listener.tlsKeyFile = try block.body.string("tls_key_file")
+        listener.trustedProxies = try block.body.stringList("x_forwarded_for_authorized_addrs") ?? []
+        for cidr in listener.trustedProxies where CIDRBlock(cidr) == nil {
+            throw ConfigError("\(block.position): x_forwarded_for_authorized_addrs: \"\(cidr)\" is not an address or CIDR block")
+        }
         if !listener.tlsDisable, listener.tlsCertFile == nil || listener.tlsKeyFile == nil {
             throw ConfigError("\(block.position): listener needs tls_cert_file and tls_key_file, or tls_disable = true")
         }

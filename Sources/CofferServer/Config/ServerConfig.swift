@@ -12,6 +12,9 @@ package struct ServerConfig: Sendable, Equatable {
         package var tlsDisable = false
         package var tlsCertFile: String?
         package var tlsKeyFile: String?
+        /// Proxies whose `X-Forwarded-For` is believed (Vault's
+        /// `x_forwarded_for_authorized_addrs`); from anyone else it is ignored.
+        package var trustedProxies: [String] = []
 
         package init() {}
 

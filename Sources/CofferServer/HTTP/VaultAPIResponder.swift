@@ -14,10 +14,23 @@ package struct VaultAPIResponder: HTTPResponder {
 
     let core: Core
     let logger: Logger
+    /// Peers allowed to name the client in `X-Forwarded-For`.
+    let trustedProxies: [CIDRBlock]
 
-    package init(core: Core, logger: Logger) {
+    package init(core: Core, logger: Logger, trustedProxies: [String] = []) {
         self.core = core
         self.logger = logger
+        self.trustedProxies = trustedProxies.compactMap(CIDRBlock.init)
+    }
+
+    /// The client's address: the connection's, or, when the connection comes from
+    /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
+    package func clientAddress(_ request: Hummingbird.Request, peer: String?) -> String? {
+        guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
+              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+              let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
+        else { return peer }
+        return nearest
     }
 
     package func respond(to request: Hummingbird.Request, context: Context) async throws -> Hummingbird.Response {
@@ -41,7 +54,9 @@ package struct VaultAPIResponder: HTTPResponder {
         let coreRequest: CofferCore.Request
         do {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            coreRequest = try HTTPRequestTranslator.translate(request, logicalPath: logicalPath, body: body, clientAddress: context.clientAddress)
+            coreRequest = try HTTPRequestTranslator.translate(
+                request, logicalPath: logicalPath, body: body, clientAddress: clientAddress(request, peer: context.clientAddress)
+            )
         } catch let refusal as HTTPRequestTranslator.Refusal {
             return HTTPResponseWriter.write(refusal.response, extraHeaders: extraHeaders)
         }

@@ -2,21 +2,11 @@ import CofferMountKit
 import Foundation
 import JWTKit
 
-/// The whole payload of a verified token, claims kept as JSON.
-struct RawClaims: JWTPayload {
-    let claims: [String: JSONValue]
-
-    init(from decoder: any Decoder) throws {
-        guard case .object(let members) = try JSONValue(from: decoder) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "payload is not an object"))
-        }
-        claims = members
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try JSONValue.object(claims).encode(to: encoder)
-    }
-
+/// What JWTKit decodes the payload into: nothing. JWTKit checks the signature;
+/// the claims are then read by our own parser, once, from the payload part.
+struct SignatureOnly: JWTPayload {
+    init(from decoder: any Decoder) throws {}
+    func encode(to encoder: any Encoder) throws {}
     /// Claims are checked by the login, in OpenBao's order, not here.
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
@@ -42,8 +32,10 @@ enum TokenVerifier: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw signatureError("go-jose/go-jose: compact JWS format must have three parts") }
         for part in parts {
-            if let bad = part.unicodeScalars.firstIndex(where: { !($0.properties.isASCIIHexDigit || CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") || !$0.isASCII }) {
-                let offset = part.unicodeScalars.distance(from: part.unicodeScalars.startIndex, to: bad)
+            // Base64url only: letters, digits, `-` and `_` (checked on bytes: this runs per login).
+            if let offset = part.utf8.firstIndex(where: { byte in
+                !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F)
+            }).map({ part.utf8.distance(from: part.utf8.startIndex, to: $0) }) {
                 throw signatureError("illegal base64 data at input byte \(offset)")
             }
         }
@@ -65,7 +57,8 @@ enum TokenVerifier: Sendable {
         case .staticKeys(let keys):
             let collection = await StaticKeys.collection(keys, alg: alg)
             do {
-                return try await collection.verify(token, as: RawClaims.self, iteratingKeys: true).claims
+                _ = try await collection.verify(token, as: SignatureOnly.self, iteratingKeys: true)
+                return try Self.claims(of: token)
             } catch {
                 throw Self.signatureError("no known key successfully validated the token signature")
             }
@@ -75,17 +68,27 @@ enum TokenVerifier: Sendable {
                 throw Self.signatureError("oidc: malformed jwt: unexpected signature algorithm \"\(alg)\"; expected [\(expected)]")
             }
             let (keys, generation) = try await keySet.current()
-            if let claims = try? await keys.verify(token, as: RawClaims.self, iteratingKeys: kid == nil) {
-                return claims.claims
+            if (try? await keys.verify(token, as: SignatureOnly.self, iteratingKeys: kid == nil)) != nil {
+                return try Self.claims(of: token)
             }
             // An unknown kid or a failed check: refetch once (shared), then retry.
             let fresh = try await keySet.refresh(after: generation)
             do {
-                return try await fresh.verify(token, as: RawClaims.self, iteratingKeys: kid == nil).claims
+                _ = try await fresh.verify(token, as: SignatureOnly.self, iteratingKeys: kid == nil)
             } catch {
                 throw Self.signatureError("failed to verify id token signature")
             }
+            return try Self.claims(of: token)
         }
+    }
+
+    /// The payload of a token whose signature has been verified.
+    static func claims(of token: String) throws -> [String: JSONValue] {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Data(base64URL: String(parts[1])), case .object(let claims)? = try? JSONValue.parse(data) else {
+            throw MountError.badRequest("error validating token: payload is not a JSON object")
+        }
+        return claims
     }
 }
 

@@ -10,7 +10,7 @@ struct KVv1Mount: Mount {
         let key = request.path
         switch request.operation {
         case .read:
-            guard let stored = try await request.storage.getJSON([String: JSONValue].self, key) else {
+            guard let stored = try await request.storage.getObject(key) else {
                 throw MountError.notFound
             }
             var lease = Self.defaultLease

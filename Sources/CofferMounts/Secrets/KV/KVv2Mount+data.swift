@@ -22,7 +22,7 @@ extension KVv2Mount {
             // Deleted and destroyed versions are a 404 that still shows the metadata (§2.3).
             return MountResponse(data: ["data": .null, "metadata": metadata.versionJSON(number)], isNotFound: true)
         }
-        guard let stored = try await storage.getJSON([String: JSONValue].self, Self.versionPath(key, number)) else {
+        guard let stored = try await storage.getObject(Self.versionPath(key, number)) else {
             throw MountError.internal("could not find version data")
         }
         return MountResponse(data: ["data": .object(stored), "metadata": metadata.versionJSON(number)])
@@ -86,7 +86,7 @@ extension KVv2Mount {
             guard let metadata = try await self.loadMetadata(key),
                   let version = metadata.versions[metadata.currentVersion],
                   version.deleted == nil, !version.destroyed,
-                  let current = try await self.storage.getJSON([String: JSONValue].self, Self.versionPath(key, metadata.currentVersion))
+                  let current = try await self.storage.getObject(Self.versionPath(key, metadata.currentVersion))
             else { throw MountError.notFound }
             return try await self.storeVersion(key, MergePatch.apply(changes, to: current), cas: cas ?? Int64(metadata.currentVersion))
         }

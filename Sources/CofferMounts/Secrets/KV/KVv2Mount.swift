@@ -43,7 +43,7 @@ struct KVv2Mount: Mount {
     }
 
     static func versionPath(_ key: String, _ version: Int) -> String {
-        let digest = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: Data(key.utf8)))
         return "versions/\(digest)/\(version)"
     }
 

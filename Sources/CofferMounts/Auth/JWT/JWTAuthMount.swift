@@ -36,7 +36,7 @@ package struct JWTAuthMount: Mount {
 
     package func exists(_ request: MountRequest) async throws -> Bool? {
         guard request.path.hasPrefix("role/") else { return nil }
-        return try await storage.get("role/" + request.path.dropFirst(5).lowercased()) != nil
+        return try await state.role(String(request.path.dropFirst(5)).lowercased()) != nil
     }
 
     // MARK: config
@@ -95,15 +95,15 @@ package struct JWTAuthMount: Mount {
     private func role(_ request: MountRequest, name: String) async throws -> MountResponse {
         switch request.operation {
         case .read:
-            guard let role = try await storage.getJSON(JWTRole.self, "role/" + name) else { throw MountError.notFound }
+            guard let role = try await state.role(name) else { throw MountError.notFound }
             return MountResponse(data: role.json)
         case .create, .update:
-            var role = try await storage.getJSON(JWTRole.self, "role/" + name) ?? JWTRole()
+            var role = try await state.role(name) ?? JWTRole()
             let warnings = try role.update(from: request.fields)
-            try await storage.putJSON("role/" + name, role)
+            try await state.putRole(name, role)
             return MountResponse(warnings: warnings)
         case .delete:
-            try await storage.delete("role/" + name)
+            try await state.deleteRole(name)
             return .noContent
         default:
             throw MountError.unsupportedOperation
@@ -124,7 +124,7 @@ package struct JWTAuthMount: Mount {
         var roleName = (try request.fields.string("role") ?? "").lowercased()
         if roleName.isEmpty { roleName = config.defaultRole }
         guard !roleName.isEmpty else { throw MountError.badRequest("missing role") }
-        guard let role = try await storage.getJSON(JWTRole.self, "role/" + roleName) else {
+        guard let role = try await state.role(roleName) else {
             throw MountError.badRequest("role \"\(roleName)\" could not be found")
         }
         guard role.roleType != "oidc" else { throw MountError.badRequest("role with oidc role_type is not allowed") }

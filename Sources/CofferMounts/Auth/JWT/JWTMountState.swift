@@ -8,6 +8,8 @@ actor JWTMountState {
     private var config: JWTConfig?
     private var loaded = false
     private var verifier: TokenVerifier?
+    /// Roles as last read or written; every write goes through `putRole`/`deleteRole`.
+    private var roles: [String: JWTRole] = [:]
 
     init(storage: StorageView) {
         self.storage = storage
@@ -26,6 +28,23 @@ actor JWTMountState {
         config = new
         loaded = true
         verifier = nil
+    }
+
+    func role(_ name: String) async throws -> JWTRole? {
+        if let cached = roles[name] { return cached }
+        guard let role = try await storage.getJSON(JWTRole.self, "role/" + name) else { return nil }
+        roles[name] = role
+        return role
+    }
+
+    func putRole(_ name: String, _ role: JWTRole) async throws {
+        try await storage.putJSON("role/" + name, role)
+        roles[name] = role
+    }
+
+    func deleteRole(_ name: String) async throws {
+        try await storage.delete("role/" + name)
+        roles[name] = nil
     }
 
     /// The verifier for the current config, built on first use.

@@ -1,3 +1,4 @@
+import Crypto
 import CofferMountKit
 import Foundation
 
@@ -8,10 +9,19 @@ package enum UUIDs {
 
     private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
-    /// `count` random base62 characters (token bodies and accessors).
+    /// `count` random base62 characters (token bodies and accessors), from one draw
+    /// of BoringSSL's CSPRNG; bytes of 248 or more are dropped so every character is
+    /// equally likely.
     package static func base62(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in base62.randomElement(using: &generator)! })
+        var characters: [Character] = []
+        characters.reserveCapacity(count)
+        while characters.count < count {
+            let random = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+            for byte in random where byte < 248 && characters.count < count {
+                characters.append(base62[Int(byte % 62)])
+            }
+        }
+        return String(characters)
     }
 
     /// `count` random bytes as lowercase hex (mount accessors, cluster names).

@@ -16,6 +16,11 @@ final class ListVerbRewriter: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let input = unwrapInboundIn(data)
         let output = state.process(Array(input.readableBytesView))
+        // Nothing rewritten and nothing held back: pass the buffer on untouched.
+        if !state.rewroteLast, output.count == input.readableBytes, output.elementsEqual(input.readableBytesView) {
+            context.fireChannelRead(data)
+            return
+        }
         guard !output.isEmpty else { return }
         context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: output)))
     }
@@ -32,10 +37,13 @@ struct ListVerbFraming {
     }
 
     private var state = State.requestLine([])
+    /// Whether the last `process` call changed a request line.
+    private(set) var rewroteLast = false
     /// A request line longer than this is passed on for the parser to refuse.
     private static let maxLineLength = 16 * 1024
 
     mutating func process(_ bytes: [UInt8]) -> [UInt8] {
+        rewroteLast = false
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 16)
         var index = 0
@@ -54,7 +62,9 @@ struct ListVerbFraming {
                 index += 1
                 line.append(byte)
                 if byte == UInt8(ascii: "\n") {
-                    output += Self.rewrite(line)
+                    let rewritten = Self.rewrite(line)
+                    if rewritten != line { rewroteLast = true }
+                    output += rewritten
                     // An empty line between requests is allowed; stay at request start.
                     state = line.count <= 2 ? .requestLine([]) : .headers(line: [], contentLength: 0, chunked: false)
                 } else if line.count > Self.maxLineLength {

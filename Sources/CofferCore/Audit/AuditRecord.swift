@@ -1,5 +1,6 @@
 import CofferMountKit
 import Foundation
+import Synchronization
 
 /// What the audit log says about one request: built up as the pipeline learns it,
 /// written as a `request` line before the handler runs and a `response` line after.
@@ -11,6 +12,9 @@ struct AuditRecord: Sendable {
     var allowed = true
     var grantingPolicies: [String] = []
     var error: String?
+    /// The auth and request parts per device, built once for both lines (copies of
+    /// the record share them: neither changes between the two lines).
+    private let requestParts = RequestPartCache()
 
     init(request: Request) {
         self.request = request
@@ -32,8 +36,8 @@ struct AuditRecord: Sendable {
         var entry: [String: JSONValue] = [
             "time": .string(Timestamps.rfc3339(Date())),
             "type": .string(type),
-            "auth": authJSON(hash: hash, hashAccessor: hashAccessor),
-            "request": requestJSON(hash: hash, hashAccessor: hashAccessor),
+            "auth": requestParts.part(for: device, "auth") { authJSON(hash: hash, hashAccessor: hashAccessor) },
+            "request": requestParts.part(for: device, "request") { requestJSON(hash: hash, hashAccessor: hashAccessor) },
         ]
         if type == "response", let response, case .logical(let logical) = response {
             entry["response"] = responseJSON(logical, hash: hash, hashAccessor: hashAccessor)
@@ -119,5 +123,23 @@ struct AuditRecord: Sendable {
         case .object(let members): return .object(members.mapValues { hashed($0, hash) })
         default: return value
         }
+    }
+}
+
+/// Parts of the lines already built, by device and part name.
+final class RequestPartCache: Sendable {
+    private struct Key: Hashable {
+        let device: ObjectIdentifier
+        let part: String
+    }
+
+    private let parts = Mutex<[Key: JSONValue]>([:])
+
+    func part(for device: FileAuditDevice, _ name: String, _ build: () -> JSONValue) -> JSONValue {
+        let key = Key(device: ObjectIdentifier(device), part: name)
+        if let cached = parts.withLock({ $0[key] }) { return cached }
+        let built = build()
+        parts.withLock { $0[key] = built }
+        return built
     }
 }

@@ -15,7 +15,8 @@ import Glibc
 /// broker can refuse the request (fail closed).
 package final class FileAuditDevice: Sendable {
     package let entry: AuditDeviceEntry
-    private let salt: SymmetricKey
+    /// HMAC keyed once with the device's salt; each value hashes a copy of it.
+    private let keyedHMAC: HMAC<SHA256>
     private let filePath: String
     private let mode: mode_t
     /// The open descriptor and the inode it was opened on; -1 when not open.
@@ -26,7 +27,7 @@ package final class FileAuditDevice: Sendable {
 
     package init(entry: AuditDeviceEntry, salt: SymmetricKey) throws {
         self.entry = entry
-        self.salt = salt
+        self.keyedHMAC = HMAC<SHA256>(key: salt)
         guard let path = entry.options["file_path"] ?? entry.options["path"], !path.isEmpty else {
             throw CoreError.badRequest("file_path is required")
         }
@@ -42,8 +43,9 @@ package final class FileAuditDevice: Sendable {
 
     /// `hmac-sha256:<hex>` of a value under this device's salt.
     package func hmac(_ value: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
-        return "hmac-sha256:" + Hex.encode(code)
+        var mac = keyedHMAC
+        mac.update(data: Data(value.utf8))
+        return "hmac-sha256:" + Hex.encode(mac.finalize())
     }
 
     /// Appends one line; throws when it could not be written.

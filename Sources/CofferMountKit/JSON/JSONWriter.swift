@@ -3,7 +3,10 @@ import Foundation
 /// Writes JSON the way Go's encoding/json does: compact, map keys sorted,
 /// `<`, `>` and `&` escaped, and fixed-order objects for envelopes.
 package struct JSONWriter {
-    package private(set) var output = Data()
+    /// Bytes are gathered in an array (cheap single-byte appends) and handed out as `Data` once.
+    private var bytes: [UInt8] = []
+
+    package var output: Data { Data(bytes) }
 
     package init() {}
 
@@ -15,12 +18,12 @@ package struct JSONWriter {
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let elements):
-            output.append(UInt8(ascii: "["))
+            bytes.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 write(element)
             }
-            output.append(UInt8(ascii: "]"))
+            bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             writeOrdered(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
@@ -28,18 +31,18 @@ package struct JSONWriter {
 
     /// An object whose keys keep the given order (Go structs keep field order).
     package mutating func writeOrdered(_ members: [(String, JSONValue)]) {
-        output.append(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             writeString(member.0)
-            output.append(UInt8(ascii: ":"))
+            bytes.append(UInt8(ascii: ":"))
             write(member.1)
         }
-        output.append(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
     }
 
     package mutating func append(_ text: String) {
-        output.append(contentsOf: text.utf8)
+        bytes.append(contentsOf: text.utf8)
     }
 
     private mutating func writeDouble(_ number: Double) {
@@ -53,13 +56,19 @@ package struct JSONWriter {
     }
 
     private mutating func writeString(_ text: String) {
-        output.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
+        bytes.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy their bytes in one go. (0xE2 leads
         // U+2028 and U+2029, which Go escapes.)
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
-            output.append(contentsOf: utf8)
-            output.append(UInt8(ascii: "\""))
+        var text = text
+        let copied: Bool = text.withUTF8 { buffer in
+            for byte in buffer where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0xE2 {
+                return false
+            }
+            bytes.append(contentsOf: buffer)
+            return true
+        }
+        if copied {
+            bytes.append(UInt8(ascii: "\""))
             return
         }
         for scalar in text.unicodeScalars {
@@ -78,10 +87,10 @@ package struct JSONWriter {
                 if scalar.value < 0x20 {
                     append("\\u00" + Hex.encode([UInt8(scalar.value)]))
                 } else {
-                    output.append(contentsOf: String(scalar).utf8)
+                    bytes.append(contentsOf: String(scalar).utf8)
                 }
             }
         }
-        output.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 }

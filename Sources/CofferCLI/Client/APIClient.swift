@@ -46,6 +46,17 @@ struct APIClient {
         return answer
     }
 
+    /// GETs a path as `vault read` does: a plain 404 is "No value found" (exit 2),
+    /// a 404 that carries data (a deleted KV version) is shown, any other error is Vault's text.
+    func read(_ path: String, query: String? = nil) async throws -> JSONValue {
+        let answer = try await send("GET", path, query: query)
+        if answer.status == 404, answer.body?["data"] == nil { throw NoValueFound(path: path) }
+        guard answer.status == 200 || answer.status == 404, let body = answer.body else {
+            throw CLIError.api("Error reading \(path)", method: "GET", url: url(path, query: query), answer: answer)
+        }
+        return body
+    }
+
     func url(_ path: String, query: String? = nil) -> String {
         let base = settings.address.hasSuffix("/") ? String(settings.address.dropLast()) : settings.address
         return "\(base)/v1/\(path)" + (query.map { "?\($0)" } ?? "")

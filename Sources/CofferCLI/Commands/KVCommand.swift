@@ -51,11 +51,9 @@ struct KVGet: AsyncParsableCommand {
         let client = APIClient(settings: .fromEnvironment())
         let target = try await KVTarget.resolve(client, path, mount: mount)
         let apiPath = target.path("data")
-        let answer = try await client.send("GET", apiPath, query: version.map { "version=\($0)" })
-        guard answer.status == 200, let body = answer.body else {
-            if answer.status == 404 { throw NoValueFound(path: apiPath) }
-            throw CLIError.api("Error reading \(apiPath)", method: "GET", url: client.url(apiPath), answer: answer)
-        }
+        let body = try await client.read(apiPath, query: version.map { "version=\($0)" })
+        // A deleted version is a 404 with its metadata; `kv get` reports no value.
+        if body["data"]?["data"] == .null, target.isV2 { throw NoValueFound(path: apiPath) }
         let secret = target.isV2 ? (body["data"]?["data"] ?? .null) : (body["data"] ?? .null)
         if let field = output.field {
             guard let value = secret[field] else { throw CLIError("Field \"\(field)\" not present in secret") }

@@ -17,13 +17,7 @@ struct KVMetadataCommand: AsyncParsableCommand {
         func run() async throws {
             let client = APIClient(settings: .fromEnvironment())
             let target = try await KVTarget.resolve(client, path, mount: mount)
-            let apiPath = target.path("metadata")
-            let answer = try await client.send("GET", apiPath)
-            if answer.status == 404 { throw NoValueFound(path: apiPath) }
-            guard answer.status == 200, let body = answer.body else {
-                throw CLIError.api("Error reading \(apiPath)", method: "GET", url: client.url(apiPath), answer: answer)
-            }
-            try ResponsePrinter(options: output).print(body)
+            try ResponsePrinter(options: output).print(try await client.read(target.path("metadata")))
         }
     }
 

@@ -11,15 +11,7 @@ struct ReadCommand: AsyncParsableCommand {
     @Argument var path: String
 
     func run() async throws {
-        let client = wrap.client()
-        let answer = try await client.send("GET", path)
-        if answer.status == 404, answer.body?["data"] == nil {
-            throw NoValueFound(path: path)
-        }
-        guard answer.status == 200 || answer.status == 404, let body = answer.body else {
-            throw CLIError.api("Error reading \(path)", method: "GET", url: client.url(path), answer: answer)
-        }
-        try ResponsePrinter(options: output).print(body)
+        try ResponsePrinter(options: output).print(try await wrap.client().read(path))
     }
 }
 

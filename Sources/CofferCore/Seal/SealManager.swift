@@ -101,9 +101,8 @@ package actor SealManager {
         }
     }
 
-    package func resetProgress() async throws -> SealStatus {
+    package func resetProgress() {
         progress.reset()
-        return try await status()
     }
 
     package func seal() async {

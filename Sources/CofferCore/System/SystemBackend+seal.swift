@@ -63,7 +63,7 @@ extension SystemBackend {
         let fields = RequestFields(request.data)
         guard try await seal.isInitialized() else { throw CoreError.badRequest("Vault is not initialized") }
         if try fields.bool("reset") == true {
-            _ = try await seal.resetProgress()
+            await seal.resetProgress()
             return try await sealStatus()
         }
         guard let key = try fields.string("key"), !key.isEmpty else {

@@ -71,10 +71,7 @@ extension KVv2Mount {
         writes.append(.put("metadata/" + key, try JSONEncoder().encode(metadata)))
         try await storage.apply(writes)
 
-        var shown = metadata.versionJSON(number).objectValue ?? [:]
-        shown.removeValue(forKey: "custom_metadata")
-        shown["custom_metadata"] = metadata.customMetadataJSON
-        return MountResponse(data: shown)
+        return MountResponse(data: metadata.versionJSON(number).objectValue ?? [:])
     }
 
     /// JSON merge-patch (RFC 7396) of the latest version into a new version; a

@@ -65,7 +65,7 @@ package final class Core: Sendable {
             expiration: expiration, cluster: cluster, barrier: barrier, audit: audit
         )
         mounts.register(type: "system", backend: system)
-        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, leases: leases, expiration: expiration))
+        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
         }

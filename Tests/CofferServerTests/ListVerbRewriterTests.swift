@@ -31,4 +31,18 @@ import Testing
         #expect(run(["FOO /v1/x HTTP/1.1\r\n\r\n"]) == "TRACE /v1/x HTTP/1.1\r\n\r\n")
         #expect(run(["GET /v1/x HTTP/1.1\r\n\r\n"]) == "GET /v1/x HTTP/1.1\r\n\r\n")
     }
+
+    @Test("framing survives headers and bodies split across reads")
+    func splitHeadersAndBodies() {
+        let body = "LIST /no HTTP/1.1\r\n"
+        let chunks = ["POST /v1/x HTTP/1.1\r\nconTent-Len", "gth:  \(body.utf8.count) \r\n", "\r", "\n", String(body.prefix(5)), String(body.dropFirst(5)) + "LIST /v1/y HTTP/1.1\r\n\r\n"]
+        #expect(run(chunks) == "POST /v1/x HTTP/1.1\r\nconTent-Length:  \(body.utf8.count) \r\n\r\n\(body)GET /v1/y?list=true HTTP/1.1\r\n\r\n")
+    }
+
+    @Test("a request line held back across reads is passed on whole even when unchanged")
+    func heldUnchangedLine() {
+        var framing = ListVerbFraming()
+        #expect(framing.process(Array("GE".utf8)).isEmpty)
+        #expect(String(decoding: framing.process(Array("T /v1/x HTTP/1.1\r\n\r\n".utf8)), as: UTF8.self) == "GET /v1/x HTTP/1.1\r\n\r\n")
+    }
 }

@@ -1,3 +1,4 @@
+import CofferMountKit
 import Crypto
 import Foundation
 
@@ -9,7 +10,8 @@ enum BarrierCipher {
     static let version: UInt8 = 1
 
     static func seal(_ plaintext: Data, path: String, key: SymmetricKey, term: UInt32) throws -> Data {
-        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Data(path.utf8))
+        let nonce = try AES.GCM.Nonce(data: SecureRandom.bytes(12))
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: Array(path.utf8))
         var output = Data([version])
         withUnsafeBytes(of: term.bigEndian) { output.append(contentsOf: $0) }
         output.append(box.combined!)

@@ -3,8 +3,8 @@ import Foundation
 
 /// A lease as stored at `sys/expire/id/<lease id>`: on a secret a mount returned,
 /// or a marker for a token (whose times live in the token entry).
-package struct LeaseEntry: Codable, Sendable, Equatable {
-    package enum Kind: String, Codable, Sendable {
+package struct LeaseEntry: Sendable, Equatable {
+    package enum Kind: String, Sendable {
         case secret, token
     }
 

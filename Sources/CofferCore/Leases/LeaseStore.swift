@@ -31,26 +31,28 @@ package actor LeaseStore {
             expireTime: lease.ttl > 0 ? now.addingTimeInterval(TimeInterval(lease.ttl)) : nil,
             lastRenewal: nil, lease: lease, tokenHash: tokenHash
         )
-        var writes: [StorageWrite] = [.put(Self.idPrefix + entry.id, try JSONEncoder().encode(entry))]
+        var writes: [StorageWrite] = [.put(Self.idPrefix + entry.id, entry.stored)]
         if let tokenHash { writes.append(.put(Self.tokenPrefix + tokenHash + "/" + Self.digest(entry.id), Data(entry.id.utf8))) }
         try await barrier.apply(writes)
         return entry
     }
 
-    /// A token's lease marker, listed as `h<hash>` under its creation path.
-    func registerToken(_ token: TokenEntry) async throws {
-        guard token.expireTime != nil else { return }
+    /// A token's lease marker, listed as `h<hash>` under its creation path; none
+    /// for a token that never expires. The token store writes it in the same
+    /// batch as the token, so a token never exists without its lease.
+    static func tokenMarker(for token: TokenEntry) -> [StorageWrite] {
+        guard token.expireTime != nil else { return [] }
         let entry = LeaseEntry(
             id: token.path + "/h" + token.hash, kind: .token, path: token.path, mountPath: "auth/token/",
             issueTime: token.creationTime, expireTime: nil, lastRenewal: nil, lease: nil, tokenHash: token.hash
         )
-        try await barrier.put(Self.idPrefix + entry.id, try JSONEncoder().encode(entry))
+        return [.put(idPrefix + entry.id, entry.stored)]
     }
 
     func entry(_ id: String) async throws -> LeaseEntry? {
         guard !id.isEmpty, !id.hasSuffix("/") else { return nil }
         guard let data = try await barrier.get(Self.idPrefix + id) else { return nil }
-        return try JSONDecoder().decode(LeaseEntry.self, from: data)
+        return try LeaseEntry(stored: data)
     }
 
     /// The lookup answer: times from the lease, or from the token for token leases.
@@ -93,7 +95,7 @@ package actor LeaseStore {
         ttl = min(ttl, max(0, Int64(entry.issueTime.addingTimeInterval(TimeInterval(limit)).timeIntervalSince(now))))
         entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
         entry.lastRenewal = now
-        try await barrier.put(Self.idPrefix + id, try JSONEncoder().encode(entry))
+        try await barrier.put(Self.idPrefix + id, entry.stored)
         return entry
     }
 

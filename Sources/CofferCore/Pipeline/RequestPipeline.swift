@@ -13,7 +13,7 @@ package struct RequestPipeline: Sendable {
     let audit: AuditBroker
 
     private var loginIssuer: LoginTokenIssuer {
-        LoginTokenIssuer(tokens: tokens, leases: leases, expiration: expiration)
+        LoginTokenIssuer(tokens: tokens, expiration: expiration)
     }
 
     package func handle(_ request: Request) async -> Response {

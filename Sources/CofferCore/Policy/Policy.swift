@@ -6,6 +6,17 @@ package struct Policy: Sendable, Equatable {
 
     /// Names are lowercased on write and on lookup (spec/jwt-auth.md §5.8).
     package static func normalize(_ name: String) -> String {
-        name.lowercased()
+        // Most names are already lowercase ASCII: skip the Unicode-aware pass.
+        name.utf8.allSatisfy({ $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) ? name : name.lowercased()
+    }
+
+    /// A name as an auth method's role gives it: ASCII white space around it
+    /// dropped, then normalized.
+    package static func trimmedAndNormalized(_ name: String) -> String {
+        let isBlank = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        let utf8 = name.utf8
+        guard let first = utf8.firstIndex(where: { !isBlank($0) }), let last = utf8.lastIndex(where: { !isBlank($0) }) else { return "" }
+        if first == utf8.startIndex, last == utf8.index(before: utf8.endIndex) { return normalize(name) }
+        return normalize(String(name[first...last]))
     }
 }

@@ -6,7 +6,6 @@ import Foundation
 /// service token with normalized policies and the TTL the role and mount allow.
 struct LoginTokenIssuer: Sendable {
     let tokens: TokenStore
-    let leases: LeaseStore
     let expiration: ExpirationManager
 
     func issue(_ auth: MountAuth, mount: MountEntry, path: String, requestID: String) async throws -> LogicalResponse {
@@ -20,8 +19,7 @@ struct LoginTokenIssuer: Sendable {
         request.numUses = Int(auth.tokenSettings.numUses)
         request.meta = auth.metadata
         request.boundCIDRs = auth.tokenSettings.boundCIDRs.isEmpty ? nil : auth.tokenSettings.boundCIDRs
-        let (id, entry) = try await tokens.create(request)
-        try await leases.registerToken(entry)
+        let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
         await expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
@@ -37,7 +35,7 @@ struct LoginTokenIssuer: Sendable {
 
     /// Trimmed, lowercased, deduplicated, sorted, `default` added unless asked not to.
     static func normalizedPolicies(_ names: [String], noDefault: Bool) throws -> [String] {
-        var set = Set(names.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        var set = Set(names.map(Policy.trimmedAndNormalized).filter { !$0.isEmpty })
         if set.contains("root") { throw CoreError.badRequest("auth methods cannot create root tokens") }
         if !noDefault { set.insert("default") }
         return set.sorted()
@@ -65,12 +63,6 @@ struct LoginTokenIssuer: Sendable {
 
     /// The same alias on the same mount always maps to the same entity id.
     static func entityID(mountAccessor: String, alias: String) -> String {
-        let digest = Array(SHA256.hash(data: Data("\(mountAccessor)\u{0}\(alias)".utf8)))
-        var bytes = Array(digest.prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = Hex.encode(bytes)
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
-        return parts.joined(separator: "-")
+        UUIDs.version4(Array(SHA256.hash(data: Array("\(mountAccessor)\u{0}\(alias)".utf8))))
     }
 }

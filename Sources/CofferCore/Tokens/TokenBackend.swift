@@ -5,7 +5,6 @@ import Foundation
 struct TokenBackend: CoreBackend {
     let tokens: TokenStore
     let policies: PolicyStore
-    let leases: LeaseStore
     let expiration: ExpirationManager
 
     /// The system's default and maximum TTL: 768 h, as OpenBao's.
@@ -125,8 +124,7 @@ struct TokenBackend: CoreBackend {
             ttl = min(ttl == 0 ? Int64.max : ttl, max(1, Int64(parentExpiry.timeIntervalSince(tokens.clock()))))
         }
         request.ttl = ttl
-        let (id, entry) = try await tokens.create(request)
-        try await leases.registerToken(entry)
+        let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
         await expiration.track(entry)
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())

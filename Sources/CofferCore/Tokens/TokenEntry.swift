@@ -2,7 +2,7 @@ import Foundation
 
 /// A token as the store keeps it. The token's own id is never stored: entries are
 /// found by a salted hash of it.
-package struct TokenEntry: Codable, Sendable, Equatable {
+package struct TokenEntry: Sendable, Equatable {
     package var accessor: String
     package var policies: [String]
     /// The path that created it (`auth/token/root`, `auth/jwt/login`).

@@ -19,7 +19,8 @@ package actor TokenStore {
     package nonisolated let clock: @Sendable () -> Date
     /// Serializes use-count changes per token, so a single-use token is used once.
     private let useLocks = KeyedLock()
-    private var salt: SymmetricKey?
+    /// HMAC keyed with the store's salt, ready to copy for each hash.
+    private var keyedMAC: HMAC<SHA256>?
     /// Called with each revoked token, so its leases and expiry go with it.
     private var onRevoke: (@Sendable (TokenEntry) async -> Void)?
 
@@ -36,16 +37,16 @@ package actor TokenStore {
     /// request, so that two requests can never race to create two different salts.
     func load() async throws {
         if let stored = try await barrier.get(Self.saltPath) {
-            salt = SymmetricKey(data: stored)
+            keyedMAC = HMAC(key: SymmetricKey(data: stored))
         } else {
             let fresh = SymmetricKey(size: .bits256)
             try await barrier.put(Self.saltPath, fresh.withUnsafeBytes { Data($0) })
-            salt = fresh
+            keyedMAC = HMAC(key: fresh)
         }
     }
 
     /// Forgets the cached salt on seal.
-    func reset() { salt = nil }
+    func reset() { keyedMAC = nil }
 
     /// What a new token should be; the store fills in ids, times and hashes.
     package struct Request: Sendable {
@@ -70,8 +71,11 @@ package actor TokenStore {
         }
     }
 
-    /// Stores a new token and returns its id with the entry.
-    package func create(_ request: Request) async throws -> (id: String, entry: TokenEntry) {
+    /// Stores a new token and returns its id with the entry. `alongside` adds
+    /// writes (its lease marker) to the same atomic batch.
+    package func create(
+        _ request: Request, alongside: @Sendable (TokenEntry) -> [StorageWrite] = { _ in [] }
+    ) async throws -> (id: String, entry: TokenEntry) {
         let tokenID = request.id ?? "s." + UUIDs.base62(24)
         let now = clock()
         let key = try hash(tokenID)
@@ -85,12 +89,13 @@ package actor TokenStore {
             boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key
         )
         var writes: [StorageWrite] = [
-            .put(Self.idPrefix + key, try JSONEncoder().encode(entry)),
+            .put(Self.idPrefix + key, entry.stored),
             .put(Self.accessorPrefix + (try hash(entry.accessor)), Data(key.utf8)),
         ]
         if let parent = request.parentHash {
             writes.append(.put(Self.parentPrefix + parent + "/" + key, Data()))
         }
+        writes += alongside(entry)
         try await barrier.apply(writes)
         return (tokenID, entry)
     }
@@ -110,7 +115,7 @@ package actor TokenStore {
     /// The live entry for a hash; nil when unknown, expired, or spent.
     package func entry(hash key: String) async throws -> TokenEntry? {
         guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
-        let entry = try JSONDecoder().decode(TokenEntry.self, from: data)
+        let entry = try TokenEntry(stored: data)
         return entry.isExpired(at: clock()) || entry.isSpent ? nil : entry
     }
 
@@ -125,7 +130,7 @@ package actor TokenStore {
             guard var entry = try await self.entry(hash: key) else { return nil }
             guard entry.numUses > 0 else { return entry }
             entry.numUses = entry.numUses == 1 ? TokenEntry.spent : entry.numUses - 1
-            try await self.barrier.put(Self.idPrefix + key, try JSONEncoder().encode(entry))
+            try await self.barrier.put(Self.idPrefix + key, entry.stored)
             return entry
         }
     }
@@ -144,7 +149,7 @@ package actor TokenStore {
         }
         entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
         entry.lastRenewal = now
-        try await barrier.put(Self.idPrefix + key, try JSONEncoder().encode(entry))
+        try await barrier.put(Self.idPrefix + key, entry.stored)
         return entry
     }
 
@@ -161,7 +166,7 @@ package actor TokenStore {
         for child in try await barrier.list(prefix: Self.parentPrefix + key + "/") {
             if var entry = try await rawEntry(hash: child) {
                 entry.parentHash = nil
-                try await barrier.put(Self.idPrefix + child, try JSONEncoder().encode(entry))
+                try await barrier.put(Self.idPrefix + child, entry.stored)
             }
         }
         try await removeEntry(hash: key)
@@ -169,9 +174,10 @@ package actor TokenStore {
 
     /// The salted hash of a token id, the key the store and expiry use.
     package func hash(_ value: String) throws -> String {
-        guard let salt else { throw BarrierError.sealed }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: salt)
-        return Hex.encode(mac)
+        guard var mac = keyedMAC else { throw BarrierError.sealed }
+        var value = value
+        value.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return mac.finalize().withUnsafeBytes { Hex.encode($0) }
     }
 
     /// Every stored entry, expired or not (for the expiry manager after unseal).
@@ -190,7 +196,7 @@ package actor TokenStore {
 
     private func rawEntry(hash key: String) async throws -> TokenEntry? {
         guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
-        return try JSONDecoder().decode(TokenEntry.self, from: data)
+        return try TokenEntry(stored: data)
     }
 
     private func removeEntry(hash key: String) async throws {

@@ -1,15 +1,23 @@
 /// Lowercase hex without Foundation's `String(format:)`, which is slow enough to
 /// show in a login's profile (it runs for every token hash).
 package enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    private static let digits: StaticString = "0123456789abcdef"
 
     package static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+        let array = Array(bytes)
+        return array.withUnsafeBytes { encode($0) }
+    }
+
+    /// Writes the string in place: no intermediate array.
+    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in bytes.enumerated() {
+                    output[2 * index] = digits[Int(byte >> 4)]
+                    output[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+            }
+            return bytes.count * 2
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -11,119 +11,203 @@ final class ListVerbRewriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private var state = ListVerbFraming()
+    private var framing = ListVerbFraming()
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let input = unwrapInboundIn(data)
-        let output = state.process(Array(input.readableBytesView))
-        // Nothing rewritten and nothing held back: pass the buffer on untouched.
-        if !state.rewroteLast, output.count == input.readableBytes, output.elementsEqual(input.readableBytesView) {
+        // Most reads need no change: the buffer then goes on untouched, uncopied.
+        guard let changed = input.withUnsafeReadableBytes({ framing.process($0) }) else {
             context.fireChannelRead(data)
             return
         }
-        guard !output.isEmpty else { return }
-        context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: output)))
+        guard !changed.isEmpty else { return }
+        context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: changed)))
     }
 }
 
 /// The framing state machine of `ListVerbRewriter`, as a plain value: bytes in,
-/// bytes out.
+/// bytes out. It scans for line ends rather than stepping byte by byte, and only
+/// builds an output when a request line changes or is held back across reads.
 struct ListVerbFraming {
-    private enum State {
-        case requestLine([UInt8])
-        case headers(line: [UInt8], contentLength: Int, chunked: Bool)
-        case body(remaining: Int)
+    private enum Phase {
+        case requestLine
+        case headers
+        case body
         case passthrough
     }
 
-    private var state = State.requestLine([])
-    /// Whether the last `process` call changed a request line.
-    private(set) var rewroteLast = false
+    private var phase = Phase.requestLine
+    /// The start of a request line whose end has not arrived yet, held back
+    /// until the whole method is known.
+    private var heldRequestLine: [UInt8] = []
+    /// The start of a header line whose end has not arrived yet (already passed on).
+    private var partialHeader: [UInt8] = []
+    private var contentLength = 0
+    private var chunked = false
+    private var bodyRemaining = 0
+
     /// A request line longer than this is passed on for the parser to refuse.
     private static let maxLineLength = 16 * 1024
+    /// Header lines are only inspected for their name; longer ones are cut here.
+    private static let maxHeaderPrefix = 64
 
-    mutating func process(_ bytes: [UInt8]) -> [UInt8] {
-        rewroteLast = false
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 16)
+    /// The bytes to pass on in place of `bytes`, or nil when they are to pass
+    /// unchanged.
+    mutating func process(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+        var output: [UInt8]? = nil
         var index = 0
-        while index < bytes.count {
-            switch state {
+        let count = bytes.count
+
+        /// Passes `bytes[from..<to]` on unchanged.
+        func keep(_ from: Int, _ to: Int) {
+            if output != nil, from < to { output! += bytes[from..<to] }
+        }
+        /// Starts a changed output: everything before `position` went through unchanged.
+        func diverge(at position: Int) {
+            if output == nil { output = Array(bytes[0..<position]) }
+        }
+
+        while index < count {
+            switch phase {
             case .passthrough:
-                output += bytes[index...]
-                return output
-            case .body(let remaining):
-                let take = min(remaining, bytes.count - index)
-                output += bytes[index..<(index + take)]
+                keep(index, count)
+                index = count
+            case .body:
+                let take = min(bodyRemaining, count - index)
+                keep(index, index + take)
                 index += take
-                state = remaining - take == 0 ? .requestLine([]) : .body(remaining: remaining - take)
-            case .requestLine(var line):
-                let byte = bytes[index]
-                index += 1
-                line.append(byte)
-                if byte == UInt8(ascii: "\n") {
-                    let rewritten = Self.rewrite(line)
-                    if rewritten != line { rewroteLast = true }
-                    output += rewritten
-                    // An empty line between requests is allowed; stay at request start.
-                    state = line.count <= 2 ? .requestLine([]) : .headers(line: [], contentLength: 0, chunked: false)
-                } else if line.count > Self.maxLineLength {
-                    output += line
-                    state = .passthrough
+                bodyRemaining -= take
+                if bodyRemaining == 0 { phase = .requestLine }
+            case .requestLine:
+                guard let newline = Self.firstNewline(in: bytes, from: index) else {
+                    diverge(at: index)
+                    heldRequestLine += bytes[index..<count]
+                    if heldRequestLine.count > Self.maxLineLength {
+                        output! += heldRequestLine
+                        heldRequestLine = []
+                        phase = .passthrough
+                    }
+                    index = count
+                    continue
+                }
+                let end = newline + 1
+                let wasHeld = !heldRequestLine.isEmpty
+                var line = heldRequestLine
+                line += bytes[index..<end]
+                heldRequestLine = []
+                if let rewritten = Self.rewrite(line) {
+                    diverge(at: index)
+                    output! += rewritten
+                } else if wasHeld {
+                    diverge(at: index)
+                    output! += line
                 } else {
-                    state = .requestLine(line)
+                    keep(index, end)
                 }
-            case .headers(var line, var contentLength, var chunked):
-                let byte = bytes[index]
-                index += 1
-                output.append(byte)
-                guard byte == UInt8(ascii: "\n") else {
-                    if line.count < 8 * 1024 { line.append(byte) }
-                    state = .headers(line: line, contentLength: contentLength, chunked: chunked)
+                index = end
+                // An empty line between requests is allowed; stay at request start.
+                if line.count > 2 {
+                    phase = .headers
+                    contentLength = 0
+                    chunked = false
+                }
+            case .headers:
+                guard let newline = Self.firstNewline(in: bytes, from: index) else {
+                    let room = Self.maxHeaderPrefix - partialHeader.count
+                    if room > 0 { partialHeader += bytes[index..<min(count, index + room)] }
+                    keep(index, count)
+                    index = count
                     continue
                 }
-                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                if text.isEmpty {
-                    state = chunked ? .passthrough : contentLength > 0 ? .body(remaining: contentLength) : .requestLine([])
-                    continue
-                }
-                let lowered = text.lowercased()
-                if lowered.hasPrefix("content-length:") {
-                    contentLength = Int(lowered.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
-                } else if lowered.hasPrefix("transfer-encoding:") {
-                    chunked = true
-                }
-                state = .headers(line: [], contentLength: contentLength, chunked: chunked)
+                var line = partialHeader
+                line += bytes[index..<min(newline, index + Self.maxHeaderPrefix)]
+                partialHeader = []
+                keep(index, newline + 1)
+                index = newline + 1
+                headerLine(line)
             }
         }
         return output
+    }
+
+    /// Notes what a header line (without its `\n`) says about framing.
+    private mutating func headerLine(_ line: [UInt8]) {
+        if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+            if chunked {
+                phase = .passthrough
+            } else if contentLength > 0 {
+                bodyRemaining = contentLength
+                phase = .body
+            } else {
+                phase = .requestLine
+            }
+        } else if let value = Self.value(of: "content-length:", in: line) {
+            contentLength = Int(String(decoding: value, as: UTF8.self)) ?? 0
+        } else if Self.value(of: "transfer-encoding:", in: line) != nil {
+            chunked = true
+        }
+    }
+
+    /// The trimmed value of a header line whose name is `name` (lowercase, with
+    /// its colon), compared without regard to ASCII case.
+    private static func value(of name: StaticString, in line: [UInt8]) -> ArraySlice<UInt8>? {
+        let length = name.utf8CodeUnitCount
+        guard line.count >= length else { return nil }
+        let matches = name.withUTF8Buffer { expected in
+            zip(expected, line).allSatisfy { wanted, byte in
+                wanted == byte || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && wanted == byte + 32)
+            }
+        }
+        guard matches else { return nil }
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
+        var value = line[length...]
+        while let first = value.first, isSpace(first) { value = value.dropFirst() }
+        while let last = value.last, isSpace(last) { value = value.dropLast() }
+        return value
+    }
+
+    private static func firstNewline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\n") { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// Methods the HTTP parser knows and the API answers; any other becomes TRACE,
     /// which the API answers with Vault's 405 instead of the parser's bare 400.
     private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
 
-    /// `LIST /v1/x?a=b HTTP/1.1` becomes `GET /v1/x?list=true&a=b HTTP/1.1`.
-    static func rewrite(_ line: [UInt8]) -> [UInt8] {
-        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")) else { return line }
+    /// `LIST /v1/x?a=b HTTP/1.1` becomes `GET /v1/x?list=true&a=b HTTP/1.1`; nil
+    /// when the line stays as it is.
+    static func rewrite(_ line: [UInt8]) -> [UInt8]? {
+        guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
         let method = String(decoding: line[..<firstSpace], as: UTF8.self)
         if method != "LIST" {
-            guard !knownMethods.contains(method), method.allSatisfy({ $0.isLetter || $0 == "-" }) else { return line }
+            guard !knownMethods.contains(method), method.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
             return Array("TRACE".utf8) + line[firstSpace...]
         }
-        let prefix = Array("LIST ".utf8)
-        let rest = line[prefix.count...]
-        guard let space = rest.firstIndex(of: UInt8(ascii: " ")) else { return line }
-        let target = Array(rest[..<space])
+        let rest = line[(firstSpace + 1)...]
+        guard let space = rest.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        let target = rest[..<space]
         var rewritten = Array("GET ".utf8)
         if let question = target.firstIndex(of: UInt8(ascii: "?")) {
-            rewritten += target[..<question] + Array("?list=true&".utf8) + target[(question + 1)...]
+            rewritten += target[..<question]
+            rewritten += "?list=true&".utf8
+            rewritten += target[(question + 1)...]
         } else {
-            rewritten += target + Array("?list=true".utf8)
+            rewritten += target
+            rewritten += "?list=true".utf8
         }
         rewritten += rest[space...]
         return rewritten
     }
 }
 
-import Foundation
+extension ListVerbFraming {
+    /// The bytes to pass on for `bytes`, changed or not.
+    mutating func process(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { process($0) } ?? bytes
+    }
+}

@@ -39,7 +39,7 @@ package struct VaultAPIResponder: HTTPResponder {
         guard rawPath.hasPrefix("/v1/") else {
             return HTTPResponseWriter.write(.error(.notFound))
         }
-        if rawPath.contains("//") {
+        if Self.hasDoubleSlash(rawPath) {
             return Self.redirect(to: Self.cleaned(rawPath), query: request.uri.query)
         }
         var extraHeaders: HTTPFields = [:]
@@ -50,7 +50,8 @@ package struct VaultAPIResponder: HTTPResponder {
             }
         }
 
-        let logicalPath = String(rawPath.dropFirst(4)).removingPercentEncoding ?? String(rawPath.dropFirst(4))
+        let trimmed = String(rawPath.dropFirst(4))
+        let logicalPath = trimmed.utf8.contains(UInt8(ascii: "%")) ? trimmed.removingPercentEncoding ?? trimmed : trimmed
         let coreRequest: CofferCore.Request
         do {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
@@ -82,7 +83,15 @@ package struct VaultAPIResponder: HTTPResponder {
         )
     }
 
+    /// Checked on bytes: Foundation's `contains` on strings is slow enough to show
+    /// on every request's profile.
+    static func hasDoubleSlash(_ path: String) -> Bool {
+        let bytes = path.utf8
+        return zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: "/") }
+    }
+
     static func cleaned(_ path: String) -> String {
+        guard hasDoubleSlash(path) else { return path }
         var result = path
         while result.contains("//") { result = result.replacingOccurrences(of: "//", with: "/") }
         return result

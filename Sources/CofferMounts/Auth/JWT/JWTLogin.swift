@@ -33,7 +33,7 @@ struct JWTLogin {
         let mountName = mountPath.hasPrefix("auth/") ? String(mountPath.dropFirst(5)) : mountPath
         return MountAuth(
             policies: role.token.policies,
-            displayName: mountName.replacingOccurrences(of: "/", with: "-") + alias,
+            displayName: mountName.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "-") + alias,
             metadata: metadata.merging(["role": roleName]) { _, role in role },
             tokenSettings: role.token,
             aliasName: alias

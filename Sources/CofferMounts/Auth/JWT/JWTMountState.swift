@@ -53,7 +53,7 @@ actor JWTMountState {
         guard let config = try await currentConfig() else { throw MountError.badRequest("could not load configuration") }
         let built: TokenVerifier
         if !config.jwtValidationPubkeys.isEmpty {
-            built = .staticKeys(config.jwtValidationPubkeys.compactMap(StaticKeys.parse))
+            built = .staticKeys(await SignatureKeys.pem(config.jwtValidationPubkeys.compactMap(StaticKeys.parse)))
         } else if !config.jwksURL.isEmpty {
             built = .remote(RemoteKeySet(fetcher: try KeyFetcher(caPEM: config.jwksCAPEM), discoveryURL: nil, jwksURL: config.jwksURL))
         } else {

@@ -11,32 +11,32 @@ final class KeyFetcher: Sendable {
         let description: String
     }
 
-    private let client: HTTPClient
+    /// Trust for this issuer's endpoints; nil means the system roots.
+    private let tls: TLSConfiguration?
 
     init(caPEM: String) throws {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
-        if !caPEM.isEmpty {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-            } catch {
-                throw MountError.badRequest("error checking oidc discovery URL: the CA PEM could not be parsed")
-            }
-            configuration.tlsConfiguration = tls
+        guard !caPEM.isEmpty else {
+            tls = nil
+            return
         }
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-
-    deinit {
-        try? client.syncShutdown()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+        } catch {
+            throw MountError.badRequest("error checking oidc discovery URL: the CA PEM could not be parsed")
+        }
+        self.tls = tls
     }
 
     /// GETs a JSON object; the error says what went wrong without echoing a body.
     func json(_ url: String) async throws -> [String: JSONValue] {
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+            // The process-wide client: no client to shut down per fetcher, and its
+            // connections are pooled per TLS configuration.
+            var request = HTTPClientRequest(url: url)
+            request.tlsConfiguration = tls
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         } catch {
             throw Failure(description: "Get \"\(url)\": \(error)")
         }

@@ -12,9 +12,9 @@ actor RemoteKeySet {
     private let fetcher: KeyFetcher
     private let discoveryURL: String?
     private var jwksURL: String?
-    private var keys: JWTKeyCollection?
+    private var keys: SignatureKeys?
     private var generation = 0
-    private var inflight: Task<JWTKeyCollection, any Error>?
+    private var inflight: Task<SignatureKeys, any Error>?
     /// How many JWKS documents were fetched (tests and metrics read it).
     private(set) var fetchCount = 0
 
@@ -25,13 +25,13 @@ actor RemoteKeySet {
     }
 
     /// The cached keys and their generation, fetching them the first time.
-    func current() async throws -> (JWTKeyCollection, Int) {
+    func current() async throws -> (SignatureKeys, Int) {
         if let keys { return (keys, generation) }
         return (try await refresh(after: generation), generation)
     }
 
     /// Refetches unless someone already did since `seen`; concurrent callers share one fetch.
-    func refresh(after seen: Int) async throws -> JWTKeyCollection {
+    func refresh(after seen: Int) async throws -> SignatureKeys {
         if seen < generation, let keys { return keys }
         if let inflight { return try await inflight.value }
         let task = Task { try await self.fetch() }
@@ -43,7 +43,7 @@ actor RemoteKeySet {
         return fresh
     }
 
-    private func fetch() async throws -> JWTKeyCollection {
+    private func fetch() async throws -> SignatureKeys {
         if jwksURL == nil, let discoveryURL {
             do {
                 jwksURL = try await fetcher.discover(discoveryURL)
@@ -59,27 +59,7 @@ actor RemoteKeySet {
         } catch {
             throw KeySetError(description: "error validating token: error verifying token signature: fetching keys oidc: get keys failed \(error)")
         }
-        return try await Self.collection(document)
-    }
-
-    /// A key collection from a JWKS document; a key without `kid` gets one, since
-    /// JWTKit indexes keys by it.
-    static func collection(_ document: [String: JSONValue]) async throws -> JWTKeyCollection {
-        var keys = document["keys"]?.arrayValue ?? []
-        for index in keys.indices {
-            if case .object(var members) = keys[index], members["kid"] == nil {
-                members["kid"] = .string("jwks-\(index)")
-                keys[index] = .object(members)
-            }
-        }
-        let collection = JWTKeyCollection()
-        for key in keys {
-            // A key JWTKit cannot use (an unknown kty, say) is skipped, as go-jose does.
-            if let jwk = try? JSONDecoder().decode(JWK.self, from: key.serialized()) {
-                _ = try? await collection.add(jwk: jwk)
-            }
-        }
-        return collection
+        return await SignatureKeys.jwks(document)
     }
 }
 

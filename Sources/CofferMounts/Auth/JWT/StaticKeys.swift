@@ -32,26 +32,24 @@ enum StaticKeys {
         return nil
     }
 
-    /// A collection with, for each key that can verify `alg`, a signer for exactly
-    /// that algorithm; the token's `kid` is ignored for static keys (§3.3).
-    static func collection(_ keys: [Key], alg: String) async -> JWTKeyCollection {
+    /// JWTKit's checker of `alg` signatures for `key`; nil when the key cannot
+    /// verify that algorithm.
+    static func algorithm(_ key: Key, alg: String) async -> (any JWTAlgorithm)? {
         let collection = JWTKeyCollection()
-        for (index, key) in keys.enumerated() {
-            let kid = JWKIdentifier(string: "static-\(index)")
-            switch (key, alg) {
-            case (.rsa(let rsa), "RS256"): await collection.add(rsa: rsa, digestAlgorithm: .sha256, kid: kid)
-            case (.rsa(let rsa), "RS384"): await collection.add(rsa: rsa, digestAlgorithm: .sha384, kid: kid)
-            case (.rsa(let rsa), "RS512"): await collection.add(rsa: rsa, digestAlgorithm: .sha512, kid: kid)
-            case (.rsa(let rsa), "PS256"): await collection.add(pss: rsa, digestAlgorithm: .sha256, kid: kid)
-            case (.rsa(let rsa), "PS384"): await collection.add(pss: rsa, digestAlgorithm: .sha384, kid: kid)
-            case (.rsa(let rsa), "PS512"): await collection.add(pss: rsa, digestAlgorithm: .sha512, kid: kid)
-            case (.p256(let ec), "ES256"): await collection.add(ecdsa: ec, kid: kid)
-            case (.p384(let ec), "ES384"): await collection.add(ecdsa: ec, kid: kid)
-            case (.p521(let ec), "ES512"): await collection.add(ecdsa: ec, kid: kid)
-            case (.ed25519(let ed), "EdDSA"): await collection.add(eddsa: ed, kid: kid)
-            default: continue
-            }
+        let kid = JWKIdentifier(string: "static")
+        switch (key, alg) {
+        case (.rsa(let rsa), "RS256"): await collection.add(rsa: rsa, digestAlgorithm: .sha256, kid: kid)
+        case (.rsa(let rsa), "RS384"): await collection.add(rsa: rsa, digestAlgorithm: .sha384, kid: kid)
+        case (.rsa(let rsa), "RS512"): await collection.add(rsa: rsa, digestAlgorithm: .sha512, kid: kid)
+        case (.rsa(let rsa), "PS256"): await collection.add(pss: rsa, digestAlgorithm: .sha256, kid: kid)
+        case (.rsa(let rsa), "PS384"): await collection.add(pss: rsa, digestAlgorithm: .sha384, kid: kid)
+        case (.rsa(let rsa), "PS512"): await collection.add(pss: rsa, digestAlgorithm: .sha512, kid: kid)
+        case (.p256(let ec), "ES256"): await collection.add(ecdsa: ec, kid: kid)
+        case (.p384(let ec), "ES384"): await collection.add(ecdsa: ec, kid: kid)
+        case (.p521(let ec), "ES512"): await collection.add(ecdsa: ec, kid: kid)
+        case (.ed25519(let ed), "EdDSA"): await collection.add(eddsa: ed, kid: kid)
+        default: return nil
         }
-        return collection
+        return try? await collection.getKey(for: kid)
     }
 }

@@ -2,18 +2,9 @@ import CofferMountKit
 import Foundation
 import JWTKit
 
-/// What JWTKit decodes the payload into: nothing. JWTKit checks the signature;
-/// the claims are then read by our own parser, once, from the payload part.
-struct SignatureOnly: JWTPayload {
-    init(from decoder: any Decoder) throws {}
-    func encode(to encoder: any Encoder) throws {}
-    /// Claims are checked by the login, in OpenBao's order, not here.
-    func verify(using algorithm: some JWTAlgorithm) async throws {}
-}
-
 /// Checks a token's signature against the mount's key source (spec/jwt-auth.md §3.3).
 enum TokenVerifier: Sendable {
-    case staticKeys([StaticKeys.Key])
+    case staticKeys(SignatureKeys)
     case remote(RemoteKeySet)
 
     /// The compact JWS's header, or the error go-jose gives for a malformed token
@@ -59,38 +50,35 @@ enum TokenVerifier: Sendable {
     /// `allowedAlgs` is what a remote key set accepts before trying any key (go-oidc
     /// refuses `none` and HMAC outright); static keys simply fail to verify them.
     func verify(_ token: String, alg: String, kid: String?, allowedAlgs: [String]) async throws -> [String: JSONValue] {
+        let bytes = Array(token.utf8)
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        // A signature that is not base64url verifies against no key.
+        let signature = parts.count == 3 ? Data(base64URL: parts[2]).map(Array.init) ?? [] : []
+        let signingInput = parts.count == 3 ? bytes[..<parts[1].endIndex] : []
+        let signed = { (keys: SignatureKeys) in
+            keys.verifies(signature: signature, signingInput: signingInput, alg: alg, kid: kid)
+        }
         switch self {
         case .staticKeys(let keys):
-            let collection = await StaticKeys.collection(keys, alg: alg)
-            do {
-                _ = try await collection.verify(token, as: SignatureOnly.self, iteratingKeys: true)
-                return try Self.claims(of: token)
-            } catch {
-                throw Self.signatureError("no known key successfully validated the token signature")
-            }
+            guard signed(keys) else { throw Self.signatureError("no known key successfully validated the token signature") }
         case .remote(let keySet):
             guard allowedAlgs.contains(alg) else {
                 let expected = allowedAlgs.map { "\"\($0)\"" }.joined(separator: " ")
                 throw Self.signatureError("oidc: malformed jwt: unexpected signature algorithm \"\(alg)\"; expected [\(expected)]")
             }
             let (keys, generation) = try await keySet.current()
-            if (try? await keys.verify(token, as: SignatureOnly.self, iteratingKeys: kid == nil)) != nil {
-                return try Self.claims(of: token)
+            if !signed(keys) {
+                // An unknown kid or a failed check: refetch once (shared), then retry.
+                guard signed(try await keySet.refresh(after: generation)) else {
+                    throw Self.signatureError("failed to verify id token signature")
+                }
             }
-            // An unknown kid or a failed check: refetch once (shared), then retry.
-            let fresh = try await keySet.refresh(after: generation)
-            do {
-                _ = try await fresh.verify(token, as: SignatureOnly.self, iteratingKeys: kid == nil)
-            } catch {
-                throw Self.signatureError("failed to verify id token signature")
-            }
-            return try Self.claims(of: token)
         }
+        return try Self.claims(of: parts)
     }
 
     /// The payload of a token whose signature has been verified.
-    static func claims(of token: String) throws -> [String: JSONValue] {
-        let parts = Self.parts(token)
+    static func claims(of parts: [ArraySlice<UInt8>]) throws -> [String: JSONValue] {
         guard parts.count == 3, let data = Data(base64URL: parts[1]), case .object(let claims)? = try? JSONValue.parse(data) else {
             throw MountError.badRequest("error validating token: payload is not a JSON object")
         }

@@ -33,8 +33,8 @@ package final class Core: Sendable {
 
         let bringUp: @Sendable () async throws -> Void = {
             try await tokens.load()
-            await tokens.setRevocationObserver { token in
-                await expiration.forget(token: token.hash)
+            tokens.setRevocationObserver { token in
+                expiration.forget(token: token.hash)
                 // A failure leaves the leases to expire on their own schedule.
                 try? await leases.revokeLeases(of: token)
             }
@@ -57,7 +57,7 @@ package final class Core: Sendable {
                 await expiration.unload()
                 await mounts.unload()
                 policies.unload()
-                await tokens.reset()
+                tokens.reset()
             }
         ))
         let system = SystemBackend(

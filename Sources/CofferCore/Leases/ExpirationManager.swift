@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Revokes tokens and leases when they expire. An expired token already stops
 /// working at lookup, and an expired lease at lookup and renew; this removes them
@@ -10,8 +11,14 @@ package actor ExpirationManager {
     private let tokens: TokenStore
     private let leases: LeaseStore
     private let clock: @Sendable () -> Date
-    private var pendingTokens: [String: Date] = [:]
-    private var pendingLeases: [String: Date] = [:]
+    /// Expiries by token hash and by lease id. Behind a lock rather than the
+    /// actor, so that recording one (every login) needs no hop to the actor.
+    private struct Pending {
+        var tokens: [String: Date] = [:]
+        var leases: [String: Date] = [:]
+    }
+
+    private let pending = Mutex(Pending())
     private var sweeper: Task<Void, Never>?
 
     init(tokens: TokenStore, leases: LeaseStore, clock: @escaping @Sendable () -> Date) {
@@ -22,14 +29,14 @@ package actor ExpirationManager {
 
     /// After unseal: learn every stored expiry and start sweeping.
     func load() async throws {
-        pendingTokens = [:]
-        pendingLeases = [:]
+        var loaded = Pending()
         for entry in try await tokens.allEntries() {
-            if let expiry = entry.expireTime { pendingTokens[entry.hash] = expiry }
+            if let expiry = entry.expireTime { loaded.tokens[entry.hash] = expiry }
         }
         for (id, expiry) in try await leases.expiringSecretLeases() {
-            pendingLeases[id] = expiry
+            loaded.leases[id] = expiry
         }
+        pending.withLock { $0 = loaded }
         await revokeExpired()
         startSweeping()
     }
@@ -38,51 +45,56 @@ package actor ExpirationManager {
     func unload() {
         sweeper?.cancel()
         sweeper = nil
-        pendingTokens = [:]
-        pendingLeases = [:]
+        pending.withLock { $0 = Pending() }
     }
 
-    package func track(_ entry: TokenEntry) {
-        pendingTokens[entry.hash] = entry.expireTime
+    package nonisolated func track(_ entry: TokenEntry) {
+        pending.withLock { $0.tokens[entry.hash] = entry.expireTime }
     }
 
-    package func track(_ lease: LeaseEntry) {
+    package nonisolated func track(_ lease: LeaseEntry) {
         guard lease.kind == .secret else { return }
-        pendingLeases[lease.id] = lease.expireTime
+        pending.withLock { $0.leases[lease.id] = lease.expireTime }
     }
 
-    package func forget(token hash: String) {
-        pendingTokens[hash] = nil
+    package nonisolated func forget(token hash: String) {
+        pending.withLock { $0.tokens[hash] = nil }
     }
 
-    package func forget(lease id: String) {
-        pendingLeases[id] = nil
+    package nonisolated func forget(lease id: String) {
+        pending.withLock { $0.leases[id] = nil }
     }
 
-    package var pendingCount: Int { pendingTokens.count + pendingLeases.count }
+    package nonisolated var pendingCount: Int { pending.withLock { $0.tokens.count + $0.leases.count } }
 
     /// Revokes everything whose time has come; returns how many.
     @discardableResult
     package func revokeExpired() async -> Int {
         let now = clock()
+        // Take what is due out of the pending set, then revoke outside the lock.
+        let (dueTokens, dueLeases) = pending.withLock { pending in
+            let tokens = pending.tokens.filter { $0.value <= now }
+            let leases = pending.leases.filter { $0.value <= now }
+            for hash in tokens.keys { pending.tokens[hash] = nil }
+            for id in leases.keys { pending.leases[id] = nil }
+            return (tokens, leases)
+        }
         var revoked = 0
-        for (hash, expiry) in pendingTokens where expiry <= now {
-            pendingTokens[hash] = nil
+        for (hash, expiry) in dueTokens {
             do {
                 try await tokens.revoke(hash: hash)
                 revoked += 1
             } catch {
                 // Still expired, still refused at lookup; the next sweep retries.
-                pendingTokens[hash] = expiry
+                pending.withLock { $0.tokens[hash] = expiry }
             }
         }
-        for (id, expiry) in pendingLeases where expiry <= now {
-            pendingLeases[id] = nil
+        for (id, expiry) in dueLeases {
             do {
                 try await leases.revoke(id)
                 revoked += 1
             } catch {
-                pendingLeases[id] = expiry
+                pending.withLock { $0.leases[id] = expiry }
             }
         }
         return revoked

@@ -25,7 +25,7 @@ extension SystemBackend {
             return .logical(LogicalResponse(requestID: call.request.id, data: try await leases.lookup(id)))
         case "renew", _ where rest.hasPrefix("renew/"):
             let renewed = try await leases.renew(try leaseID(after: "renew"), increment: try fields.duration("increment"), systemMax: MountEntry.systemDefaultTTL)
-            await expiration.track(renewed)
+            expiration.track(renewed)
             var response = LogicalResponse(requestID: call.request.id)
             response.leaseID = renewed.id
             response.renewable = renewed.lease?.renewable ?? true
@@ -34,7 +34,7 @@ extension SystemBackend {
         case "revoke", _ where rest.hasPrefix("revoke/"):
             let id = try leaseID(after: "revoke")
             try await leases.revoke(id)
-            await expiration.forget(lease: id)
+            expiration.forget(lease: id)
             return queued ? .accepted : .noContent
         case _ where rest.hasPrefix("revoke-prefix/"):
             try await leases.revoke(prefix: String(rest.dropFirst("revoke-prefix/".count)))

@@ -20,7 +20,7 @@ struct LoginTokenIssuer: Sendable {
         request.meta = auth.metadata
         request.boundCIDRs = auth.tokenSettings.boundCIDRs.isEmpty ? nil : auth.tokenSettings.boundCIDRs
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
-        await expiration.track(entry)
+        expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
         var block = AuthBlock.json(id: id, entry, now: tokens.clock())

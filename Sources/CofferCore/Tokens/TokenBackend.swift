@@ -125,7 +125,7 @@ struct TokenBackend: CoreBackend {
         }
         request.ttl = ttl
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
-        await expiration.track(entry)
+        expiration.track(entry)
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
         return .logical(response)
@@ -137,7 +137,7 @@ struct TokenBackend: CoreBackend {
 
     private func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
         let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: Self.systemTTL)
-        await expiration.track(renewed)
+        expiration.track(renewed)
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, renewed, now: tokens.clock())
         return .logical(response)

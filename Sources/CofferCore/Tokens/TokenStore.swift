@@ -1,13 +1,17 @@
 import CofferMountKit
 import Crypto
 import Foundation
+import Synchronization
 
 /// Creates, finds, renews and revokes tokens behind the barrier. Entries are keyed
 /// by an HMAC of the token id, so neither storage nor a backup holds a usable token.
 ///
 /// Layout: `sys/token/id/<hash>` (entry), `sys/token/accessor/<hash(accessor)>`
 /// (-> hash), `sys/token/parent/<parent hash>/<child hash>` (the tree).
-package actor TokenStore {
+///
+/// A class with locks rather than an actor: every request looks a token up, and
+/// a hop to an actor and back costs more than the lookup.
+package final class TokenStore: Sendable {
     static let saltPath = "sys/token/salt"
     static let idPrefix = "sys/token/id/"
     static let accessorPrefix = "sys/token/accessor/"
@@ -16,13 +20,13 @@ package actor TokenStore {
     package static let cubbyholePrefix = "sys/cubbyhole/"
 
     private let barrier: SecurityBarrier
-    package nonisolated let clock: @Sendable () -> Date
+    package let clock: @Sendable () -> Date
     /// Serializes use-count changes per token, so a single-use token is used once.
     private let useLocks = KeyedLock()
-    /// HMAC keyed with the store's salt, ready to copy for each hash.
-    private var keyedMAC: HMAC<SHA256>?
+    /// HMAC keyed with the store's salt, ready to copy for each hash; nil while sealed.
+    private let keyedMAC = Mutex<HMAC<SHA256>?>(nil)
     /// Called with each revoked token, so its leases and expiry go with it.
-    private var onRevoke: (@Sendable (TokenEntry) async -> Void)?
+    private let onRevoke = Mutex<(@Sendable (TokenEntry) async -> Void)?>(nil)
 
     package init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date = Date.init) {
         self.barrier = barrier
@@ -30,23 +34,23 @@ package actor TokenStore {
     }
 
     func setRevocationObserver(_ observer: @escaping @Sendable (TokenEntry) async -> Void) {
-        onRevoke = observer
+        onRevoke.withLock { $0 = observer }
     }
 
     /// Loads (or on first use creates) the salt; runs once after unseal, before any
     /// request, so that two requests can never race to create two different salts.
     func load() async throws {
         if let stored = try await barrier.get(Self.saltPath) {
-            keyedMAC = HMAC(key: SymmetricKey(data: stored))
+            keyedMAC.withLock { $0 = HMAC(key: SymmetricKey(data: stored)) }
         } else {
             let fresh = SymmetricKey(size: .bits256)
             try await barrier.put(Self.saltPath, fresh.withUnsafeBytes { Data($0) })
-            keyedMAC = HMAC(key: fresh)
+            keyedMAC.withLock { $0 = HMAC(key: fresh) }
         }
     }
 
     /// Forgets the cached salt on seal.
-    func reset() { keyedMAC = nil }
+    func reset() { keyedMAC.withLock { $0 = nil } }
 
     /// What a new token should be; the store fills in ids, times and hashes.
     package struct Request: Sendable {
@@ -126,6 +130,9 @@ package actor TokenStore {
     package func use(_ tokenID: String) async throws -> TokenEntry? {
         guard !tokenID.isEmpty else { return nil }
         let key = try hash(tokenID)
+        // A token with unlimited uses never gains a limit: it needs no lock.
+        guard let unlocked = try await entry(hash: key) else { return nil }
+        guard unlocked.numUses != 0 else { return unlocked }
         return try await useLocks.withLock(key) {
             guard var entry = try await self.entry(hash: key) else { return nil }
             guard entry.numUses > 0 else { return entry }
@@ -174,7 +181,7 @@ package actor TokenStore {
 
     /// The salted hash of a token id, the key the store and expiry use.
     package func hash(_ value: String) throws -> String {
-        guard var mac = keyedMAC else { throw BarrierError.sealed }
+        guard var mac = keyedMAC.withLock({ $0 }) else { throw BarrierError.sealed }
         var value = value
         value.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
         return mac.finalize().withUnsafeBytes { Hex.encode($0) }
@@ -208,6 +215,6 @@ package actor TokenStore {
         if let parent = entry.parentHash { writes.append(.delete(Self.parentPrefix + parent + "/" + key)) }
         try await barrier.apply(writes)
         try await barrier.delete(prefix: Self.cubbyholePrefix + key + "/")
-        await onRevoke?(entry)
+        await onRevoke.withLock({ $0 })?(entry)
     }
 }

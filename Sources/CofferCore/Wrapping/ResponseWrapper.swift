@@ -46,7 +46,7 @@ struct ResponseWrapper: Sendable {
         request.numUses = 1
         request.renewable = false
         let (id, entry) = try await tokens.create(request)
-        await expiration.track(entry)
+        expiration.track(entry)
         try await barrier.put(Self.cubbyholePath(entry.hash), try JSONEncoder().encode(stored))
 
         var info: [String: JSONValue] = [

@@ -9,12 +9,16 @@ struct JSONParser {
     private var depth = 0
     private static let maxDepth = 512
 
-    init(_ data: Data) {
-        bytes = Array(data)
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
     }
 
     static func parse(_ data: Data) throws -> JSONValue {
-        var parser = JSONParser(data)
+        try parse(Array(data))
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        var parser = JSONParser(bytes)
         let value = try parser.value()
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else { throw parser.error("invalid character after top-level value") }

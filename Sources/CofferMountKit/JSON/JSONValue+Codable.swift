@@ -40,6 +40,10 @@ extension JSONValue {
         try JSONParser.parse(data)
     }
 
+    package static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONParser.parse(bytes)
+    }
+
     /// The compact JSON text of this value, object keys sorted as Go writes them.
     package func serialized() -> Data {
         var writer = JSONWriter()

@@ -16,10 +16,11 @@ struct JWTLogin {
                 throw MountError(.permissionDenied, ["permission denied"])
             }
         }
-        let header = try verifier.header(of: jwt)
+        let token = CompactJWS(jwt)
+        let header = try verifier.header(of: token)
         let alg = header["alg"]?.stringValue ?? ""
         let allowed = config.jwtSupportedAlgs.isEmpty ? JWTConfig.supportedAlgorithms : config.jwtSupportedAlgs
-        let claims = try await verifier.verify(jwt, alg: alg, kid: header["kid"]?.stringValue, allowedAlgs: allowed)
+        let claims = try await verifier.verify(token, alg: alg, kid: header["kid"]?.stringValue, allowedAlgs: allowed)
         guard allowed.contains(alg) else {
             throw MountError.badRequest("error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm")
         }

@@ -1,55 +1,87 @@
 import CofferMountKit
 import Foundation
+import Synchronization
 
-/// The mount's config and token verifier, cached in memory. A config write drops
-/// the verifier (and with it the cached keys), as OpenBao does.
-actor JWTMountState {
+/// The mount's config, roles and token verifier, cached in memory. A config write
+/// drops the verifier (and with it the cached keys), as OpenBao does.
+///
+/// A class with a lock rather than an actor: every login reads the config, its
+/// role and the verifier, and three hops to an actor cost more than the reads.
+/// Storage is read outside the lock; a write drops the cached copy, and a read
+/// that raced with a write does not put its stale copy back (`generation`).
+final class JWTMountState: Sendable {
+    private struct Cache {
+        var config: JWTConfig?
+        var configLoaded = false
+        var verifier: TokenVerifier?
+        var roles: [String: JWTRole] = [:]
+        /// Bumped by every write, so a read begun before it is not cached.
+        var generation = 0
+    }
+
     private let storage: StorageView
-    private var config: JWTConfig?
-    private var loaded = false
-    private var verifier: TokenVerifier?
-    /// Roles as last read or written; every write goes through `putRole`/`deleteRole`.
-    private var roles: [String: JWTRole] = [:]
+    private let cache = Mutex(Cache())
 
     init(storage: StorageView) {
         self.storage = storage
     }
 
     func currentConfig() async throws -> JWTConfig? {
-        if !loaded {
-            config = try await storage.getJSON(JWTConfig.self, "config")
-            loaded = true
+        let (cached, generation) = cache.withLock { ($0.configLoaded ? Optional($0.config) : nil, $0.generation) }
+        if let cached { return cached }
+        let stored = try await storage.getJSON(JWTConfig.self, "config")
+        cache.withLock { cache in
+            if cache.generation == generation {
+                cache.config = stored
+                cache.configLoaded = true
+            }
         }
-        return config
+        return stored
     }
 
     func replace(_ new: JWTConfig) async throws {
         try await storage.putJSON("config", new)
-        config = new
-        loaded = true
-        verifier = nil
+        // The next read loads the config from storage, which holds the last write.
+        cache.withLock { cache in
+            cache.config = nil
+            cache.configLoaded = false
+            cache.verifier = nil
+            cache.generation += 1
+        }
     }
 
     func role(_ name: String) async throws -> JWTRole? {
-        if let cached = roles[name] { return cached }
+        let (cached, generation) = cache.withLock { ($0.roles[name], $0.generation) }
+        if let cached { return cached }
         guard let role = try await storage.getJSON(JWTRole.self, "role/" + name) else { return nil }
-        roles[name] = role
+        cache.withLock { cache in
+            if cache.generation == generation { cache.roles[name] = role }
+        }
         return role
     }
 
     func putRole(_ name: String, _ role: JWTRole) async throws {
         try await storage.putJSON("role/" + name, role)
-        roles[name] = role
+        forgetRole(name)
     }
 
     func deleteRole(_ name: String) async throws {
         try await storage.delete("role/" + name)
-        roles[name] = nil
+        forgetRole(name)
+    }
+
+    /// The next read loads the role from storage, which holds the last write.
+    private func forgetRole(_ name: String) {
+        cache.withLock { cache in
+            cache.roles[name] = nil
+            cache.generation += 1
+        }
     }
 
     /// The verifier for the current config, built on first use.
     func currentVerifier() async throws -> TokenVerifier {
-        if let verifier { return verifier }
+        let (cached, generation) = cache.withLock { ($0.verifier, $0.generation) }
+        if let cached { return cached }
         guard let config = try await currentConfig() else { throw MountError.badRequest("could not load configuration") }
         let built: TokenVerifier
         if !config.jwtValidationPubkeys.isEmpty {
@@ -59,7 +91,13 @@ actor JWTMountState {
         } else {
             built = .remote(RemoteKeySet(fetcher: try KeyFetcher(caPEM: config.oidcDiscoveryCAPEM), discoveryURL: config.oidcDiscoveryURL, jwksURL: nil))
         }
-        verifier = built
-        return built
+        // Two first logins may both build one; the first stored is the one kept,
+        // so every later login shares its key cache.
+        return cache.withLock { cache in
+            guard cache.generation == generation else { return built }
+            if let existing = cache.verifier { return existing }
+            cache.verifier = built
+            return built
+        }
     }
 }

@@ -1,6 +1,7 @@
 import CofferMountKit
 import Foundation
 import JWTKit
+import Synchronization
 
 /// The keys of a JWKS (direct or found by discovery), cached in memory.
 ///
@@ -15,6 +16,9 @@ actor RemoteKeySet {
     private var keys: SignatureKeys?
     private var generation = 0
     private var inflight: Task<SignatureKeys, any Error>?
+    /// The keys and generation as of the last fetch, readable without a hop to
+    /// the actor: every login reads them, only refetches need the actor.
+    private nonisolated let latest = Mutex<(keys: SignatureKeys, generation: Int)?>(nil)
     /// How many JWKS documents were fetched (tests and metrics read it).
     private(set) var fetchCount = 0
 
@@ -25,9 +29,15 @@ actor RemoteKeySet {
     }
 
     /// The cached keys and their generation, fetching them the first time.
-    func current() async throws -> (SignatureKeys, Int) {
+    nonisolated func current() async throws -> (SignatureKeys, Int) {
+        if let latest = latest.withLock({ $0 }) { return latest }
+        return try await first()
+    }
+
+    private func first() async throws -> (SignatureKeys, Int) {
         if let keys { return (keys, generation) }
-        return (try await refresh(after: generation), generation)
+        let fetched = try await refresh(after: generation)
+        return (fetched, generation)
     }
 
     /// Refetches unless someone already did since `seen`; concurrent callers share one fetch.
@@ -40,6 +50,7 @@ actor RemoteKeySet {
         let fresh = try await task.value
         keys = fresh
         generation += 1
+        latest.withLock { $0 = (fresh, generation) }
         return fresh
     }
 

@@ -86,7 +86,8 @@ package final class AuditBroker: Sendable {
         guard !current.isEmpty else { return }
         var recorded = false
         for device in current {
-            if (try? device.write(record.line(type: type, response: response, device: device))) != nil { recorded = true }
+            let line = record.line(type: type, response: response, device: device)
+            if (try? device.write(line, reopenIfRemoved: type == "request")) != nil { recorded = true }
         }
         guard recorded else { throw CoreError(.internal, "internal error") }
     }

@@ -33,21 +33,30 @@ struct AuditRecord: Sendable {
         let hashesAccessors = !device.logsRaw && device.hashesAccessors
         let hash: (String) -> String = { value in hashesValues ? device.hmac(value) : value }
         let hashAccessor: (String) -> String = { value in hashesAccessors ? device.hmac(value) : value }
-        var entry: [String: JSONValue] = [
-            "time": .string(Timestamps.rfc3339(Date())),
-            "type": .string(type),
-            "auth": requestParts.part(for: device, "auth") { authJSON(hash: hash, hashAccessor: hashAccessor) },
-            "request": requestParts.part(for: device, "request") { requestJSON(hash: hash, hashAccessor: hashAccessor) },
-        ]
-        if type == "response", let response, case .logical(let logical) = response {
-            entry["response"] = responseJSON(logical, hash: hash, hashAccessor: hashAccessor)
-        } else if type == "response" {
-            entry["response"] = .object(mountFields(prefixVersion: "mount_running_plugin_version"))
+        // Keys in Go's sorted order: auth, error, request, response, time, type.
+        var writer = JSONWriter()
+        writer.append("{\"auth\":")
+        writer.appendJSON(requestParts.part(for: device, "auth") { authJSON(hash: hash, hashAccessor: hashAccessor) })
+        if let error {
+            writer.append(",\"error\":")
+            writer.write(.string(error))
         }
-        if let error { entry["error"] = .string(error) }
-        var data = JSONValue.object(entry).serialized()
-        data.append(UInt8(ascii: "\n"))
-        return data
+        writer.append(",\"request\":")
+        writer.appendJSON(requestParts.part(for: device, "request") { requestJSON(hash: hash, hashAccessor: hashAccessor) })
+        if type == "response" {
+            writer.append(",\"response\":")
+            if let response, case .logical(let logical) = response {
+                writer.write(responseJSON(logical, hash: hash, hashAccessor: hashAccessor))
+            } else {
+                writer.write(.object(mountFields(prefixVersion: "mount_running_plugin_version")))
+            }
+        }
+        writer.append(",\"time\":")
+        writer.write(.string(Timestamps.rfc3339(Date())))
+        writer.append(",\"type\":")
+        writer.write(.string(type))
+        writer.append("}\n")
+        return writer.output
     }
 
     private func authJSON(hash: (String) -> String, hashAccessor: (String) -> String) -> JSONValue {
@@ -126,20 +135,21 @@ struct AuditRecord: Sendable {
     }
 }
 
-/// Parts of the lines already built, by device and part name.
+/// Parts of the lines already written, as JSON text, by device and part name.
 final class RequestPartCache: Sendable {
     private struct Key: Hashable {
         let device: ObjectIdentifier
         let part: String
     }
 
-    private let parts = Mutex<[Key: JSONValue]>([:])
+    private let parts = Mutex<[Key: [UInt8]]>([:])
 
-    func part(for device: FileAuditDevice, _ name: String, _ build: () -> JSONValue) -> JSONValue {
+    func part(for device: FileAuditDevice, _ name: String, _ build: () -> JSONValue) -> [UInt8] {
         let key = Key(device: ObjectIdentifier(device), part: name)
         if let cached = parts.withLock({ $0[key] }) { return cached }
-        let built = build()
-        parts.withLock { $0[key] = built }
-        return built
+        var writer = JSONWriter()
+        writer.write(build())
+        parts.withLock { $0[key] = writer.bytes }
+        return writer.bytes
     }
 }

@@ -10,17 +10,17 @@ import Glibc
 /// standard output with `file_path=stdout`), every sensitive string HMAC'd with
 /// this device's own salt.
 ///
-/// The file is reopened when its path no longer names the open file (rotated,
-/// removed, replaced), and on SIGHUP; a write that fails is reported so that the
-/// broker can refuse the request (fail closed).
+/// The file is reopened when the open file has been removed (or replaced by a
+/// rename over it), and on SIGHUP, which log rotation by renaming sends; a write
+/// that fails is reported so that the broker can refuse the request (fail closed).
 package final class FileAuditDevice: Sendable {
     package let entry: AuditDeviceEntry
     /// HMAC keyed once with the device's salt; each value hashes a copy of it.
     private let keyedHMAC: HMAC<SHA256>
     private let filePath: String
     private let mode: mode_t
-    /// The open descriptor and the inode it was opened on; -1 when not open.
-    private let handle = Mutex<(fd: Int32, inode: UInt64)>((-1, 0))
+    /// The open descriptor; -1 when not open.
+    private let handle = Mutex<Int32>(-1)
 
     package let hashesAccessors: Bool
     package let logsRaw: Bool
@@ -44,36 +44,40 @@ package final class FileAuditDevice: Sendable {
     /// `hmac-sha256:<hex>` of a value under this device's salt.
     package func hmac(_ value: String) -> String {
         var mac = keyedHMAC
-        mac.update(data: Data(value.utf8))
-        return "hmac-sha256:" + Hex.encode(mac.finalize())
+        var value = value
+        value.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        return mac.finalize().withUnsafeBytes { Hex.encode($0, prefix: "hmac-sha256:") }
     }
 
-    /// Appends one line; throws when it could not be written.
-    package func write(_ line: Data) throws {
+    /// Appends one line; throws when it could not be written. `reopenIfRemoved`
+    /// checks first whether the file still has a name (once per request: the
+    /// response line follows its request line at once).
+    package func write(_ line: Data, reopenIfRemoved: Bool = true) throws {
         if filePath == "stdout" {
             guard line.isEmpty || FileHandle.standardOutput.writeAll(line) else { throw CoreError(.internal, "audit: stdout write failed") }
             return
         }
-        try handle.withLock { state in
+        try handle.withLock { fd in
             var info = stat()
-            // The path names another file now (rotated, replaced) or none: reopen.
-            if state.fd >= 0, stat(filePath, &info) != 0 || UInt64(info.st_ino) != state.inode {
-                close(state.fd)
-                state = (-1, 0)
+            // The open file has no name left (removed, or replaced): reopen the path.
+            // fstat, not stat: no path lookup on every line.
+            if fd >= 0, reopenIfRemoved, fstat(fd, &info) != 0 || info.st_nlink == 0 {
+                close(fd)
+                fd = -1
             }
-            if state.fd < 0 {
-                let fd = open(filePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
-                guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-                    if fd >= 0 { close(fd) }
+            if fd < 0 {
+                let opened = open(filePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+                guard opened >= 0, fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                    if opened >= 0 { close(opened) }
                     throw CoreError(.internal, "audit: cannot open the log file")
                 }
-                state = (fd, UInt64(info.st_ino))
+                fd = opened
             }
             guard !line.isEmpty else { return }
-            let written = line.withUnsafeBytes { Glibc.write(state.fd, $0.baseAddress, $0.count) }
+            let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             guard written == line.count else {
-                close(state.fd)
-                state = (-1, 0)
+                close(fd)
+                fd = -1
                 throw CoreError(.internal, "audit: write to the log file failed")
             }
         }
@@ -81,9 +85,9 @@ package final class FileAuditDevice: Sendable {
 
     /// Closes the file so that the next write opens it anew (SIGHUP, log rotation).
     package func reopen() {
-        handle.withLock { state in
-            if state.fd >= 0 { close(state.fd) }
-            state = (-1, 0)
+        handle.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
         }
     }
 

@@ -8,16 +8,20 @@ package enum Hex {
         return array.withUnsafeBytes { encode($0) }
     }
 
-    /// Writes the string in place: no intermediate array.
-    package static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+    /// Writes the string in place, after `prefix`: no intermediate array.
+    package static func encode(_ bytes: UnsafeRawBufferPointer, prefix: StaticString = "") -> String {
+        let start = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: start + bytes.count * 2) { output in
+            prefix.withUTF8Buffer { prefix in
+                for (index, byte) in prefix.enumerated() { output[index] = byte }
+            }
             digits.withUTF8Buffer { digits in
                 for (index, byte) in bytes.enumerated() {
-                    output[2 * index] = digits[Int(byte >> 4)]
-                    output[2 * index + 1] = digits[Int(byte & 0x0F)]
+                    output[start + 2 * index] = digits[Int(byte >> 4)]
+                    output[start + 2 * index + 1] = digits[Int(byte & 0x0F)]
                 }
             }
-            return bytes.count * 2
+            return start + bytes.count * 2
         }
     }
 }

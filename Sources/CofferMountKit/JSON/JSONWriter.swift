@@ -4,7 +4,7 @@ import Foundation
 /// `<`, `>` and `&` escaped, and fixed-order objects for envelopes.
 package struct JSONWriter {
     /// Bytes are gathered in an array (cheap single-byte appends) and handed out as `Data` once.
-    private var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
 
     package var output: Data { Data(bytes) }
 
@@ -25,7 +25,15 @@ package struct JSONWriter {
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            writeOrdered(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            // Sort the keys alone and look each value up: no array of pairs.
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(key)
+                bytes.append(UInt8(ascii: ":"))
+                write(members[key]!)
+            }
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 
@@ -43,6 +51,11 @@ package struct JSONWriter {
 
     package mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Bytes that already are JSON (a part written earlier), copied as they are.
+    package mutating func appendJSON(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
     }
 
     private mutating func writeDouble(_ number: Double) {

@@ -78,7 +78,7 @@ package struct ServerAssembly {
             onServerRunning: { _ in
                 logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(port)"])
             },
-            logger: logger
+            logger: Logger(label: logger.label, factory: { _ in RequestTagIgnoringLogHandler(base: logger.handler) })
         )
     }
 

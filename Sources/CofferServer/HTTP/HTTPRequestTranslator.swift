@@ -33,7 +33,7 @@ struct HTTPRequestTranslator {
 
     /// `X-Vault-Wrap-TTL`: seconds or a Go duration (`1m0s`), as spec §1.3 says.
     static func wrapTTL(_ headers: HTTPFields) throws -> Int64? {
-        guard let text = headers[HTTPField.Name("X-Vault-Wrap-TTL")!], !text.isEmpty else { return nil }
+        guard let text = headers[.vaultWrapTTL], !text.isEmpty else { return nil }
         guard let seconds = GoDuration.seconds(from: text) else {
             throw Refusal(response: .error(.badRequest("error parsing X-Vault-Wrap-TTL header: time: invalid duration \"\(text)\"")))
         }
@@ -71,16 +71,17 @@ struct HTTPRequestTranslator {
 
     /// A JSON object body; form data only when declared so and not JSON-looking (§1.3).
     private static func decodeBody(_ request: Hummingbird.Request, _ body: ByteBuffer) throws -> [String: JSONValue] {
-        let bytes = Data(body.readableBytesView)
-        let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if trimmed.isEmpty { return [:] }
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        if type.hasPrefix("application/x-www-form-urlencoded"), trimmed.first != UInt8(ascii: "{"), trimmed.first != UInt8(ascii: "[") {
+        let bytes = Array(body.readableBytesView)
+        guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return [:] }
+        if first != UInt8(ascii: "{"), first != UInt8(ascii: "["),
+           request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+            let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             return parseQuery(String(decoding: trimmed, as: UTF8.self)).mapValues { .string($0) }
         }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(Data(trimmed))
+            // The parser skips the leading white space itself.
+            value = try JSONValue.parse(bytes)
         } catch {
             throw Refusal(response: .error(.badRequest("failed to decode JSON input: \(error)")))
         }
@@ -95,7 +96,7 @@ struct HTTPRequestTranslator {
 
     /// `X-Vault-Token` first, then `Authorization: Bearer`; other schemes are ignored.
     static func token(_ headers: HTTPFields) -> String? {
-        if let token = headers[HTTPField.Name("X-Vault-Token")!], !token.isEmpty { return token }
+        if let token = headers[.vaultToken], !token.isEmpty { return token }
         if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
             return token.isEmpty ? nil : token
@@ -119,4 +120,12 @@ struct HTTPRequestTranslator {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }
+}
+
+extension HTTPField.Name {
+    /// Vault's own headers, named once rather than parsed on every request.
+    static let vaultToken = HTTPField.Name("X-Vault-Token")!
+    static let vaultWrapTTL = HTTPField.Name("X-Vault-Wrap-TTL")!
+    static let vaultNamespace = HTTPField.Name("X-Vault-Namespace")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -16,18 +16,18 @@ enum HTTPResponseWriter {
         case .raw(let status, let body):
             var writer = JSONWriter()
             writer.writeOrdered(body)
-            return make(HTTPResponse.Status(code: status), body: writer.output, extraHeaders)
+            return make(HTTPResponse.Status(code: status), body: writer, extraHeaders)
         case .error(let error):
             var writer = JSONWriter()
             writer.writeOrdered([("errors", JSONValue(error.messages))])
-            return make(status(for: error.code), body: writer.output, extraHeaders)
+            return make(status(for: error.code), body: writer, extraHeaders)
         case .logical(let logical):
             return make(logical.isNotFound ? .notFound : .ok, body: envelope(logical), extraHeaders)
         }
     }
 
     /// The envelope's keys in Vault's order, after any top-level copies of `data`.
-    static func envelope(_ response: LogicalResponse) -> Data {
+    static func envelope(_ response: LogicalResponse) -> JSONWriter {
         var members: [(String, JSONValue)] = []
         if response.copiesDataToTop, case .object(let data) = response.data {
             members = data.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -44,7 +44,7 @@ enum HTTPResponseWriter {
         ]
         var writer = JSONWriter()
         writer.writeOrdered(members)
-        return writer.output
+        return writer
     }
 
     /// The one place where an error code becomes an HTTP status.
@@ -60,14 +60,17 @@ enum HTTPResponseWriter {
         }
     }
 
-    private static func make(_ status: HTTPResponse.Status, body: Data?, _ extraHeaders: HTTPFields) -> Hummingbird.Response {
+    private static func make(_ status: HTTPResponse.Status, body: JSONWriter?, _ extraHeaders: HTTPFields) -> Hummingbird.Response {
         var headers: HTTPFields = [
             .contentType: "application/json",
             .cacheControl: "no-store",
         ]
         headers.append(contentsOf: extraHeaders)
-        guard var body else { return Hummingbird.Response(status: status, headers: headers) }
-        body.append(UInt8(ascii: "\n"))
-        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        guard let body else { return Hummingbird.Response(status: status, headers: headers) }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(body.bytes.count + 1)
+        buffer.writeBytes(body.bytes)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }

@@ -27,7 +27,7 @@ package struct VaultAPIResponder: HTTPResponder {
     /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
     package func clientAddress(_ request: Hummingbird.Request, peer: String?) -> String? {
         guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
-              let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+              let forwarded = request.headers[.forwardedFor],
               let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
         else { return peer }
         return nearest
@@ -43,8 +43,8 @@ package struct VaultAPIResponder: HTTPResponder {
             return Self.redirect(to: Self.cleaned(rawPath), query: request.uri.query)
         }
         var extraHeaders: HTTPFields = [:]
-        if let namespace = request.headers[HTTPField.Name("X-Vault-Namespace")!] {
-            extraHeaders[HTTPField.Name("X-Vault-Namespace")!] = namespace
+        if let namespace = request.headers[.vaultNamespace] {
+            extraHeaders[.vaultNamespace] = namespace
             guard ["", "root", "root/"].contains(namespace) else {
                 return HTTPResponseWriter.write(.error(CoreError(.notFound, "namespace not found")), extraHeaders: extraHeaders)
             }

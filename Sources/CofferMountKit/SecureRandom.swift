@@ -1,26 +1,60 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Random bytes from the kernel's CSPRNG, the source Swift's
-/// `SystemRandomNumberGenerator` and swift-crypto's key generation use, but in one
-/// call per draw: they ask for 8 bytes a call, which made a login spend a dozen
-/// system calls on its ids and nonces.
+/// Random bytes from the kernel's CSPRNG (the source of Swift's
+/// `SystemRandomNumberGenerator` and of swift-crypto's keys), drawn 256 bytes at
+/// a time and handed out once each: a login needs six small draws (ids, request
+/// id, nonces), and a system call for each showed in its profile. Bytes are
+/// zeroed in the pool as they are handed out.
 package enum SecureRandom {
+    private struct Pool {
+        var bytes = [UInt8](repeating: 0, count: 256)
+        /// Bytes before this index have been handed out.
+        var next = 256
+    }
+
+    private static let pool = Mutex(Pool())
+
     package static func bytes(_ count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var filled = 0
-            while filled < count {
-                // getentropy(3) is getrandom(2) with its 256-byte limit and EINTR
-                // handled; it fails only when there is no CSPRNG, and then nothing
-                // secret can be made safely.
-                let chunk = min(256, count - filled)
-                precondition(getentropy(buffer.baseAddress! + filled, chunk) == 0, "getentropy failed: errno \(errno)")
-                filled += chunk
+        guard count <= 64 else { return drawn(count) }
+        return pool.withLock { pool in
+            if pool.next + count > pool.bytes.count {
+                pool.bytes.withUnsafeMutableBytes { fill($0) }
+                pool.next = 0
             }
+            let start = pool.next
+            pool.next += count
+            let taken = Array(pool.bytes[start..<pool.next])
+            for index in start..<pool.next { pool.bytes[index] = 0 }
+            return taken
+        }
+    }
+
+    /// Larger draws go straight to the kernel.
+    private static func drawn(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(UnsafeMutableRawBufferPointer(buffer))
             initialized = count
+        }
+    }
+
+    private static func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        var filled = 0
+        while filled < buffer.count {
+            // getentropy(3) is getrandom(2) with its 256-byte limit and EINTR
+            // handled; it fails only when there is no CSPRNG, and then nothing
+            // secret can be made safely.
+            let chunk = min(256, buffer.count - filled)
+            #if canImport(Glibc)
+            precondition(getentropy(buffer.baseAddress! + filled, chunk) == 0, "getentropy failed: errno \(errno)")
+            #else
+            arc4random_buf(buffer.baseAddress! + filled, chunk)
+            #endif
+            filled += chunk
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         var generator = SystemRandomNumberGenerator()
         var dates = [0, 1, 1.9996, -1.5, 951_782_400.5, 4_107_542_399.999, 1_795_719_160.1239].map(Date.init(timeIntervalSince1970:))
-        dates += (0..<500).map { _ in Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_000_000_000, using: &generator)) }
+        dates += (0..<5000).map { _ in Date(timeIntervalSince1970: Double.random(in: 0...4_000_000_000, using: &generator)) }
         for date in dates {
             #expect(Timestamps.rfc3339(date) == date.formatted(style))
         }

@@ -7,8 +7,12 @@ import Foundation
 /// audited request, which writes two of them.
 package enum Timestamps {
     package static func rfc3339(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let (days, dayMillis) = floorDivision(totalMillis, 86_400_000)
+        // Whole seconds, then the fraction truncated to milliseconds, as Foundation's
+        // ISO 8601 style does.
+        let interval = date.timeIntervalSince1970
+        let wholeSeconds = interval.rounded(.down)
+        let millis = min(999, Int64((interval - wholeSeconds) * 1000))
+        let (days, dayMillis) = floorDivision(Int64(wholeSeconds) * 1000 + millis, 86_400_000)
         let (year, month, day) = civilDate(daysSince1970: days)
         let seconds = dayMillis / 1000
         var bytes: [UInt8] = []

@@ -14,8 +14,8 @@ package actor ExpirationManager {
     /// Expiries by token hash and by lease id. Behind a lock rather than the
     /// actor, so that recording one (every login) needs no hop to the actor.
     private struct Pending {
-        var tokens: [String: Date] = [:]
-        var leases: [String: Date] = [:]
+        var tokens = ExpiryQueue()
+        var leases = ExpiryQueue()
     }
 
     private let pending = Mutex(Pending())
@@ -31,10 +31,10 @@ package actor ExpirationManager {
     func load() async throws {
         var loaded = Pending()
         for entry in try await tokens.allEntries() {
-            if let expiry = entry.expireTime { loaded.tokens[entry.hash] = expiry }
+            if let expiry = entry.expireTime { loaded.tokens.set(entry.hash, expiry) }
         }
         for (id, expiry) in try await leases.expiringSecretLeases() {
-            loaded.leases[id] = expiry
+            loaded.leases.set(id, expiry)
         }
         pending.withLock { $0 = loaded }
         await revokeExpired()
@@ -49,20 +49,20 @@ package actor ExpirationManager {
     }
 
     package nonisolated func track(_ entry: TokenEntry) {
-        pending.withLock { $0.tokens[entry.hash] = entry.expireTime }
+        pending.withLock { $0.tokens.set(entry.hash, entry.expireTime) }
     }
 
     package nonisolated func track(_ lease: LeaseEntry) {
         guard lease.kind == .secret else { return }
-        pending.withLock { $0.leases[lease.id] = lease.expireTime }
+        pending.withLock { $0.leases.set(lease.id, lease.expireTime) }
     }
 
     package nonisolated func forget(token hash: String) {
-        pending.withLock { $0.tokens[hash] = nil }
+        pending.withLock { $0.tokens.set(hash, nil) }
     }
 
     package nonisolated func forget(lease id: String) {
-        pending.withLock { $0.leases[id] = nil }
+        pending.withLock { $0.leases.set(id, nil) }
     }
 
     package nonisolated var pendingCount: Int { pending.withLock { $0.tokens.count + $0.leases.count } }
@@ -72,13 +72,7 @@ package actor ExpirationManager {
     package func revokeExpired() async -> Int {
         let now = clock()
         // Take what is due out of the pending set, then revoke outside the lock.
-        let (dueTokens, dueLeases) = pending.withLock { pending in
-            let tokens = pending.tokens.filter { $0.value <= now }
-            let leases = pending.leases.filter { $0.value <= now }
-            for hash in tokens.keys { pending.tokens[hash] = nil }
-            for id in leases.keys { pending.leases[id] = nil }
-            return (tokens, leases)
-        }
+        let (dueTokens, dueLeases) = pending.withLock { ($0.tokens.popDue(at: now), $0.leases.popDue(at: now)) }
         var revoked = 0
         for (hash, expiry) in dueTokens {
             do {
@@ -86,7 +80,7 @@ package actor ExpirationManager {
                 revoked += 1
             } catch {
                 // Still expired, still refused at lookup; the next sweep retries.
-                pending.withLock { $0.tokens[hash] = expiry }
+                pending.withLock { $0.tokens.set(hash, expiry) }
             }
         }
         for (id, expiry) in dueLeases {
@@ -94,7 +88,7 @@ package actor ExpirationManager {
                 try await leases.revoke(id)
                 revoked += 1
             } catch {
-                pending.withLock { $0.leases[id] = expiry }
+                pending.withLock { $0.leases.set(id, expiry) }
             }
         }
         return revoked

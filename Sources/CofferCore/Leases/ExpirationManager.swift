@@ -29,14 +29,15 @@ package actor ExpirationManager {
 
     /// After unseal: learn every stored expiry and start sweeping.
     func load() async throws {
-        var loaded = Pending()
-        for entry in try await tokens.allEntries() {
-            if let expiry = entry.expireTime { loaded.tokens.set(entry.hash, expiry) }
+        pending.withLock { $0 = Pending() }
+        // Requests are served while this reads storage: what they record is newer
+        // than what was read, so it is kept.
+        let tokenExpiries = try await tokens.allEntries().compactMap { entry in entry.expireTime.map { (entry.hash, $0) } }
+        let leaseExpiries = try await leases.expiringSecretLeases()
+        pending.withLock { pending in
+            for (hash, expiry) in tokenExpiries where !pending.tokens.contains(hash) { pending.tokens.set(hash, expiry) }
+            for (id, expiry) in leaseExpiries where !pending.leases.contains(id) { pending.leases.set(id, expiry) }
         }
-        for (id, expiry) in try await leases.expiringSecretLeases() {
-            loaded.leases.set(id, expiry)
-        }
-        pending.withLock { $0 = loaded }
         await revokeExpired()
         startSweeping()
     }

@@ -13,6 +13,10 @@ struct ExpiryQueue {
 
     var count: Int { deadlines.count }
 
+    func contains(_ id: String) -> Bool {
+        deadlines[id] != nil
+    }
+
     /// Sets or (with nil) removes the deadline of `id`.
     mutating func set(_ id: String, _ deadline: Date?) {
         deadlines[id] = deadline

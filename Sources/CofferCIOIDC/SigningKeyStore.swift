@@ -1,5 +1,6 @@
 import Crypto
 import CryptoExtras
+import CofferMountKit
 import Foundation
 import JWTKit
 
@@ -76,9 +77,7 @@ package struct SigningKeyStore: Sendable {
     /// Retires the current key and makes a new one current.
     package mutating func rotate(now: Date = Date()) throws {
         let fresh = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
-        var kidBytes = [UInt8](repeating: 0, count: 64)
-        for index in kidBytes.indices { kidBytes[index] = UInt8.random(in: 0...255) }
-        let kid = Data(kidBytes).base64URLEncoded()
+        let kid = Data(SecureRandom.bytes(64)).base64URLEncoded()
         keys = keys.map { key in
             key.retired == nil ? Key(kid: key.kid, created: key.created, retired: now, privateKey: key.privateKey) : key
         }

@@ -8,8 +8,6 @@ package struct MountRequest: Sendable {
     /// The mount's own path with a trailing slash (`secret/`).
     package var mountPath: String
     package var clientAddress: String?
-    /// The mount's accessor (`auth_jwt_1a2b3c4d`), stable for the mount's life.
-    package var mountAccessor: String = ""
 
     package init(
         operation: MountOperation, path: String, fields: RequestFields, storage: StorageView,

@@ -1,6 +1,9 @@
 /// The `token_*` fields every auth method's roles share (spec/jwt-auth.md §2.2),
 /// with Vault's legacy aliases (`ttl`, `policies`, ...).
 package struct TokenSettings: Codable, Sendable, Equatable {
+    /// The system's default and maximum TTL: 768 h, as OpenBao's.
+    package static let systemTTL: Int64 = 2_764_800
+
     package var ttl: Int64 = 0
     package var maxTTL: Int64 = 0
     package var explicitMaxTTL: Int64 = 0

@@ -2,6 +2,20 @@ import CofferMountKit
 import Testing
 
 @Suite struct CIDRBlockTests {
+    @Test("a block lies in another only when narrower or equal, same family and network")
+    func blockInBlock() {
+        let role = CIDRBlock("10.0.0.0/8")!
+        #expect(role.contains(CIDRBlock("10.1.2.0/24")!))
+        #expect(role.contains(CIDRBlock("10.0.0.0/8")!))
+        #expect(!role.contains(CIDRBlock("0.0.0.0/0")!))
+        #expect(!role.contains(CIDRBlock("11.0.0.0/24")!))
+        #expect(!role.contains(CIDRBlock("fd00::/64")!))
+        // A bare address is a /32: the same address written as /32 lies in it.
+        #expect(CIDRBlock("10.0.0.1")!.contains(CIDRBlock("10.0.0.1/32")!))
+        #expect(!CIDRBlock.anyContains(["10.0.0.0/8"], nil))
+        #expect(CIDRBlock.anyContains(["bogus", "10.0.0.0/8"], "10.9.9.9"))
+    }
+
     @Test("IPv4 blocks contain their addresses and no others")
     func ipv4() throws {
         let block = try #require(CIDRBlock("10.1.0.0/16"))

@@ -152,3 +152,25 @@ def test_login_stores_the_token_in_the_helper_file(dev_server):
     # Without VAULT_TOKEN, the helper file is used.
     assert coffer(dev_server, "read", "-format=json", "sys/mounts", token=None).returncode == 0
     (dev_server.workdir / ".vault-token").unlink()
+
+
+def test_audit_enable_list_disable(dev_server, tmp_path):
+    device = random_name("clifile")
+    log = tmp_path / "cli-audit.log"
+    enabled = coffer(dev_server, "audit", "enable", f"-path={device}", "file", f"file_path={log}")
+    assert enabled.returncode == 0, enabled.stderr
+    assert f"Success! Enabled the file audit device at: {device}/" in enabled.stdout
+    try:
+        listed = coffer(dev_server, "audit", "list")
+        assert listed.returncode == 0, listed.stderr
+        rows = [line.split() for line in listed.stdout.splitlines()]
+        assert rows[0] == ["Path", "Type", "Description"]
+        assert [f"{device}/", "file"] in [row[:2] for row in rows[2:]]
+        as_json = json.loads(coffer(dev_server, "audit", "list", "-format=json").stdout)
+        assert as_json[f"{device}/"]["options"]["file_path"] == str(log)
+        # The list request itself is on record in the new device's file.
+        assert any(json.loads(line)["request"]["path"] == "sys/audit" for line in log.read_text().splitlines())
+    finally:
+        disabled = coffer(dev_server, "audit", "disable", device)
+    assert disabled.returncode == 0, disabled.stderr
+    assert f"{device}/" not in json.loads(coffer(dev_server, "audit", "list", "-format=json").stdout or "{}")

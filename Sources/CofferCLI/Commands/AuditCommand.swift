@@ -16,18 +16,13 @@ struct AuditCommand: AsyncParsableCommand {
         @Argument(help: "Device options, key=value (file_path=/var/log/coffer/audit.log).") var options: [String] = []
 
         func run() async throws {
-            var parsed: [String: JSONValue] = [:]
-            for option in options {
-                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw CLIError("options must be key=value, not \"\(option)\"") }
-                parsed[parts[0]] = .string(parts[1])
-            }
+            let parsed = try KeyValueArguments.parse(options, stdin: { FileHandle.standardInput.readDataToEndOfFile() })
             let devicePath = path ?? type
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error enabling audit device", "PUT", "sys/audit/\(devicePath)", body: [
-                "type": .string(type), "description": .string(description), "options": .object(parsed), "local": false,
+                "type": .string(type), "description": .string(description), "options": parsed, "local": false,
             ])
-            print("Success! Enabled the \(type) audit device at: \(devicePath.hasSuffix("/") ? devicePath : devicePath + "/")")
+            print("Success! Enabled the \(type) audit device at: \(devicePath.withTrailingSlash)")
         }
     }
 
@@ -37,7 +32,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error disabling audit device", "DELETE", "sys/audit/\(path)")
-            print("Success! Disabled audit device (if it was enabled) at: \(path.hasSuffix("/") ? path : path + "/")")
+            print("Success! Disabled audit device (if it was enabled) at: \(path.withTrailingSlash)")
         }
     }
 
@@ -56,8 +51,8 @@ struct AuditCommand: AsyncParsableCommand {
                 print("No audit devices are enabled.")
                 throw ExitCode(2)
             }
-            print(OutputFormat.table(devices.sorted { $0.key < $1.key }.map { path, entry in
-                (path, "\(OutputFormat.cell(entry["type"] ?? "")) \(OutputFormat.cell(entry["description"] ?? ""))")
+            print(OutputFormat.columns(header: ["Path", "Type", "Description"], rows: devices.sorted { $0.key < $1.key }.map { path, entry in
+                [path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["description"] ?? "")]
             }))
         }
     }

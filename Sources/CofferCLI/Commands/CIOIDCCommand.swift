@@ -1,6 +1,7 @@
 import ArgumentParser
 import CofferCIOIDC
 import CofferMountKit
+import CofferServer
 import Foundation
 import Logging
 import NIOSSL
@@ -43,13 +44,12 @@ struct CIOIDCCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (host, port) = try Self.split(listen)
+            let (host, port) = try ServerConfig.Listener.hostAndPort(listen)
             let keyDirectory = keyDir ?? CIOIDCCommand.defaultKeyDirectory
             _ = try SigningKeyStore.open(keyDirectory)
             var tls: TLSConfiguration?
             if let tlsCert, let tlsKey {
-                let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }
-                tls = .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+                tls = try TLSSettings.server(certFile: tlsCert, keyFile: tlsKey)
             } else if let caOut {
                 let ca = try SelfSignedCA.make(hosts: Array(Set([host, "localhost", "127.0.0.1"])).sorted())
                 try Data(ca.caPEM.utf8).write(to: URL(fileURLWithPath: caOut))
@@ -65,13 +65,6 @@ struct CIOIDCCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             try await IssuerServer(orgIDs: orgIDs, keyDirectory: keyDirectory, issuerBase: base, rootIssuer: rootIssuer)
                 .run(host: host, port: port, tls: tls, logger: logger)
-        }
-
-        static func split(_ address: String) throws -> (String, Int) {
-            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-                throw ValidationError("--listen must be HOST:PORT")
-            }
-            return (String(address[..<colon]), port)
         }
     }
 

@@ -24,7 +24,7 @@ struct SecretsCommand: AsyncParsableCommand {
             if let version { body["options"] = ["version": .string(String(version))] }
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error enabling", "POST", "sys/mounts/\(mountPath)", body: .object(body))
-            print("Success! Enabled the \(type) secrets engine at: \(mountPath.hasSuffix("/") ? mountPath : mountPath + "/")")
+            print("Success! Enabled the \(type) secrets engine at: \(mountPath.withTrailingSlash)")
         }
     }
 
@@ -34,7 +34,7 @@ struct SecretsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error disabling secrets engine at \(path)", "DELETE", "sys/mounts/\(path)")
-            print("Success! Disabled the secrets engine (if it existed) at: \(path.hasSuffix("/") ? path : path + "/")")
+            print("Success! Disabled the secrets engine (if it existed) at: \(path.withTrailingSlash)")
         }
     }
 
@@ -52,11 +52,7 @@ struct SecretsCommand: AsyncParsableCommand {
             let rows = mounts.sorted { $0.key < $1.key }.map { path, entry in
                 [path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["accessor"] ?? ""), OutputFormat.cell(entry["description"] ?? "")]
             }
-            let all = [["Path", "Type", "Accessor", "Description"], ["----", "----", "--------", "-----------"]] + rows
-            let widths = (0..<3).map { column in all.map { $0[column].count }.max() ?? 0 }
-            for row in all {
-                print((0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "    ") + "    " + row[3])
-            }
+            print(OutputFormat.columns(header: ["Path", "Type", "Accessor", "Description"], rows: rows))
         }
     }
 
@@ -71,7 +67,7 @@ struct SecretsCommand: AsyncParsableCommand {
             if let description { body["description"] = .string(description) }
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error tuning secrets engine \(path)", "POST", "sys/mounts/\(path)/tune", body: .object(body))
-            print("Success! Tuned the secrets engine at: \(path.hasSuffix("/") ? path : path + "/")")
+            print("Success! Tuned the secrets engine at: \(path.withTrailingSlash)")
         }
     }
 }

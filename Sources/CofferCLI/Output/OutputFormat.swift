@@ -26,9 +26,18 @@ enum OutputFormat: String {
 
     /// A two-column table with Vault's `Key`/`Value` header.
     static func table(_ rows: [(String, String)]) -> String {
-        let all = [("Key", "Value"), ("---", "-----")] + rows
-        let width = all.map(\.0.count).max() ?? 0
-        return all.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "    " + $0.1 }.joined(separator: "\n")
+        columns(header: ["Key", "Value"], rows: rows.map { [$0.0, $0.1] })
+    }
+
+    /// Columns as Vault's CLI prints them: the header, a dashed rule under each
+    /// name, every column but the last padded, four spaces between.
+    static func columns(header: [String], rows: [[String]]) -> String {
+        let all = [header, header.map { String(repeating: "-", count: $0.count) }] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "    ")
+        }.joined(separator: "\n")
     }
 
     /// A value as a table cell: strings bare, lists as `[a b]`, maps as `map[k:v]` (Go's %v).

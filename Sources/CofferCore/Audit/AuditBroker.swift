@@ -34,8 +34,6 @@ package final class AuditBroker: Sendable {
 
     var entries: [AuditDeviceEntry] { devices.withLock { $0.map(\.entry) } }
 
-    var isEnabled: Bool { devices.withLock { !$0.isEmpty } }
-
     /// After unseal: open the config's devices and the stored ones.
     func load() async throws {
         var opened: [FileAuditDevice] = []
@@ -65,7 +63,7 @@ package final class AuditBroker: Sendable {
     }
 
     func disable(_ path: String) async throws {
-        let key = path.hasSuffix("/") ? path : path + "/"
+        let key = path.withTrailingSlash
         guard let entry = entries.first(where: { $0.path == key }) else { return }
         if entry.fromConfig { throw CoreError.badRequest("cannot disable an audit device declared in the server config") }
         let stored = entries.filter { !$0.fromConfig && $0.path != key }
@@ -75,7 +73,7 @@ package final class AuditBroker: Sendable {
 
     /// `sys/audit-hash/<path>`: what the device writes for `input`.
     func hash(_ input: String, device path: String) -> String? {
-        let key = path.hasSuffix("/") ? path : path + "/"
+        let key = path.withTrailingSlash
         return devices.withLock { $0.first { $0.entry.path == key } }?.hmac(input)
     }
 

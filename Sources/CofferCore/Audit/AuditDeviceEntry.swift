@@ -13,7 +13,7 @@ package struct AuditDeviceEntry: Codable, Sendable, Equatable {
     package var fromConfig: Bool = false
 
     package init(path: String, type: String, description: String, options: [String: String], local: Bool = false, fromConfig: Bool = false) {
-        self.path = path.hasSuffix("/") ? path : path + "/"
+        self.path = path.withTrailingSlash
         self.type = type
         self.description = description
         self.options = options

@@ -43,10 +43,7 @@ package final class FileAuditDevice: Sendable {
 
     /// `hmac-sha256:<hex>` of a value under this device's salt.
     package func hmac(_ value: String) -> String {
-        var mac = keyedHMAC
-        var value = value
-        value.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return mac.finalize().withUnsafeBytes { Hex.encode($0, prefix: "hmac-sha256:") }
+        keyedHMAC.hex(of: value, prefix: "hmac-sha256:")
     }
 
     /// Appends one line; throws when it could not be written. `reopenIfRemoved`

@@ -1,9 +1,6 @@
 import CofferMountKit
 
 extension MountEntry {
-    /// The 768 h default TTL that tune endpoints report when none is set.
-    package static let systemDefaultTTL: Int64 = 2_764_800
-
     /// The entry as `sys/mounts` and `sys/auth` show it (spec/vault-api.md §4.5).
     package func json(includingPath: Bool = false) -> JSONValue {
         var object: [String: JSONValue] = [
@@ -28,8 +25,8 @@ extension MountEntry {
     /// The effective settings `GET sys/mounts/<path>/tune` reports.
     package var tuneJSON: JSONValue {
         var object: [String: JSONValue] = [
-            "default_lease_ttl": .int(config.defaultLeaseTTL == 0 ? Self.systemDefaultTTL : config.defaultLeaseTTL),
-            "max_lease_ttl": .int(config.maxLeaseTTL == 0 ? Self.systemDefaultTTL : config.maxLeaseTTL),
+            "default_lease_ttl": .int(config.defaultLeaseTTL == 0 ? TokenSettings.systemTTL : config.defaultLeaseTTL),
+            "max_lease_ttl": .int(config.maxLeaseTTL == 0 ? TokenSettings.systemTTL : config.maxLeaseTTL),
             "force_no_cache": .bool(config.forceNoCache),
             "description": .string(description),
         ]

@@ -36,7 +36,7 @@ package final class MountRouter: Sendable {
     package func route(_ path: String) -> (mount: RoutedMount, relativePath: String)? {
         let mounts = snapshot.withLock { $0 }
         // `secret` alone addresses the mount `secret/` too.
-        let probe = path.hasSuffix("/") ? path : path + "/"
+        let probe = path.withTrailingSlash
         for mount in mounts where probe.hasPrefix(mount.entry.routePath) {
             let relative = path.count >= mount.entry.routePath.count ? String(path.dropFirst(mount.entry.routePath.count)) : ""
             return (mount, relative)

@@ -18,9 +18,7 @@ package struct RequestPipeline: Sendable {
 
     package func handle(_ request: Request) async -> Response {
         do {
-            let response = try await process(request)
-            guard let ttl = request.wrapTTL, case .logical(let logical) = response, !logical.isNotFound else { return response }
-            return .logical(try await wrapper.wrap(logical, path: request.path, ttl: ttl))
+            return try await process(request)
         } catch {
             return .error(CoreError.from(error))
         }
@@ -88,7 +86,6 @@ package struct RequestPipeline: Sendable {
                 operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
                 mountPath: mount.entry.routePath, clientAddress: request.clientAddress
             )
-            mountRequest.mountAccessor = mount.entry.accessor
             mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
             record.operation = mountRequest.operation.rawValue
             if let token {
@@ -96,7 +93,6 @@ package struct RequestPipeline: Sendable {
             }
             try audit.record(record, type: "request")
             let finalRequest = mountRequest
-            let currentRecord = record
             return try await answered(record) {
                 let answer = try await handler.handle(finalRequest)
                 if let auth = answer.auth {
@@ -105,17 +101,18 @@ package struct RequestPipeline: Sendable {
                     return .logical(response)
                 }
                 guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
-                return try await leased(answer, lease, request: request, mount: mount, token: currentRecord.token)
+                return try await leased(answer, lease, request: request, mount: mount, token: token)
             }
         }
     }
 
-    /// Runs the handler and records its answer; an answer no device could record
+    /// Runs the handler, wraps its answer when the request asked for that, and
+    /// records the answer as the client gets it; an answer no device could record
     /// is not given.
     private func answered(_ record: AuditRecord, _ handler: () async throws -> Response) async throws -> Response {
         var record = record
         do {
-            let response = try await handler()
+            let response = try await wrappedIfAsked(try await handler(), record.request)
             try audit.record(record, type: "response", response: response)
             return response
         } catch {
@@ -123,6 +120,13 @@ package struct RequestPipeline: Sendable {
             try audit.record(record, type: "response")
             throw error
         }
+    }
+
+    /// With `X-Vault-Wrap-TTL`, a logical answer goes into a wrapping token's
+    /// cubbyhole and the client gets the token instead.
+    private func wrappedIfAsked(_ response: Response, _ request: Request) async throws -> Response {
+        guard let ttl = request.wrapTTL, case .logical(let logical) = response, !logical.isNotFound else { return response }
+        return .logical(try await wrapper.wrap(logical, path: request.path, ttl: ttl))
     }
 
     /// The ACL check, with its outcome recorded for the audit log.
@@ -147,7 +151,7 @@ package struct RequestPipeline: Sendable {
         }
         // A token bound to networks works only from them (token `bound_cidrs`).
         if let cidrs = entry.boundCIDRs, !cidrs.isEmpty {
-            guard let address = request.clientAddress, cidrs.contains(where: { CIDRBlock($0)?.contains(address) == true }) else {
+            guard CIDRBlock.anyContains(cidrs, request.clientAddress) else {
                 if entry.isSpent { try? await tokens.revoke(hash: entry.hash) }
                 throw CoreError.permissionDenied
             }

@@ -1,4 +1,3 @@
-import Crypto
 import CofferMountKit
 import Foundation
 

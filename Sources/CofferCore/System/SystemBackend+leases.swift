@@ -24,7 +24,7 @@ extension SystemBackend {
             let id = try fields.string("lease_id") ?? ""
             return .logical(LogicalResponse(requestID: call.request.id, data: try await leases.lookup(id)))
         case "renew", _ where rest.hasPrefix("renew/"):
-            let renewed = try await leases.renew(try leaseID(after: "renew"), increment: try fields.duration("increment"), systemMax: MountEntry.systemDefaultTTL)
+            let renewed = try await leases.renew(try leaseID(after: "renew"), increment: try fields.duration("increment"), systemMax: TokenSettings.systemTTL)
             expiration.track(renewed)
             var response = LogicalResponse(requestID: call.request.id)
             response.leaseID = renewed.id

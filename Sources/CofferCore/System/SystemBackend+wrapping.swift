@@ -35,15 +35,18 @@ extension SystemBackend {
     /// or is the caller's own token; either way it is spent by this call.
     private func unwrap(_ call: BackendCall, _ fields: RequestFields) async throws -> Response {
         let wrapping: TokenEntry
+        let fromBody: Bool
         if let id = try fields.string("token"), !id.isEmpty {
             guard let token = try await tokens.use(id) else { throw ResponseWrapper.invalid }
-            wrapping = token
+            (wrapping, fromBody) = (token, true)
         } else {
             guard let token = call.token else { throw ResponseWrapper.invalid }
-            wrapping = token
+            (wrapping, fromBody) = (token, false)
         }
         guard let stored = try await wrapper.stored(for: wrapping) else { throw ResponseWrapper.invalid }
-        try await tokens.revoke(hash: wrapping.hash)
+        // The caller's own wrapping token was spent by this request, and the
+        // pipeline revokes spent tokens once the request is done.
+        if fromBody { try await tokens.revoke(hash: wrapping.hash) }
         return .logical(ResponseWrapper.unwrapped(stored, requestID: call.request.id))
     }
 

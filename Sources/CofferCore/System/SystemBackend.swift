@@ -96,15 +96,10 @@ package struct SystemBackend: CoreBackend {
         for (prefix, table) in [("mounts/", MountEntry.Table.secrets), ("auth/", .auth)] where path.hasPrefix(prefix) {
             let rest = String(path.dropFirst(prefix.count))
             if rest.hasSuffix("/tune") {
-                return try await tune(table, Self.mountPath(String(rest.dropLast(5))), call)
+                return try await tune(table, String(rest.dropLast(5)).withTrailingSlash, call)
             }
-            return try await mountEntry(table, Self.mountPath(rest), call)
+            return try await mountEntry(table, rest.withTrailingSlash, call)
         }
         throw CoreError.unsupportedPath
-    }
-
-    /// `secret` and `secret/` both name the mount `secret/`.
-    static func mountPath(_ raw: String) -> String {
-        raw.hasSuffix("/") ? raw : raw + "/"
     }
 }

@@ -23,12 +23,9 @@ struct LoginTokenIssuer: Sendable {
         expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
-        var block = AuthBlock.json(id: id, entry, now: tokens.clock())
-        if case .object(var members) = block {
-            members["entity_id"] = .string(Self.entityID(mountAccessor: mount.accessor, alias: auth.aliasName))
-            block = .object(members)
-        }
-        response.auth = block
+        response.auth = AuthBlock.json(
+            id: id, entry, now: tokens.clock(), entityID: Self.entityID(mountAccessor: mount.accessor, alias: auth.aliasName)
+        )
         if let warning { response.warnings = [warning] }
         return response
     }
@@ -43,7 +40,7 @@ struct LoginTokenIssuer: Sendable {
 
     /// The TTL and, when it had to be cut down, the warning Vault gives (§4.3).
     static func ttl(_ settings: TokenSettings, mount: MountEntry) -> (Int64, String?) {
-        let systemTTL = MountEntry.systemDefaultTTL
+        let systemTTL = TokenSettings.systemTTL
         let base = settings.ttl > 0 ? settings.ttl : (mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : systemTTL)
         var cap = mount.config.maxLeaseTTL > 0 ? mount.config.maxLeaseTTL : systemTTL
         if settings.maxTTL > 0 { cap = min(cap, settings.maxTTL) }

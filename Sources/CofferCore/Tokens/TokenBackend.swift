@@ -7,8 +7,6 @@ struct TokenBackend: CoreBackend {
     let policies: PolicyStore
     let expiration: ExpirationManager
 
-    /// The system's default and maximum TTL: 768 h, as OpenBao's.
-    static let systemTTL: Int64 = 2_764_800
 
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
 
@@ -117,7 +115,7 @@ struct TokenBackend: CoreBackend {
         }
         // No TTL: root children never expire; others get the system default, capped.
         var ttl = try fields.duration("ttl") ?? 0
-        if ttl == 0, !requested.contains("root") { ttl = Self.systemTTL }
+        if ttl == 0, !requested.contains("root") { ttl = TokenSettings.systemTTL }
         if request.explicitMaxTTL > 0, ttl > request.explicitMaxTTL { ttl = request.explicitMaxTTL }
         if let parentExpiry = caller.expireTime, !orphan {
             // A child never outlives its parent.
@@ -136,7 +134,7 @@ struct TokenBackend: CoreBackend {
     }
 
     private func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
-        let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: Self.systemTTL)
+        let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: TokenSettings.systemTTL)
         expiration.track(renewed)
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, renewed, now: tokens.clock())
@@ -178,7 +176,8 @@ struct TokenBackend: CoreBackend {
 
 /// The `auth` block of logins and token creation (spec/vault-api.md §2.4).
 package enum AuthBlock {
-    package static func json(id: String, _ entry: TokenEntry, now: Date) -> JSONValue {
+    /// `entityID` is empty for tokens made by the token store, as in Vault.
+    package static func json(id: String, _ entry: TokenEntry, now: Date, entityID: String = "") -> JSONValue {
         [
             "client_token": .string(id),
             "accessor": .string(entry.accessor),
@@ -188,7 +187,7 @@ package enum AuthBlock {
             // The TTL just granted: rounded, so the milliseconds spent since do not show as 899.
             "lease_duration": .int(entry.expireTime.map { max(0, Int64($0.timeIntervalSince(now).rounded())) } ?? 0),
             "renewable": .bool(entry.renewable),
-            "entity_id": "",
+            "entity_id": .string(entityID),
             "token_type": .string(entry.type),
             "orphan": .bool(entry.parentHash == nil),
             "mfa_requirement": .null,

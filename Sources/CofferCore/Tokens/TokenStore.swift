@@ -181,10 +181,8 @@ package final class TokenStore: Sendable {
 
     /// The salted hash of a token id, the key the store and expiry use.
     package func hash(_ value: String) throws -> String {
-        guard var mac = keyedMAC.withLock({ $0 }) else { throw BarrierError.sealed }
-        var value = value
-        value.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        return mac.finalize().withUnsafeBytes { Hex.encode($0) }
+        guard let mac = keyedMAC.withLock({ $0 }) else { throw BarrierError.sealed }
+        return mac.hex(of: value)
     }
 
     /// Every stored entry, expired or not (for the expiry manager after unseal).

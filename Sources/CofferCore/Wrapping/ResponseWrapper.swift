@@ -45,9 +45,10 @@ struct ResponseWrapper: Sendable {
         request.ttl = stored.ttl
         request.numUses = 1
         request.renewable = false
-        let (id, entry) = try await tokens.create(request)
+        // The payload goes in the token's own batch: no wrapping token without it.
+        let payload = try JSONEncoder().encode(stored)
+        let (id, entry) = try await tokens.create(request, alongside: { [.put(Self.cubbyholePath($0.hash), payload)] })
         expiration.track(entry)
-        try await barrier.put(Self.cubbyholePath(entry.hash), try JSONEncoder().encode(stored))
 
         var info: [String: JSONValue] = [
             "token": .string(id), "accessor": .string(entry.accessor), "ttl": .int(stored.ttl),

@@ -39,6 +39,20 @@ package struct CIDRBlock: Sendable, Equatable, CustomStringConvertible {
         return Self.masked(bytes, prefixLength) == network
     }
 
+    /// Whether every address of `other` lies in this block: same family, a
+    /// prefix at least as long, the same network under this block's prefix.
+    package func contains(_ other: CIDRBlock) -> Bool {
+        other.network.count == network.count && other.prefixLength >= prefixLength
+            && Self.masked(other.network, prefixLength) == network
+    }
+
+    /// Whether `address` lies in any of `blocks` (text; unparsable ones match
+    /// nothing). No address matches nothing.
+    package static func anyContains(_ blocks: [String], _ address: String?) -> Bool {
+        guard let address else { return false }
+        return blocks.contains { CIDRBlock($0)?.contains(address) == true }
+    }
+
     private static func masked(_ bytes: [UInt8], _ length: Int) -> [UInt8] {
         bytes.enumerated().map { index, byte in
             let bits = max(0, min(8, length - index * 8))

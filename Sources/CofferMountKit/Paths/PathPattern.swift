@@ -49,3 +49,10 @@ package struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 }
+
+extension String {
+    /// The path as Vault names mounts and devices: with one trailing slash.
+    package var withTrailingSlash: String {
+        hasSuffix("/") ? self : self + "/"
+    }
+}

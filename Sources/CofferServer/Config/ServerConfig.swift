@@ -18,8 +18,12 @@ package struct ServerConfig: Sendable, Equatable {
 
         package init() {}
 
-        /// Host and port of `address` (`127.0.0.1:8200`, `[::1]:8200`, `:8200`).
         package func hostAndPort() throws -> (host: String, port: Int) {
+            try Self.hostAndPort(address)
+        }
+
+        /// Host and port of `address` (`127.0.0.1:8200`, `[::1]:8200`, `:8200`).
+        package static func hostAndPort(_ address: String) throws -> (host: String, port: Int) {
             guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
                 throw ConfigError("listener address \"\(address)\" must be HOST:PORT")
             }

@@ -119,19 +119,22 @@ struct ListVerbFraming {
                     index = count
                     continue
                 }
-                var line = partialHeader
-                line += bytes[index..<min(newline, index + Self.maxHeaderPrefix)]
-                partialHeader = []
+                let rest = bytes[index..<min(newline, index + Self.maxHeaderPrefix)]
+                if partialHeader.isEmpty {
+                    headerLine(rest)
+                } else {
+                    headerLine(partialHeader + rest)
+                    partialHeader = []
+                }
                 keep(index, newline + 1)
                 index = newline + 1
-                headerLine(line)
             }
         }
         return output
     }
 
     /// Notes what a header line (without its `\n`) says about framing.
-    private mutating func headerLine(_ line: [UInt8]) {
+    private mutating func headerLine<Line: BidirectionalCollection<UInt8>>(_ line: Line) {
         if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             if chunked {
                 phase = .passthrough
@@ -150,7 +153,7 @@ struct ListVerbFraming {
 
     /// The trimmed value of a header line whose name is `name` (lowercase, with
     /// its colon), compared without regard to ASCII case.
-    private static func value(of name: StaticString, in line: [UInt8]) -> ArraySlice<UInt8>? {
+    private static func value<Line: BidirectionalCollection<UInt8>>(of name: StaticString, in line: Line) -> Line.SubSequence? {
         let length = name.utf8CodeUnitCount
         guard line.count >= length else { return nil }
         let matches = name.withUTF8Buffer { expected in
@@ -160,7 +163,7 @@ struct ListVerbFraming {
         }
         guard matches else { return nil }
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
-        var value = line[length...]
+        var value = line.dropFirst(length)
         while let first = value.first, isSpace(first) { value = value.dropFirst() }
         while let last = value.last, isSpace(last) { value = value.dropLast() }
         return value
@@ -182,6 +185,8 @@ struct ListVerbFraming {
     /// `LIST /v1/x?a=b HTTP/1.1` becomes `GET /v1/x?list=true&a=b HTTP/1.1`; nil
     /// when the line stays as it is.
     static func rewrite(_ line: [UInt8]) -> [UInt8]? {
+        // The usual methods, checked on bytes before any string is made.
+        for common in ["GET ", "POST ", "PUT ", "DELETE ", "HEAD "] where line.starts(with: common.utf8) { return nil }
         guard let firstSpace = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
         let method = String(decoding: line[..<firstSpace], as: UTF8.self)
         if method != "LIST" {

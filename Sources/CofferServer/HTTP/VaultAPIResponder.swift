@@ -91,7 +91,6 @@ package struct VaultAPIResponder: HTTPResponder {
     }
 
     static func cleaned(_ path: String) -> String {
-        guard hasDoubleSlash(path) else { return path }
         var result = path
         while result.contains("//") { result = result.replacingOccurrences(of: "//", with: "/") }
         return result

@@ -1,8 +1,8 @@
 import NIOSSL
 
 /// Builds the TLS configuration of a listener from its PEM files.
-enum TLSSettings {
-    static func server(certFile: String, keyFile: String) throws -> TLSConfiguration {
+package enum TLSSettings {
+    package static func server(certFile: String, keyFile: String) throws -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certFile).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)

@@ -12,7 +12,7 @@ extension AppRoleMount {
         let name = String(decoding: nameData, as: UTF8.self)
         guard let role = try await loadRole(name) else { throw invalid }
 
-        if !role.secretIDBoundCIDRs.isEmpty, !Self.allowed(request.clientAddress, role.secretIDBoundCIDRs) {
+        if !role.secretIDBoundCIDRs.isEmpty, !CIDRBlock.anyContains(role.secretIDBoundCIDRs, request.clientAddress) {
             throw MountError.badRequest("source address \"\(request.clientAddress ?? "")\" unauthorized by CIDR restrictions on the role: %!w(<nil>)")
         }
         var metadata: [String: String] = [:]
@@ -47,7 +47,7 @@ extension AppRoleMount {
                 try await storage.apply([.delete(path), .delete("accessor/\(name)/\(entry.accessor)")])
                 throw invalid
             }
-            if !entry.cidrList.isEmpty, !Self.allowed(clientAddress, entry.cidrList) {
+            if !entry.cidrList.isEmpty, !CIDRBlock.anyContains(entry.cidrList, clientAddress) {
                 throw MountError.badRequest("source address \"\(clientAddress ?? "")\" unauthorized through CIDR restrictions on the secret ID")
             }
             if entry.numUses == 1 {
@@ -60,10 +60,5 @@ extension AppRoleMount {
             }
             return entry
         }
-    }
-
-    static func allowed(_ address: String?, _ cidrs: [String]) -> Bool {
-        guard let address else { return false }
-        return cidrs.contains { CIDRBlock($0)?.contains(address) == true }
     }
 }

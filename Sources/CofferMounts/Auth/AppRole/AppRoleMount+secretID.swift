@@ -35,7 +35,8 @@ extension AppRoleMount {
         }
         // A secret ID may narrow the role's network binding, never widen it.
         if !role.secretIDBoundCIDRs.isEmpty {
-            for cidr in cidrs where !role.secretIDBoundCIDRs.contains(where: { Self.contains($0, cidr) }) {
+            // Every cidr parsed above.
+            for cidr in cidrs where !role.secretIDBoundCIDRs.contains(where: { CIDRBlock($0)?.contains(CIDRBlock(cidr)!) == true }) {
                 throw MountError.badRequest("failed to verify the CIDR restrictions set on the secret ID: CIDR block \(cidr) is not a subset of the role's")
             }
         }
@@ -92,13 +93,5 @@ extension AppRoleMount {
             return .noContent
         }
         return MountResponse(data: entry.json())
-    }
-
-    /// Whether block `inner` lies inside block `outer` (same family, longer or equal prefix).
-    static func contains(_ outer: String, _ inner: String) -> Bool {
-        guard let outerBlock = CIDRBlock(outer), let innerAddress = inner.split(separator: "/").first else { return false }
-        let outerLength = Int(outer.split(separator: "/").last.flatMap { Int($0) } ?? 128)
-        let innerLength = Int(inner.split(separator: "/").last.flatMap { Int($0) } ?? 128)
-        return outerBlock.contains(String(innerAddress)) && (inner.contains("/") ? innerLength >= outerLength : true)
     }
 }

@@ -47,13 +47,9 @@ package struct JWTAuthMount: Mount {
             guard let config = try await state.currentConfig() else { throw MountError.notFound }
             var warnings: [String] = []
             var status = "valid"
-            if !config.oidcDiscoveryURL.isEmpty {
-                do {
-                    _ = try await KeyFetcher(caPEM: config.oidcDiscoveryCAPEM).discover(config.oidcDiscoveryURL)
-                } catch {
-                    status = "invalid"
-                    warnings.append("failed to construct JWK validator: keyset configuration error: \(error)")
-                }
+            if let error = await discoveryError(config) {
+                status = "invalid"
+                warnings.append("failed to construct JWK validator: keyset configuration error: \(error)")
             }
             return MountResponse(data: config.json(status: status), warnings: warnings)
         case .create, .update:
@@ -74,13 +70,9 @@ package struct JWTAuthMount: Mount {
 
     /// Discovery is fetched and its issuer checked; a JWKS URL is fetched (§1.2).
     private func reachabilityProblem(_ config: JWTConfig) async -> (full: String, short: String)? {
-        if !config.oidcDiscoveryURL.isEmpty {
-            do {
-                _ = try await KeyFetcher(caPEM: config.oidcDiscoveryCAPEM).discover(config.oidcDiscoveryURL)
-            } catch {
-                return ("error checking oidc discovery URL: \(error)", "error checking oidc discovery URL")
-            }
-        } else if !config.jwksURL.isEmpty {
+        if let error = await discoveryError(config) {
+            return ("error checking oidc discovery URL: \(error)", "error checking oidc discovery URL")
+        } else if config.oidcDiscoveryURL.isEmpty, !config.jwksURL.isEmpty {
             do {
                 _ = try await KeyFetcher(caPEM: config.jwksCAPEM).json(config.jwksURL)
             } catch {
@@ -88,6 +80,18 @@ package struct JWTAuthMount: Mount {
             }
         }
         return nil
+    }
+
+    /// Why the configured discovery document cannot be used; nil when it can, or
+    /// when no discovery URL is set.
+    private func discoveryError(_ config: JWTConfig) async -> (any Error)? {
+        guard !config.oidcDiscoveryURL.isEmpty else { return nil }
+        do {
+            _ = try await KeyFetcher(caPEM: config.oidcDiscoveryCAPEM).discover(config.oidcDiscoveryURL)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     // MARK: roles
@@ -130,12 +134,7 @@ package struct JWTAuthMount: Mount {
         guard role.roleType != "oidc" else { throw MountError.badRequest("role with oidc role_type is not allowed") }
         guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing token") }
 
-        let verifier: TokenVerifier
-        do {
-            verifier = try await state.currentVerifier()
-        } catch let error as KeySetError {
-            throw MountError.badRequest(error.description)
-        }
+        let verifier = try await state.currentVerifier()
         let auth: MountAuth
         do {
             auth = try await JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock())

@@ -12,7 +12,7 @@ struct JWTLogin {
 
     func run(jwt: String, clientAddress: String?, mountPath: String) async throws -> MountAuth {
         if !role.token.boundCIDRs.isEmpty {
-            guard let address = clientAddress, role.token.boundCIDRs.contains(where: { CIDRBlock($0)?.contains(address) == true }) else {
+            guard CIDRBlock.anyContains(role.token.boundCIDRs, clientAddress) else {
                 throw MountError(.permissionDenied, ["permission denied"])
             }
         }

@@ -101,7 +101,7 @@ extension JWTRole {
         oidcDisableConfirmation = try fields.bool("oidc_disable_confirmation") ?? false
 
         try validate()
-        if token.maxTTL > MountEntryLimits.systemMaxTTL {
+        if token.maxTTL > TokenSettings.systemTTL {
             warnings.append("token max ttl is greater than the system or backend mount's maximum TTL value; issued tokens' max TTL value will be truncated")
         }
         return warnings
@@ -160,10 +160,4 @@ extension JWTRole {
             return text
         }
     }
-}
-
-/// Limits the mounts share with the core without importing it.
-enum MountEntryLimits {
-    /// The system's maximum lease TTL: 768 h.
-    static let systemMaxTTL: Int64 = 2_764_800
 }

@@ -23,7 +23,7 @@ final class KeyFetcher: Sendable {
         do {
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         } catch {
-            throw MountError.badRequest("error checking oidc discovery URL: the CA PEM could not be parsed")
+            throw MountError.badRequest("the CA PEM could not be parsed")
         }
         self.tls = tls
     }

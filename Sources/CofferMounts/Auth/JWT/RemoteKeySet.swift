@@ -13,14 +13,11 @@ actor RemoteKeySet {
     private let fetcher: KeyFetcher
     private let discoveryURL: String?
     private var jwksURL: String?
-    private var keys: SignatureKeys?
-    private var generation = 0
     private var inflight: Task<SignatureKeys, any Error>?
-    /// The keys and generation as of the last fetch, readable without a hop to
-    /// the actor: every login reads them, only refetches need the actor.
+    /// The keys and their generation (fetches so far) as of the last fetch,
+    /// readable without a hop to the actor: every login reads them, only
+    /// refetches need the actor.
     private nonisolated let latest = Mutex<(keys: SignatureKeys, generation: Int)?>(nil)
-    /// How many JWKS documents were fetched (tests and metrics read it).
-    private(set) var fetchCount = 0
 
     init(fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?) {
         self.fetcher = fetcher
@@ -31,26 +28,20 @@ actor RemoteKeySet {
     /// The cached keys and their generation, fetching them the first time.
     nonisolated func current() async throws -> (SignatureKeys, Int) {
         if let latest = latest.withLock({ $0 }) { return latest }
-        return try await first()
-    }
-
-    private func first() async throws -> (SignatureKeys, Int) {
-        if let keys { return (keys, generation) }
-        let fetched = try await refresh(after: generation)
-        return (fetched, generation)
+        _ = try await refresh(after: 0)
+        // A refresh that returns has stored what it fetched.
+        return latest.withLock { $0 }!
     }
 
     /// Refetches unless someone already did since `seen`; concurrent callers share one fetch.
     func refresh(after seen: Int) async throws -> SignatureKeys {
-        if seen < generation, let keys { return keys }
+        if let latest = latest.withLock({ $0 }), seen < latest.generation { return latest.keys }
         if let inflight { return try await inflight.value }
         let task = Task { try await self.fetch() }
         inflight = task
         defer { inflight = nil }
         let fresh = try await task.value
-        keys = fresh
-        generation += 1
-        latest.withLock { $0 = (fresh, generation) }
+        latest.withLock { $0 = (fresh, ($0?.generation ?? 0) + 1) }
         return fresh
     }
 
@@ -63,7 +54,6 @@ actor RemoteKeySet {
             }
         }
         guard let url = jwksURL else { throw KeySetError(description: "no JWKS URL") }
-        fetchCount += 1
         let document: [String: JSONValue]
         do {
             document = try await fetcher.json(url)

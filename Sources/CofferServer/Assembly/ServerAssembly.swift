@@ -69,10 +69,13 @@ package struct ServerAssembly {
     static func makeApplication(core: Core, listener: ServerConfig.Listener, logger: Logger) throws -> some Service {
         let (host, port) = try listener.hostAndPort()
         let tls = listener.tlsDisable ? nil : try TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!)
-        let server = try HTTPServerBuilder.vaultHTTP1(tls: tls)
+        let responder = VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies)
+        let server = try HTTPServerBuilder.vaultHTTP1(responder: responder, tls: tls)
         let scheme = listener.tlsDisable ? "http" : "https"
+        // Hummingbird runs the listener; requests go to `responder` through
+        // `VaultHTTP1Channel`, not through the application's own responder.
         return Application(
-            responder: VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies),
+            responder: responder,
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { _ in

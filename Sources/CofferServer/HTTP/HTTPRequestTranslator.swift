@@ -12,8 +12,8 @@ struct HTTPRequestTranslator {
         let response: CofferCore.Response
     }
 
-    static func translate(_ request: Hummingbird.Request, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request {
-        let query = parseQuery(request.uri.query)
+    static func translate(_ request: APIRequest, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request {
+        let query = parseQuery(request.query)
         let operation = try operation(request, query: query)
         var data: [String: JSONValue] = [:]
         switch operation {
@@ -26,14 +26,14 @@ struct HTTPRequestTranslator {
         }
         var path = logicalPath
         if operation == .list, !path.hasSuffix("/") { path += "/" }
-        var translated = CofferCore.Request(operation: operation, path: path, data: data, token: token(request.headers), clientAddress: clientAddress)
-        translated.wrapTTL = try wrapTTL(request.headers)
+        var translated = CofferCore.Request(operation: operation, path: path, data: data, token: token(request), clientAddress: clientAddress)
+        translated.wrapTTL = try wrapTTL(request.wrapTTL)
         return translated
     }
 
     /// `X-Vault-Wrap-TTL`: seconds or a Go duration (`1m0s`), as spec §1.3 says.
-    static func wrapTTL(_ headers: HTTPFields) throws -> Int64? {
-        guard let text = headers[.vaultWrapTTL], !text.isEmpty else { return nil }
+    static func wrapTTL(_ header: String?) throws -> Int64? {
+        guard let text = header, !text.isEmpty else { return nil }
         guard let seconds = GoDuration.seconds(from: text) else {
             throw Refusal(response: .error(.badRequest("error parsing X-Vault-Wrap-TTL header: time: invalid duration \"\(text)\"")))
         }
@@ -43,38 +43,39 @@ struct HTTPRequestTranslator {
         return seconds == 0 ? nil : seconds
     }
 
-    private static func operation(_ request: Hummingbird.Request, query: [String: String]) throws -> CofferCore.Request.Operation {
+    private static func operation(_ request: APIRequest, query: [String: String]) throws -> CofferCore.Request.Operation {
         switch request.method {
-        case .get, .head:
+        case "GET", "HEAD":
             guard let list = query["list"] else { return .read }
             switch list.lowercased() {
             case "1", "t", "true": return .list
             case "0", "f", "false", "": return .read
             default: throw Refusal(response: .error(CoreError(.badRequest, [])))
             }
-        case .post, .put: return .write
-        case .delete: return .delete
-        case .patch:
-            let type = request.headers[.contentType] ?? ""
+        case "POST", "PUT": return .write
+        case "DELETE": return .delete
+        case "PATCH":
+            let type = request.contentType ?? ""
             guard type.lowercased().hasPrefix("application/merge-patch+json") else {
                 throw Refusal(response: .error(CoreError(.unsupportedMediaType,
                     "PATCH requires Content-Type of application/merge-patch+json, provided \(type)")))
             }
             return .patch
-        case .options:
+        case "OPTIONS":
             throw Refusal(response: .error(.badRequest("cannot handle internal-only request operation")))
+        case "LIST":
+            return .list
         default:
-            if request.method.rawValue == "LIST" { return .list }
             throw Refusal(response: .error(CoreError(.methodNotAllowed, [])))
         }
     }
 
     /// A JSON object body; form data only when declared so and not JSON-looking (§1.3).
-    private static func decodeBody(_ request: Hummingbird.Request, _ body: ByteBuffer) throws -> [String: JSONValue] {
+    private static func decodeBody(_ request: APIRequest, _ body: ByteBuffer) throws -> [String: JSONValue] {
         let bytes = Array(body.readableBytesView)
         guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return [:] }
         if first != UInt8(ascii: "{"), first != UInt8(ascii: "["),
-           request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+           request.contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
             let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             return parseQuery(String(decoding: trimmed, as: UTF8.self)).mapValues { .string($0) }
         }
@@ -95,9 +96,9 @@ struct HTTPRequestTranslator {
     }
 
     /// `X-Vault-Token` first, then `Authorization: Bearer`; other schemes are ignored.
-    static func token(_ headers: HTTPFields) -> String? {
-        if let token = headers[.vaultToken], !token.isEmpty { return token }
-        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+    static func token(_ request: APIRequest) -> String? {
+        if let token = request.vaultToken, !token.isEmpty { return token }
+        if let authorization = request.authorization, authorization.lowercased().hasPrefix("bearer ") {
             let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
             return token.isEmpty ? nil : token
         }

@@ -4,10 +4,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
+/// A whole response, ready to send: the API's answers are small and complete
+/// before the first byte goes out, so none is streamed.
+struct HTTPAnswer: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer?
+
+    /// The same answer for Hummingbird's responder interface (the in-process tests).
+    var response: Hummingbird.Response {
+        guard let body else { return Hummingbird.Response(status: status, headers: headers) }
+        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+}
+
 /// Writes the core's `Response` as Vault does: the envelope, the status codes,
 /// and the two headers clients rely on (spec/vault-api.md §2).
 enum HTTPResponseWriter {
-    static func write(_ response: CofferCore.Response, extraHeaders: HTTPFields = [:]) -> Hummingbird.Response {
+    static func write(_ response: CofferCore.Response, extraHeaders: HTTPFields = [:]) -> HTTPAnswer {
         switch response {
         case .noContent:
             return make(.noContent, body: nil, extraHeaders)
@@ -24,6 +38,13 @@ enum HTTPResponseWriter {
         case .logical(let logical):
             return make(logical.isNotFound ? .notFound : .ok, body: envelope(logical), extraHeaders)
         }
+    }
+
+    /// A body over the size limit, refused with the words of Go's `http.MaxBytesReader`.
+    static var bodyTooLarge: HTTPAnswer {
+        var writer = JSONWriter()
+        writer.writeOrdered([("errors", JSONValue(["http: request body too large"]))])
+        return make(.contentTooLarge, body: writer, [:])
     }
 
     /// The envelope's keys in Vault's order, after any top-level copies of `data`.
@@ -60,17 +81,17 @@ enum HTTPResponseWriter {
         }
     }
 
-    private static func make(_ status: HTTPResponse.Status, body: JSONWriter?, _ extraHeaders: HTTPFields) -> Hummingbird.Response {
+    private static func make(_ status: HTTPResponse.Status, body: JSONWriter?, _ extraHeaders: HTTPFields) -> HTTPAnswer {
         var headers: HTTPFields = [
             .contentType: "application/json",
             .cacheControl: "no-store",
         ]
         headers.append(contentsOf: extraHeaders)
-        guard let body else { return Hummingbird.Response(status: status, headers: headers) }
+        guard let body else { return HTTPAnswer(status: status, headers: headers, body: nil) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(body.bytes.count + 1)
         buffer.writeBytes(body.bytes)
         buffer.writeInteger(UInt8(ascii: "\n"))
-        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+        return HTTPAnswer(status: status, headers: headers, body: buffer)
     }
 }

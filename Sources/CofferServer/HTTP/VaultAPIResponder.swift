@@ -26,8 +26,12 @@ package struct VaultAPIResponder: HTTPResponder {
     /// The client's address: the connection's, or, when the connection comes from
     /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
     package func clientAddress(_ request: Hummingbird.Request, peer: String?) -> String? {
+        clientAddress(APIRequest(request), peer: peer)
+    }
+
+    func clientAddress(_ request: APIRequest, peer: String?) -> String? {
         guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
-              let forwarded = request.headers[.forwardedFor],
+              let forwarded = request.forwardedFor,
               let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
         else { return peer }
         return nearest
@@ -35,15 +39,25 @@ package struct VaultAPIResponder: HTTPResponder {
 
     package func respond(to request: Hummingbird.Request, context: Context) async throws -> Hummingbird.Response {
         var request = request
-        let rawPath = request.uri.path
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        var answer = await answer(APIRequest(request), body: body, peer: context.clientAddress)
+        if request.method == .head { answer.body = nil }
+        return answer.response
+    }
+
+    /// The answer to one request whose body has been read whole. `peer` is the
+    /// address of the connection it came on. (A `HEAD` request gets the body too:
+    /// the connection drops it.)
+    func answer(_ request: APIRequest, body: ByteBuffer, peer: String?) async -> HTTPAnswer {
+        let rawPath = request.path
         guard rawPath.hasPrefix("/v1/") else {
             return HTTPResponseWriter.write(.error(.notFound))
         }
         if Self.hasDoubleSlash(rawPath) {
-            return Self.redirect(to: Self.cleaned(rawPath), query: request.uri.query)
+            return Self.redirect(to: Self.cleaned(rawPath), query: request.query)
         }
         var extraHeaders: HTTPFields = [:]
-        if let namespace = request.headers[.vaultNamespace] {
+        if let namespace = request.namespace {
             extraHeaders[.vaultNamespace] = namespace
             guard ["", "root", "root/"].contains(namespace) else {
                 return HTTPResponseWriter.write(.error(CoreError(.notFound, "namespace not found")), extraHeaders: extraHeaders)
@@ -54,12 +68,14 @@ package struct VaultAPIResponder: HTTPResponder {
         let logicalPath = trimmed.utf8.contains(UInt8(ascii: "%")) ? trimmed.removingPercentEncoding ?? trimmed : trimmed
         let coreRequest: CofferCore.Request
         do {
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
             coreRequest = try HTTPRequestTranslator.translate(
-                request, logicalPath: logicalPath, body: body, clientAddress: clientAddress(request, peer: context.clientAddress)
+                request, logicalPath: logicalPath, body: body, clientAddress: clientAddress(request, peer: peer)
             )
         } catch let refusal as HTTPRequestTranslator.Refusal {
             return HTTPResponseWriter.write(refusal.response, extraHeaders: extraHeaders)
+        } catch {
+            // The translator throws only refusals; this keeps the compiler content.
+            return HTTPResponseWriter.write(.error(.badRequest("invalid request")), extraHeaders: extraHeaders)
         }
 
         let response = await core.handle(coreRequest)
@@ -67,19 +83,17 @@ package struct VaultAPIResponder: HTTPResponder {
             // The path and request id only: never the body, which may hold secrets.
             logger.error("request failed", metadata: ["path": "\(coreRequest.path)", "request_id": "\(coreRequest.id)"])
         }
-        var written = HTTPResponseWriter.write(response, extraHeaders: extraHeaders)
-        if request.method == .head { written.body = .init() }
-        return written
+        return HTTPResponseWriter.write(response, extraHeaders: extraHeaders)
     }
 
     /// Vault (Go's ServeMux) answers a path with `//` by redirecting to its clean form.
-    private static func redirect(to path: String, query: String?) -> Hummingbird.Response {
+    private static func redirect(to path: String, query: String?) -> HTTPAnswer {
         let location = query.map { "\(path)?\($0)" } ?? path
         let body = "<a href=\"\(location)\">Temporary Redirect</a>.\n\n"
-        return Hummingbird.Response(
+        return HTTPAnswer(
             status: .temporaryRedirect,
             headers: [.location: location, .contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: body))
+            body: ByteBuffer(string: body)
         )
     }
 

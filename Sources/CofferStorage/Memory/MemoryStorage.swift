@@ -1,45 +1,90 @@
 import Foundation
-import Synchronization
 
-/// Storage in a dictionary, for `server -dev` and tests; gone with the process.
+/// Storage in memory, for `server -dev` and tests; gone with the process.
+///
+/// The entries are split over shards, each a dictionary behind its own lock. With
+/// one dictionary, a dev server under load (every login stores three entries)
+/// regularly grew it by doubling: the rehash of a million entries held the one
+/// lock for a tenth of a second and stalled every request. A shard rehashes a
+/// sixty-fourth of that, and two requests rarely wait on the same lock.
 package final class MemoryStorage: PhysicalStorage {
-    private let entries = Mutex<[String: Data]>([:])
+    /// One dictionary and its lock. `NSLock` rather than `Mutex` because a batch
+    /// holds several shards' locks at once, taken one after another.
+    private final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var table: [String: Data] = [:]
 
-    package init() {}
+        func withLock<T>(_ body: (inout [String: Data]) -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&table)
+        }
+    }
+
+    private static let shardCount = 64
+    private let shards: [Shard]
+
+    package init() {
+        shards = (0..<Self.shardCount).map { _ in Shard() }
+    }
 
     package var typeName: String { "inmem" }
 
+    private func shard(_ key: String) -> Shard {
+        shards[key.hashValue & (Self.shardCount - 1)]
+    }
+
     package func get(_ key: String) async throws -> Data? {
-        entries.withLock { $0[key] }
+        shard(key).withLock { $0[key] }
     }
 
     package func put(_ key: String, _ value: Data) async throws {
-        entries.withLock { $0[key] = value }
+        shard(key).withLock { $0[key] = value }
     }
 
     package func delete(_ key: String) async throws {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+        _ = shard(key).withLock { $0.removeValue(forKey: key) }
     }
 
     package func list(prefix: String) async throws -> [String] {
-        let keys = entries.withLock { Array($0.keys) }
+        var keys: [String] = []
+        for shard in shards {
+            shard.withLock { table in keys.append(contentsOf: table.keys.filter { $0.hasPrefix(prefix) }) }
+        }
         return directChildren(of: keys, under: prefix)
     }
 
     package func delete(prefix: String) async throws {
-        entries.withLock { table in
-            for key in table.keys where key.hasPrefix(prefix) { table.removeValue(forKey: key) }
+        withLocked(shards) {
+            for shard in shards { shard.table = shard.table.filter { !$0.key.hasPrefix(prefix) } }
         }
     }
 
+    /// A batch is applied with every shard it touches locked, so no reader sees
+    /// part of it.
     package func apply(_ writes: [PhysicalWrite]) async throws {
-        entries.withLock { table in
-            for write in writes {
+        let targets = writes.map { write in
+            switch write {
+            case .put(let key, _), .delete(let key): shard(key)
+            }
+        }
+        withLocked(targets) {
+            for (write, target) in zip(writes, targets) {
                 switch write {
-                case .put(let key, let value): table[key] = value
-                case .delete(let key): table.removeValue(forKey: key)
+                case .put(let key, let value): target.table[key] = value
+                case .delete(let key): target.table.removeValue(forKey: key)
                 }
             }
         }
+    }
+
+    /// Runs `body` with the given shards locked (each once, however often it is
+    /// named). Locks are always taken in the shards' order in `shards`, so two
+    /// batches cannot deadlock.
+    private func withLocked(_ subset: [Shard], _ body: () -> Void) {
+        let ordered = shards.filter { shard in subset.contains { $0 === shard } }
+        for shard in ordered { shard.lock.lock() }
+        defer { for shard in ordered.reversed() { shard.lock.unlock() } }
+        body()
     }
 }

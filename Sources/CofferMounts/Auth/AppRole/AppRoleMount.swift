@@ -20,7 +20,10 @@ package struct AppRoleMount: Mount {
 
     package static let factory: MountFactory = { context in AppRoleMount(storage: context.storage) }
 
-    package var unauthenticatedPaths: [PathPattern] { [PathPattern("login")] }
+    /// Parsed once: the pipeline asks on every request to the mount.
+    private static let loginOnly = [PathPattern("login")]
+
+    package var unauthenticatedPaths: [PathPattern] { Self.loginOnly }
 
     package func handle(_ request: MountRequest) async throws -> MountResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -16,7 +16,10 @@ package struct JWTAuthMount: Mount {
 
     package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage) }
 
-    package var unauthenticatedPaths: [PathPattern] { [PathPattern("login")] }
+    /// Parsed once: the pipeline asks on every request to the mount.
+    private static let loginOnly = [PathPattern("login")]
+
+    package var unauthenticatedPaths: [PathPattern] { Self.loginOnly }
 
     package func handle(_ request: MountRequest) async throws -> MountResponse {
         let path = request.path

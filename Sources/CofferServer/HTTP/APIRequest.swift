@@ -1,0 +1,47 @@
+import HTTPTypes
+import Hummingbird
+import NIOHTTP1
+
+/// What the API reads of an HTTP request's head: the method, the target, and
+/// the handful of headers Vault clients send. Taken straight from NIO's parsed
+/// head on the server, or from a Hummingbird request in the in-process tests,
+/// so the server's hot path builds no `HTTPFields` it would only search.
+struct APIRequest: Sendable {
+    /// Upper case, as sent (`LIST` arrives as `GET ...?list=true`, see `ListVerbRewriter`).
+    var method: String
+    var path: String
+    var query: String?
+    var vaultToken: String?
+    var authorization: String?
+    var wrapTTL: String?
+    var namespace: String?
+    var contentType: String?
+    var forwardedFor: String?
+
+    init(method: String, target: String, header: (String) -> String?) {
+        self.method = method
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            path = String(target[..<mark])
+            query = String(target[target.index(after: mark)...])
+        } else {
+            path = target
+            query = nil
+        }
+        vaultToken = header("X-Vault-Token")
+        authorization = header("Authorization")
+        wrapTTL = header("X-Vault-Wrap-TTL")
+        namespace = header("X-Vault-Namespace")
+        contentType = header("Content-Type")
+        forwardedFor = header("X-Forwarded-For")
+    }
+
+    init(_ head: HTTPRequestHead) {
+        self.init(method: head.method.rawValue, target: head.uri) { head.headers.first(name: $0) }
+    }
+
+    init(_ request: Hummingbird.Request) {
+        self.init(method: request.method.rawValue, target: request.head.path ?? "") { name in
+            HTTPField.Name(name).flatMap { request.headers[$0] }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+"""HTTP/1.1 on the wire, with raw sockets: what clients that reuse, pipeline
+or close connections depend on. Go's net/http (OpenBao) behaves the same."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+
+def _connect(server) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    return sock
+
+
+def _read_response(sock: socket.socket, buffered: bytearray) -> tuple[int, dict[str, str], bytes]:
+    """One response off the connection (status, lower-cased headers, body);
+    what follows it stays in `buffered`."""
+    while b"\r\n\r\n" not in buffered:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError(f"connection closed mid-response: {bytes(buffered)[:200]!r}")
+        buffered += chunk
+    head, _, rest = bytes(buffered).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError("connection closed mid-body")
+        rest += chunk
+    buffered[:] = rest[length:]
+    return status, headers, rest[:length]
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except (ConnectionResetError, socket.timeout):
+        return False
+
+
+def test_pipelined_requests_are_answered_in_order_on_one_connection(dev_server):
+    sock = _connect(dev_server)
+    try:
+        requests_ = b"".join(
+            f"GET /v1/{path} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: {dev_server.root_token}\r\n\r\n".encode()
+            for path in ("sys/health", "sys/seal-status", "auth/token/lookup-self", "sys/health")
+        )
+        sock.sendall(requests_)
+        buffered = bytearray()
+        answers = [_read_response(sock, buffered) for _ in range(4)]
+        assert [status for status, _, _ in answers] == [200, 200, 200, 200]
+        assert "initialized" in json.loads(answers[0][2])
+        assert "sealed" in json.loads(answers[1][2]) and "initialized" in json.loads(answers[1][2])
+        assert json.loads(answers[2][2])["data"]["policies"] == ["root"]
+        # Still open for more.
+        sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _read_response(sock, buffered)[0] == 200
+    finally:
+        sock.close()
+
+
+def test_connection_close_is_honoured_after_the_answer(dev_server):
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        buffered = bytearray()
+        status, headers, body = _read_response(sock, buffered)
+        assert status == 200 and json.loads(body)["initialized"] is True
+        assert headers.get("connection", "").lower() == "close"
+        assert not buffered and _closed_by_server(sock)
+    finally:
+        sock.close()
+
+
+def test_http_1_0_without_keep_alive_gets_one_answer_then_close(dev_server):
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(b"GET /v1/sys/health HTTP/1.0\r\n\r\n")
+        buffered = bytearray()
+        status, _, body = _read_response(sock, buffered)
+        assert status == 200 and json.loads(body)["sealed"] is False
+        assert _closed_by_server(sock)
+    finally:
+        sock.close()
+
+
+def test_unparseable_request_gets_400_and_the_connection_closes(dev_server):
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+        buffered = bytearray()
+        status, _, _ = _read_response(sock, buffered)
+        assert status == 400
+        assert _closed_by_server(sock)
+    finally:
+        sock.close()
+
+
+def test_head_gets_headers_and_no_body(dev_server):
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(b"HEAD /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.settimeout(2)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200")
+        # The next request on the same connection gets a well-formed answer:
+        # nothing of a body was left on the wire.
+        sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        buffered = bytearray(rest)
+        status, _, body = _read_response(sock, buffered)
+        assert status == 200 and json.loads(body)["initialized"] is True
+    finally:
+        sock.close()
+
+
+def test_body_over_32_mib_is_refused_and_nothing_is_written(dev_server):
+    key = "http-too-large"
+    filler = "a" * (33 * 1024 * 1024)
+    body = json.dumps({"data": {"blob": filler}}).encode()
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(
+            f"POST /v1/secret/data/{key} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: {dev_server.root_token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        )
+        try:
+            sock.sendall(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # a server may answer and close before reading it all
+        buffered = bytearray()
+        status, _, _ = _read_response(sock, buffered)
+        assert status == 413
+    finally:
+        sock.close()
+    r = dev_server.http("GET", f"secret/data/{key}")
+    assert r.status_code == 404

@@ -21,17 +21,32 @@ package enum SecureRandom {
 
     package static func bytes(_ count: Int) -> [UInt8] {
         guard count <= 64 else { return drawn(count) }
-        return pool.withLock { pool in
-            if pool.next + count > pool.bytes.count {
-                pool.bytes.withUnsafeMutableBytes { fill($0) }
-                pool.next = 0
+        return withBytes(count) { Array($0) }
+    }
+
+    /// Lends `count` (at most 64) random bytes to `body` without putting them in
+    /// an array of their own: ids and nonces are made straight from them. The
+    /// bytes are copied out of the pool under the lock and wiped after `body`.
+    package static func withBytes<T>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        precondition(count <= 64)
+        var taken: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &taken) { destination in
+            pool.withLock { pool in
+                if pool.next + count > pool.bytes.count {
+                    pool.bytes.withUnsafeMutableBytes { fill($0) }
+                    pool.next = 0
+                }
+                let start = pool.next
+                pool.next += count
+                pool.bytes.withUnsafeMutableBytes { all in
+                    let source = UnsafeMutableRawBufferPointer(rebasing: all[start..<start + count])
+                    destination.copyMemory(from: UnsafeRawBufferPointer(source))
+                    source.initializeMemory(as: UInt8.self, repeating: 0)
+                }
             }
-            let start = pool.next
-            pool.next += count
-            let taken = Array(pool.bytes[start..<pool.next])
-            for index in start..<pool.next { pool.bytes[index] = 0 }
-            return taken
         }
+        defer { withUnsafeMutableBytes(of: &taken) { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        return try withUnsafeBytes(of: &taken) { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
     /// Larger draws go straight to the kernel.

@@ -8,7 +8,9 @@ struct AuditRecord: Sendable {
     var request: Request
     var operation: String
     var token: TokenEntry?
-    var mount: MountEntry?
+    /// The mount the request routed to (a reference: records are copied per stage).
+    var routed: RoutedMount?
+    var mount: MountEntry? { routed?.entry }
     var allowed = true
     var grantingPolicies: [String] = []
     var error: String?

@@ -10,9 +10,10 @@ enum BarrierCipher {
     static let version: UInt8 = 1
 
     static func seal(_ plaintext: Data, path: String, key: SymmetricKey, term: UInt32) throws -> Data {
-        let nonce = try AES.GCM.Nonce(data: SecureRandom.bytes(12))
+        let nonce = try SecureRandom.withBytes(12) { try AES.GCM.Nonce(data: $0) }
         let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: Array(path.utf8))
-        var output = Data([version])
+        var output = Data(capacity: 5 + 12 + plaintext.count + 16)
+        output.append(version)
         withUnsafeBytes(of: term.bigEndian) { output.append(contentsOf: $0) }
         output.append(box.combined!)
         return output

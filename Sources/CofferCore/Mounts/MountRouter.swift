@@ -2,10 +2,19 @@ import CofferMountKit
 import Synchronization
 
 /// A mount ready to take requests: its table entry, its handler and its storage view.
-package struct RoutedMount: Sendable {
+///
+/// A class: every request passes its mount through several stages, and copying
+/// a reference is one retain where copying the entry's strings was a score.
+package final class RoutedMount: Sendable {
     package let entry: MountEntry
     package let handler: MountHandler
     package let storage: StorageView
+
+    init(entry: MountEntry, handler: MountHandler, storage: StorageView) {
+        self.entry = entry
+        self.handler = handler
+        self.storage = storage
+    }
 }
 
 /// A plugin mount sees only its view; a core backend (sys/, auth/token/) sees the

@@ -35,7 +35,7 @@ package struct RequestPipeline: Sendable {
         guard !barrier.isSealed else { throw CoreError.sealed }
         var record = AuditRecord(request: request)
         let routed = router.route(request.path)
-        record.mount = routed?.mount.entry
+        record.routed = routed?.mount
         let token: TokenEntry?
         do {
             if request.operation == .write, request.path.hasSuffix("/") {

@@ -1,45 +1,59 @@
 import CofferMountKit
 import Foundation
 
-/// Random identifiers in the spellings Vault uses.
+/// Random identifiers in the spellings Vault uses. Each is written straight into
+/// its string: a login makes four, and the arrays in between showed in its profile.
 package enum UUIDs {
     /// A lowercase random (version 4) UUID, as Vault writes request IDs.
     package static func make() -> String {
-        version4(SecureRandom.bytes(16))
+        SecureRandom.withBytes(16) { version4($0) }
     }
 
     /// 16 bytes as a version 4 UUID: the version and variant bits set, lowercase,
     /// dashed 8-4-4-4-12.
     package static func version4(_ bytes: [UInt8]) -> String {
         precondition(bytes.count >= 16)
-        var bytes = Array(bytes.prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = Array(Hex.encode(bytes).utf8)
-        var dashed: [UInt8] = []
-        dashed.reserveCapacity(36)
-        for (index, digit) in hex.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { dashed.append(UInt8(ascii: "-")) }
-            dashed.append(digit)
-        }
-        return String(decoding: dashed, as: UTF8.self)
+        return bytes.withUnsafeBytes { version4($0) }
     }
 
+    package static func version4(_ bytes: UnsafeRawBufferPointer) -> String {
+        precondition(bytes.count >= 16)
+        return String(unsafeUninitializedCapacity: 36) { output in
+            var written = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    output[written] = UInt8(ascii: "-")
+                    written += 1
+                }
+                var byte = bytes[index]
+                if index == 6 { byte = (byte & 0x0F) | 0x40 }
+                if index == 8 { byte = (byte & 0x3F) | 0x80 }
+                output[written] = hexDigits[Int(byte >> 4)]
+                output[written + 1] = hexDigits[Int(byte & 0x0F)]
+                written += 2
+            }
+            return written
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// `count` random base62 characters (token bodies and accessors), usually from
-    /// one draw of the kernel's CSPRNG; bytes of 248 or more are dropped so every
-    /// character is equally likely.
+    /// one draw; bytes of 248 or more are dropped so every character is equally likely.
     package static func base62(_ count: Int) -> String {
-        var characters: [UInt8] = []
-        characters.reserveCapacity(count)
-        while characters.count < count {
-            let random = SecureRandom.bytes(count + count / 8 + 2)
-            for byte in random where byte < 248 && characters.count < count {
-                characters.append(base62[Int(byte % 62)])
+        String(unsafeUninitializedCapacity: count) { output in
+            var written = 0
+            while written < count {
+                SecureRandom.withBytes(min(64, count - written + count / 8 + 2)) { random in
+                    for byte in random where byte < 248 && written < count {
+                        output[written] = base62[Int(byte % 62)]
+                        written += 1
+                    }
+                }
             }
+            return written
         }
-        return String(decoding: characters, as: UTF8.self)
     }
 
     /// `count` random bytes as lowercase hex (mount accessors, cluster names).

@@ -60,6 +60,11 @@ struct LoginTokenIssuer: Sendable {
 
     /// The same alias on the same mount always maps to the same entity id.
     static func entityID(mountAccessor: String, alias: String) -> String {
-        UUIDs.version4(Array(SHA256.hash(data: Array("\(mountAccessor)\u{0}\(alias)".utf8))))
+        var hash = SHA256()
+        var accessor = mountAccessor, alias = alias
+        accessor.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hash.update(data: [0])
+        alias.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hash.finalize().withUnsafeBytes { UUIDs.version4($0) }
     }
 }

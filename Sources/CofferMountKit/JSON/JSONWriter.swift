@@ -8,7 +8,11 @@ package struct JSONWriter {
 
     package var output: Data { Data(bytes) }
 
-    package init() {}
+    /// Room for a typical stored record or response, so writing one rarely
+    /// regrows the array.
+    package init() {
+        bytes.reserveCapacity(1024)
+    }
 
     package mutating func write(_ value: JSONValue) {
         switch value {

@@ -6,43 +6,75 @@ import Foundation
 /// Codable coders: those cost more than the rest of creating a token. Dates are
 /// seconds since the reference date, as a Double, so they read back exactly.
 package struct StoredRecord {
-    package private(set) var members: [(String, JSONValue)] = []
+    /// The JSON text so far: fields are written as they are set, not gathered first.
+    private var writer = JSONWriter()
+    private var isEmpty = true
 
     package init() {}
 
+    private mutating func key(_ key: String) {
+        writer.append(isEmpty ? "{" : ",")
+        isEmpty = false
+        writer.write(.string(key))
+        writer.append(":")
+    }
+
     package mutating func set(_ key: String, _ value: JSONValue) {
-        members.append((key, value))
+        self.key(key)
+        writer.write(value)
     }
 
     package mutating func set(_ key: String, _ text: String?) {
-        if let text { members.append((key, .string(text))) }
+        guard let text else { return }
+        self.key(key)
+        writer.write(.string(text))
     }
 
     package mutating func set(_ key: String, _ number: Int64) {
-        members.append((key, .int(number)))
+        self.key(key)
+        writer.write(.int(number))
     }
 
     package mutating func set(_ key: String, _ flag: Bool) {
-        members.append((key, .bool(flag)))
+        self.key(key)
+        writer.write(.bool(flag))
     }
 
     package mutating func set(_ key: String, _ date: Date?) {
-        if let date { members.append((key, .double(date.timeIntervalSinceReferenceDate))) }
+        guard let date else { return }
+        self.key(key)
+        writer.write(.double(date.timeIntervalSinceReferenceDate))
     }
 
     package mutating func set(_ key: String, _ strings: [String]?) {
-        if let strings { members.append((key, JSONValue(strings))) }
+        guard let strings else { return }
+        self.key(key)
+        writer.append("[")
+        for (index, text) in strings.enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.write(.string(text))
+        }
+        writer.append("]")
     }
 
     package mutating func set(_ key: String, _ map: [String: String]?) {
-        if let map { members.append((key, .object(map.mapValues { .string($0) }))) }
+        guard let map else { return }
+        self.key(key)
+        writer.append("{")
+        for (index, name) in map.keys.sorted().enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.write(.string(name))
+            writer.append(":")
+            writer.write(.string(map[name]!))
+        }
+        writer.append("}")
     }
 
     /// The JSON text, fields in the order they were set.
     package var data: Data {
-        var writer = JSONWriter()
-        writer.writeOrdered(members)
-        return writer.output
+        var finished = writer
+        finished.append(isEmpty ? "{}" : "}")
+        return finished.output
     }
 }
 

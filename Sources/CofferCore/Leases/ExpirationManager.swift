@@ -11,14 +11,10 @@ package actor ExpirationManager {
     private let tokens: TokenStore
     private let leases: LeaseStore
     private let clock: @Sendable () -> Date
-    /// Expiries by token hash and by lease id. Behind a lock rather than the
+    /// Expiries by token hash and by lease id. Behind locks rather than the
     /// actor, so that recording one (every login) needs no hop to the actor.
-    private struct Pending {
-        var tokens = ExpiryQueue()
-        var leases = ExpiryQueue()
-    }
-
-    private let pending = Mutex(Pending())
+    private let pendingTokens = ShardedExpiryQueue()
+    private let pendingLeases = ShardedExpiryQueue()
     private var sweeper: Task<Void, Never>?
 
     init(tokens: TokenStore, leases: LeaseStore, clock: @escaping @Sendable () -> Date) {
@@ -29,15 +25,14 @@ package actor ExpirationManager {
 
     /// After unseal: learn every stored expiry and start sweeping.
     func load() async throws {
-        pending.withLock { $0 = Pending() }
+        pendingTokens.removeAll()
+        pendingLeases.removeAll()
         // Requests are served while this reads storage: what they record is newer
         // than what was read, so it is kept.
         let tokenExpiries = try await tokens.allEntries().compactMap { entry in entry.expireTime.map { (entry.hash, $0) } }
         let leaseExpiries = try await leases.expiringSecretLeases()
-        pending.withLock { pending in
-            for (hash, expiry) in tokenExpiries where !pending.tokens.contains(hash) { pending.tokens.set(hash, expiry) }
-            for (id, expiry) in leaseExpiries where !pending.leases.contains(id) { pending.leases.set(id, expiry) }
-        }
+        for (hash, expiry) in tokenExpiries { pendingTokens.setIfAbsent(hash, expiry) }
+        for (id, expiry) in leaseExpiries { pendingLeases.setIfAbsent(id, expiry) }
         await revokeExpired()
         startSweeping()
     }
@@ -46,34 +41,36 @@ package actor ExpirationManager {
     func unload() {
         sweeper?.cancel()
         sweeper = nil
-        pending.withLock { $0 = Pending() }
+        pendingTokens.removeAll()
+        pendingLeases.removeAll()
     }
 
     package nonisolated func track(_ entry: TokenEntry) {
-        pending.withLock { $0.tokens.set(entry.hash, entry.expireTime) }
+        pendingTokens.set(entry.hash, entry.expireTime)
     }
 
     package nonisolated func track(_ lease: LeaseEntry) {
         guard lease.kind == .secret else { return }
-        pending.withLock { $0.leases.set(lease.id, lease.expireTime) }
+        pendingLeases.set(lease.id, lease.expireTime)
     }
 
     package nonisolated func forget(token hash: String) {
-        pending.withLock { $0.tokens.set(hash, nil) }
+        pendingTokens.set(hash, nil)
     }
 
     package nonisolated func forget(lease id: String) {
-        pending.withLock { $0.leases.set(id, nil) }
+        pendingLeases.set(id, nil)
     }
 
-    package nonisolated var pendingCount: Int { pending.withLock { $0.tokens.count + $0.leases.count } }
+    package nonisolated var pendingCount: Int { pendingTokens.count + pendingLeases.count }
 
     /// Revokes everything whose time has come; returns how many.
     @discardableResult
     package func revokeExpired() async -> Int {
         let now = clock()
         // Take what is due out of the pending set, then revoke outside the lock.
-        let (dueTokens, dueLeases) = pending.withLock { ($0.tokens.popDue(at: now), $0.leases.popDue(at: now)) }
+        let dueTokens = pendingTokens.popDue(at: now)
+        let dueLeases = pendingLeases.popDue(at: now)
         var revoked = 0
         for (hash, expiry) in dueTokens {
             do {
@@ -81,7 +78,7 @@ package actor ExpirationManager {
                 revoked += 1
             } catch {
                 // Still expired, still refused at lookup; the next sweep retries.
-                pending.withLock { $0.tokens.set(hash, expiry) }
+                pendingTokens.set(hash, expiry)
             }
         }
         for (id, expiry) in dueLeases {
@@ -89,7 +86,7 @@ package actor ExpirationManager {
                 try await leases.revoke(id)
                 revoked += 1
             } catch {
-                pending.withLock { $0.leases.set(id, expiry) }
+                pendingLeases.set(id, expiry)
             }
         }
         return revoked

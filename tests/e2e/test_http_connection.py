@@ -90,6 +90,19 @@ def test_http_1_0_without_keep_alive_gets_one_answer_then_close(dev_server):
         sock.close()
 
 
+def test_http_1_0_keep_alive_is_confirmed_and_kept(dev_server):
+    sock = _connect(dev_server)
+    try:
+        buffered = bytearray()
+        for _ in range(2):
+            sock.sendall(b"GET /v1/sys/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            status, headers, body = _read_response(sock, buffered)
+            assert status == 200 and json.loads(body)["initialized"] is True
+            assert headers.get("connection", "").lower() == "keep-alive"
+    finally:
+        sock.close()
+
+
 def test_unparseable_request_gets_400_and_the_connection_closes(dev_server):
     sock = _connect(dev_server)
     try:

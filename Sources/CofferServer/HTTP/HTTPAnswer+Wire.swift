@@ -4,9 +4,10 @@ import NIOHTTP1
 
 extension HTTPAnswer {
     /// The answer as HTTP/1.1 bytes: status line, headers (with `Content-Length`,
-    /// `Date`, and `Connection: close` when the connection ends after it), body.
-    /// Written in one buffer, so a response is one write and one system call.
-    func encoded(closing: Bool, headOnly: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// `Date`, and `Connection: close` when the connection ends after it, or
+    /// `keep-alive` for an HTTP/1.0 client that asked to keep it), body. Written
+    /// in one buffer, so a response is one write and one system call.
+    func encoded(closing: Bool, keepingAlive: Bool = false, headOnly: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
         let bodyBytes = headOnly ? 0 : body?.readableBytes ?? 0
         var buffer = allocator.buffer(capacity: 256 + bodyBytes)
         // A status made from a bare code has no phrase of its own; NIO knows them all.
@@ -28,6 +29,7 @@ extension HTTPAnswer {
         buffer.writeString(HTTPDate.now)
         buffer.writeStaticString("\r\n")
         if closing { buffer.writeStaticString("Connection: close\r\n") }
+        if keepingAlive { buffer.writeStaticString("Connection: keep-alive\r\n") }
         buffer.writeStaticString("\r\n")
         if !headOnly, var body { buffer.writeBuffer(&body) }
         return buffer

@@ -20,6 +20,8 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private struct Received: Sendable {
         var head: APIRequest
         var keepAlive: Bool
+        /// An HTTP/1.0 client keeps the connection only when told so.
+        var saysKeepAlive: Bool
         var headOnly: Bool
         var body: ByteBuffer?
         var tooLarge = false
@@ -53,7 +55,10 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            receiving = Received(head: APIRequest(head), keepAlive: head.isKeepAlive, headOnly: head.method == .HEAD)
+            receiving = Received(
+                head: APIRequest(head), keepAlive: head.isKeepAlive,
+                saysKeepAlive: head.isKeepAlive && head.version.minor == 0, headOnly: head.method == .HEAD
+            )
         case .body(var chunk):
             guard var request = receiving, !request.tooLarge else { return }
             receiving = nil  // so the buffer below is not shared, and grows in place
@@ -136,7 +141,9 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         answering = false
         guard let context else { return }
         let closes = !request.keepAlive || (quiescing && waiting.isEmpty && receiving == nil)
-        let bytes = answer.encoded(closing: closes, headOnly: request.headOnly, allocator: context.channel.allocator)
+        let bytes = answer.encoded(
+            closing: closes, keepingAlive: !closes && request.saysKeepAlive, headOnly: request.headOnly, allocator: context.channel.allocator
+        )
         guard closes else {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             answerNext(context)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import socket
 
+from conftest import random_name
+
 
 def _connect(server) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
@@ -78,6 +80,39 @@ def test_connection_close_is_honoured_after_the_answer(dev_server):
         sock.close()
 
 
+def test_requests_pipelined_after_connection_close_are_not_carried_out(dev_server):
+    key = random_name("after-close")
+    sock = _connect(dev_server)
+    try:
+        body = json.dumps({"data": {"v": "1"}}).encode()
+        sock.sendall(
+            b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            + f"POST /v1/secret/data/{key} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: {dev_server.root_token}\r\n"
+              f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+        )
+        buffered = bytearray()
+        status, headers, _ = _read_response(sock, buffered)
+        assert status == 200 and headers.get("connection", "").lower() == "close"
+        assert not buffered and _closed_by_server(sock)
+    finally:
+        sock.close()
+    assert dev_server.http("GET", f"secret/data/{key}").status_code == 404
+
+
+def test_requests_before_an_unparseable_one_are_answered_first(dev_server):
+    sock = _connect(dev_server)
+    try:
+        sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\nTHIS IS NOT HTTP\r\n\r\n")
+        buffered = bytearray()
+        status, _, body = _read_response(sock, buffered)
+        assert status == 200 and json.loads(body)["initialized"] is True
+        status, _, _ = _read_response(sock, buffered)
+        assert status == 400
+        assert _closed_by_server(sock)
+    finally:
+        sock.close()
+
+
 def test_http_1_0_without_keep_alive_gets_one_answer_then_close(dev_server):
     sock = _connect(dev_server)
     try:
@@ -125,6 +160,8 @@ def test_head_gets_headers_and_no_body(dev_server):
             data += sock.recv(65536)
         head, _, rest = data.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200")
+        # OpenBao states no length for HEAD (a zero would be wrong: RFC 9110 §8.6).
+        assert not [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
         # The next request on the same connection gets a well-formed answer:
         # nothing of a body was left on the wire.
         sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -156,3 +193,24 @@ def test_body_over_32_mib_is_refused_and_nothing_is_written(dev_server):
         sock.close()
     r = dev_server.http("GET", f"secret/data/{key}")
     assert r.status_code == 404
+
+
+def test_a_client_that_never_reads_is_stopped_not_buffered(dev_server):
+    """The server stops reading from a client that does not read its answers,
+    instead of queueing answers without bound: sending blocks well before
+    200 MB of requests have gone out."""
+    request = b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n" * 1000
+    sock = _connect(dev_server)
+    sock.settimeout(5)
+    sent = 0
+    try:
+        while sent < 200 * 1024 * 1024:
+            sock.sendall(request)
+            sent += len(request)
+        raise AssertionError(f"server took {sent} bytes of requests without their answers being read")
+    except socket.timeout:
+        pass
+    finally:
+        sock.close()
+    assert sent < 100 * 1024 * 1024
+    assert dev_server.http("GET", "sys/health").status_code == 200

@@ -36,7 +36,13 @@ struct APIRequest: Sendable {
     }
 
     init(_ head: HTTPRequestHead) {
-        self.init(method: head.method.rawValue, target: head.uri) { head.headers.first(name: $0) }
+        // A header sent on several lines reads as one, its values joined by ", "
+        // (as HTTPFields and Go join them): a proxy that adds its own
+        // `X-Forwarded-For` line must not leave the client's line to be believed.
+        self.init(method: head.method.rawValue, target: head.uri) { name in
+            let values = head.headers[name]
+            return values.count > 1 ? values.joined(separator: ", ") : values.first
+        }
     }
 
     init(_ request: Hummingbird.Request) {

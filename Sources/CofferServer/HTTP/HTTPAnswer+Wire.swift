@@ -8,8 +8,8 @@ extension HTTPAnswer {
     /// `keep-alive` for an HTTP/1.0 client that asked to keep it), body. Written
     /// in one buffer, so a response is one write and one system call.
     func encoded(closing: Bool, keepingAlive: Bool = false, headOnly: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let bodyBytes = headOnly ? 0 : body?.readableBytes ?? 0
-        var buffer = allocator.buffer(capacity: 256 + bodyBytes)
+        let bodyBytes = body?.readableBytes ?? 0
+        var buffer = allocator.buffer(capacity: 256 + (headOnly ? 0 : bodyBytes))
         // A status made from a bare code has no phrase of its own; NIO knows them all.
         let phrase = status.reasonPhrase.isEmpty ? HTTPResponseStatus(statusCode: status.code).reasonPhrase : status.reasonPhrase
         buffer.writeString("HTTP/1.1 \(status.code) \(phrase)\r\n")
@@ -19,8 +19,9 @@ extension HTTPAnswer {
             buffer.writeString(field.value)
             buffer.writeStaticString("\r\n")
         }
-        // 1xx, 204 and 304 carry no body and so no length (RFC 9110 §8.6).
-        if status.kind != .informational, status != .noContent, status != .notModified {
+        // 1xx, 204 and 304 carry no body and so no length (RFC 9110 §8.6); a HEAD
+        // answer states none either, as OpenBao's does (a zero would be wrong).
+        if !headOnly, status.kind != .informational, status != .noContent, status != .notModified {
             buffer.writeStaticString("Content-Length: ")
             buffer.writeString(String(bodyBytes))
             buffer.writeStaticString("\r\n")

@@ -27,7 +27,9 @@ struct VaultHTTP1Channel: ServerChildChannel {
             try pipeline.addHandler(ListVerbRewriter())
             // NIO's parser reads requests; responses are written as bytes by the
             // handler, which answers in order and refuses what cannot be parsed.
-            try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+            // The parser holds at most 1 MiB it has not turned into parts (a header
+            // block is far smaller; bodies pass through as they arrive).
+            try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes), maximumBufferSize: 1 << 20))
             try pipeline.addHandler(VaultRequestHandler(responder: responder, logger: logger, eventLoop: channel.eventLoop))
             return Value(channel: channel)
         }

@@ -7,7 +7,14 @@ import NIOHTTP1
 /// A request is read whole (the API's bodies are small JSON objects), answered by
 /// `VaultAPIResponder` in a task that runs on this connection's event loop, and
 /// written back as one buffer. Requests a client pipelines meanwhile wait their
-/// turn; once `maxWaiting` wait, the handler stops reading until one is answered.
+/// turn. Reading pauses while `maxWaiting` requests or `maxBufferedBytes` of
+/// bodies wait, and while the socket takes no more output (a client that sends
+/// without reading), so no connection holds more than that.
+///
+/// Once an answer says the connection closes (`Connection: close`, HTTP/1.0, an
+/// upgrade request, shutdown), nothing after that request is read or answered.
+/// A request the parser cannot read is answered with 400 after the answers
+/// before it, and the connection closes.
 final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -16,15 +23,28 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// OpenBao's default request size limit (spec §1.6).
     static let maxBodySize = 32 * 1024 * 1024
     static let maxWaiting = 16
+    static let maxBufferedBytes = 32 * 1024 * 1024
 
     private struct Received: Sendable {
         var head: APIRequest
+        /// Whether the connection may carry another request after this one.
         var keepAlive: Bool
         /// An HTTP/1.0 client keeps the connection only when told so.
         var saysKeepAlive: Bool
         var headOnly: Bool
         var body: ByteBuffer?
         var tooLarge = false
+
+        init(_ head: HTTPRequestHead) {
+            self.head = APIRequest(head)
+            // NIO's parser stops at an upgrade request (and CONNECT): nothing after
+            // it on this connection would ever be parsed, so it is the last.
+            let upgrades = head.method == .CONNECT
+                || head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+            keepAlive = head.isKeepAlive && !upgrades
+            saysKeepAlive = keepAlive && head.version.minor == 0
+            headOnly = head.method == .HEAD
+        }
     }
 
     private let responder: VaultAPIResponder
@@ -34,9 +54,15 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var peer: String?
     private var receiving: Received?
     private var waiting = CircularBuffer<Received>()
+    /// Body bytes held by `receiving` and `waiting`.
+    private var bufferedBytes = 0
     private var answering = false
     private var readHeldBack = false
     private var quiescing = false
+    /// Set once the connection is to close: no more input is taken.
+    private var closing = false
+    /// The parser failed: the requests before the failure are answered, then 400.
+    private var unparseable = false
 
     init(responder: VaultAPIResponder, logger: Logger, eventLoop: any EventLoop) {
         self.responder = responder
@@ -53,21 +79,23 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing, !unparseable else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
-            receiving = Received(
-                head: APIRequest(head), keepAlive: head.isKeepAlive,
-                saysKeepAlive: head.isKeepAlive && head.version.minor == 0, headOnly: head.method == .HEAD
-            )
+            receiving = Received(head)
         case .body(var chunk):
             guard var request = receiving, !request.tooLarge else { return }
             receiving = nil  // so the buffer below is not shared, and grows in place
-            if (request.body?.readableBytes ?? 0) + chunk.readableBytes > Self.maxBodySize {
+            let held = request.body?.readableBytes ?? 0
+            if held + chunk.readableBytes > Self.maxBodySize {
                 request.tooLarge = true
                 request.body = nil
+                bufferedBytes -= held
             } else if request.body == nil {
                 request.body = chunk
+                bufferedBytes += chunk.readableBytes
             } else {
+                bufferedBytes += chunk.readableBytes
                 request.body!.writeBuffer(&chunk)
             }
             receiving = request
@@ -79,13 +107,29 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Reads on only while few requests wait, so a client cannot queue without bound.
+    private var mayRead: Bool {
+        !closing && !unparseable && waiting.count < Self.maxWaiting && bufferedBytes < Self.maxBufferedBytes
+            && (context?.channel.isWritable ?? false)
+    }
+
     func read(context: ChannelHandlerContext) {
-        if waiting.count >= Self.maxWaiting {
-            readHeldBack = true
+        if mayRead {
+            context.read()
         } else {
+            readHeldBack = true
+        }
+    }
+
+    private func resumeReadingIfHeld(_ context: ChannelHandlerContext) {
+        if readHeldBack, mayRead {
+            readHeldBack = false
             context.read()
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReadingIfHeld(context)
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -99,11 +143,19 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, !answering else {
+        guard error is HTTPParserError else {
             context.close(promise: nil)
             return
         }
-        // What Hummingbird does with a request it cannot parse: 400, then close.
+        // What Go and Hummingbird do with a request they cannot read: 400, then
+        // close; here after answering the requests that came before it.
+        unparseable = true
+        receiving = nil
+        if !answering, waiting.isEmpty { refuseUnparseable(context) }
+    }
+
+    private func refuseUnparseable(_ context: ChannelHandlerContext) {
+        closing = true
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: HTTPAnswer.unparseable))).whenComplete { _ in
             channel.close(promise: nil)
@@ -111,12 +163,10 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func answerNext(_ context: ChannelHandlerContext) {
-        guard !answering, let request = waiting.popFirst() else { return }
+        guard !answering, !closing, let request = waiting.popFirst() else { return }
         answering = true
-        if readHeldBack {
-            readHeldBack = false
-            context.read()
-        }
+        bufferedBytes -= request.body?.readableBytes ?? 0
+        resumeReadingIfHeld(context)
         let responder = responder
         let peer = peer
         let loop = context.eventLoop
@@ -139,16 +189,24 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes an answer, then takes up the next request or closes.
     private func send(_ answer: HTTPAnswer, for request: Received) {
         answering = false
-        guard let context else { return }
+        guard let context, context.channel.isActive else { return }
         let closes = !request.keepAlive || (quiescing && waiting.isEmpty && receiving == nil)
         let bytes = answer.encoded(
             closing: closes, keepingAlive: !closes && request.saysKeepAlive, headOnly: request.headOnly, allocator: context.channel.allocator
         )
         guard closes else {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-            answerNext(context)
+            if unparseable, waiting.isEmpty {
+                refuseUnparseable(context)
+            } else {
+                answerNext(context)
+            }
             return
         }
+        // Whatever was sent after this request is neither read nor answered.
+        closing = true
+        waiting.removeAll()
+        receiving = nil
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
     }

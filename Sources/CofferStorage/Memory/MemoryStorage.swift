@@ -48,8 +48,8 @@ package final class MemoryStorage: PhysicalStorage {
 
     package func list(prefix: String) async throws -> [String] {
         var keys: [String] = []
-        for shard in shards {
-            shard.withLock { table in keys.append(contentsOf: table.keys.filter { $0.hasPrefix(prefix) }) }
+        withLocked(shards) {
+            for shard in shards { keys.append(contentsOf: shard.table.keys.filter { $0.hasPrefix(prefix) }) }
         }
         return directChildren(of: keys, under: prefix)
     }

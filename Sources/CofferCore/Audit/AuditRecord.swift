@@ -38,19 +38,21 @@ struct AuditRecord: Sendable {
         // Keys in Go's sorted order: auth, error, request, response, time, type.
         var writer = JSONWriter()
         writer.append("{\"auth\":")
-        writer.appendJSON(requestParts.part(for: device, "auth") { authJSON(hash: hash, hashAccessor: hashAccessor) })
+        writer.appendJSON(requestParts.part(for: device, "auth") { writeAuth(&$0, hash: hash, hashAccessor: hashAccessor) })
         if let error {
             writer.append(",\"error\":")
             writer.write(.string(error))
         }
         writer.append(",\"request\":")
-        writer.appendJSON(requestParts.part(for: device, "request") { requestJSON(hash: hash, hashAccessor: hashAccessor) })
+        writer.appendJSON(requestParts.part(for: device, "request") { writeRequest(&$0, hash: hash, hashAccessor: hashAccessor) })
         if type == "response" {
             writer.append(",\"response\":")
             if let response, case .logical(let logical) = response {
-                writer.write(responseJSON(logical, hash: hash, hashAccessor: hashAccessor))
+                writeResponse(&writer, logical, hash: hash, hashAccessor: hashAccessor)
             } else {
-                writer.write(.object(mountFields(prefixVersion: "mount_running_plugin_version")))
+                writer.append("{")
+                writeMountFields(&writer, versionKey: "mount_running_plugin_version")
+                writer.append("}")
             }
         }
         writer.append(",\"time\":")
@@ -61,78 +63,184 @@ struct AuditRecord: Sendable {
         return writer.output
     }
 
-    private func authJSON(hash: (String) -> String, hashAccessor: (String) -> String) -> JSONValue {
-        guard let token else { return ["token_type": "default"] }
-        var auth: [String: JSONValue] = [
-            "display_name": .string(token.displayName),
-            "policies": JSONValue(token.policies),
-            "token_policies": JSONValue(token.policies),
-            "policy_results": [
-                "allowed": .bool(allowed),
-                "granting_policies": .array(grantingPolicies.map { ["name": .string($0), "namespace_id": "root", "type": "acl"] }),
-            ],
-            "token_type": .string(token.type),
-            "token_issue_time": .string(Timestamps.rfc3339(token.creationTime)),
-            "accessor": .string(hashAccessor(token.accessor)),
-        ]
-        if let id = request.token { auth["client_token"] = .string(hash(id)) }
-        if let meta = token.meta { auth["metadata"] = .object(meta.mapValues { .string($0) }) }
-        if token.creationTTL > 0 { auth["token_ttl"] = .int(token.creationTTL) }
-        return .object(auth)
+    // The parts below are written straight as JSON text, each object's keys in
+    // the sorted order Go's encoder gives them; building JSONValue trees first
+    // and sorting their keys cost more than the rest of the audit line.
+
+    private func writeAuth(_ writer: inout JSONWriter, hash: (String) -> String, hashAccessor: (String) -> String) {
+        guard let token else {
+            writer.append("{\"token_type\":\"default\"}")
+            return
+        }
+        writer.append("{\"accessor\":")
+        writer.write(.string(hashAccessor(token.accessor)))
+        if let id = request.token {
+            writer.append(",\"client_token\":")
+            writer.write(.string(hash(id)))
+        }
+        writer.append(",\"display_name\":")
+        writer.write(.string(token.displayName))
+        if let meta = token.meta {
+            writer.append(",\"metadata\":")
+            writer.write(.object(meta.mapValues { .string($0) }))
+        }
+        writer.append(",\"policies\":")
+        writer.write(JSONValue(token.policies))
+        writer.append(",\"policy_results\":{\"allowed\":")
+        writer.write(.bool(allowed))
+        writer.append(",\"granting_policies\":[")
+        for (index, policy) in grantingPolicies.enumerated() {
+            writer.append(index == 0 ? "{\"name\":" : ",{\"name\":")
+            writer.write(.string(policy))
+            writer.append(",\"namespace_id\":\"root\",\"type\":\"acl\"}")
+        }
+        writer.append("]},\"token_issue_time\":")
+        writer.write(.string(Timestamps.rfc3339(token.creationTime)))
+        writer.append(",\"token_policies\":")
+        writer.write(JSONValue(token.policies))
+        if token.creationTTL > 0 {
+            writer.append(",\"token_ttl\":")
+            writer.write(.int(token.creationTTL))
+        }
+        writer.append(",\"token_type\":")
+        writer.write(.string(token.type))
+        writer.append("}")
     }
 
-    private func requestJSON(hash: (String) -> String, hashAccessor: (String) -> String) -> JSONValue {
-        var fields = mountFields(prefixVersion: "mount_running_version")
-        fields["id"] = .string(request.id)
-        fields["operation"] = .string(operation)
-        fields["namespace"] = ["id": "root"]
-        fields["path"] = .string(request.path)
-        if let id = request.token, token != nil {
-            fields["client_token"] = .string(hash(id))
-            fields["client_token_accessor"] = .string(hashAccessor(token!.accessor))
+    private func writeRequest(_ writer: inout JSONWriter, hash: (String) -> String, hashAccessor: (String) -> String) {
+        var first = true
+        func key(_ name: StaticString) {
+            writer.append(first ? "{\"" : ",\"")
+            first = false
+            writer.append(name)
+            writer.append("\":")
         }
-        if !request.data.isEmpty { fields["data"] = Self.hashed(.object(request.data), hash) }
-        if let address = request.clientAddress { fields["remote_address"] = .string(address) }
-        if let ttl = request.wrapTTL { fields["wrap_ttl"] = .int(ttl) }
-        return .object(fields)
+        if let id = request.token, let token {
+            key("client_token")
+            writer.write(.string(hash(id)))
+            key("client_token_accessor")
+            writer.write(.string(hashAccessor(token.accessor)))
+        }
+        if !request.data.isEmpty {
+            key("data")
+            Self.writeHashed(&writer, .object(request.data), hash)
+        }
+        key("id")
+        writer.write(.string(request.id))
+        if mount != nil {
+            writer.append(",")
+            writeMountFields(&writer, versionKey: "mount_running_version")
+        }
+        writer.append(",\"namespace\":{\"id\":\"root\"},\"operation\":")
+        writer.write(.string(operation))
+        writer.append(",\"path\":")
+        writer.write(.string(request.path))
+        if let address = request.clientAddress {
+            writer.append(",\"remote_address\":")
+            writer.write(.string(address))
+        }
+        if let ttl = request.wrapTTL {
+            writer.append(",\"wrap_ttl\":")
+            writer.write(.int(ttl))
+        }
+        writer.append("}")
     }
 
-    private func responseJSON(_ response: LogicalResponse, hash: (String) -> String, hashAccessor: (String) -> String) -> JSONValue {
-        var fields = mountFields(prefixVersion: "mount_running_plugin_version")
-        if case .object(var auth) = response.auth {
-            if let token = auth["client_token"]?.stringValue { auth["client_token"] = .string(hash(token)) }
-            if let accessor = auth["accessor"]?.stringValue { auth["accessor"] = .string(hashAccessor(accessor)) }
-            fields["auth"] = .object(auth)
+    private func writeResponse(_ writer: inout JSONWriter, _ response: LogicalResponse, hash: (String) -> String, hashAccessor: (String) -> String) {
+        var first = true
+        func key(_ name: StaticString) {
+            writer.append(first ? "{\"" : ",\"")
+            first = false
+            writer.append(name)
+            writer.append("\":")
         }
-        if response.data != .null { fields["data"] = Self.hashed(response.data, hash) }
-        if case .object(var wrap) = response.wrapInfo {
-            if let token = wrap["token"]?.stringValue { wrap["token"] = .string(hash(token)) }
-            if let accessor = wrap["accessor"]?.stringValue { wrap["accessor"] = .string(hashAccessor(accessor)) }
-            if let accessor = wrap["wrapped_accessor"]?.stringValue { wrap["wrapped_accessor"] = .string(hashAccessor(accessor)) }
-            fields["wrap_info"] = .object(wrap)
+        if case .object(let auth) = response.auth {
+            key("auth")
+            Self.writeObject(&writer, auth, hashed: ["client_token"], accessors: ["accessor"], hash: hash, hashAccessor: hashAccessor)
+        }
+        if response.data != .null {
+            key("data")
+            Self.writeHashed(&writer, response.data, hash)
+        }
+        if mount != nil {
+            writer.append(first ? "{" : ",")
+            writeMountFields(&writer, versionKey: "mount_running_plugin_version")
+            first = false
         }
         if !response.leaseID.isEmpty {
-            fields["secret"] = ["lease_id": .string(response.leaseID)]
+            key("secret")
+            writer.append("{\"lease_id\":")
+            writer.write(.string(response.leaseID))
+            writer.append("}")
         }
-        return .object(fields)
+        if case .object(let wrap) = response.wrapInfo {
+            key("wrap_info")
+            Self.writeObject(&writer, wrap, hashed: ["token"], accessors: ["accessor", "wrapped_accessor"], hash: hash, hashAccessor: hashAccessor)
+        }
+        writer.append(first ? "{}" : "}")
     }
 
-    private func mountFields(prefixVersion versionKey: String) -> [String: JSONValue] {
-        guard let mount else { return [:] }
-        return [
-            "mount_point": .string(mount.routePath), "mount_type": .string(mount.type),
-            "mount_accessor": .string(mount.accessor), versionKey: "v2.7.2+builtin.bao",
-            "mount_class": .string(mount.table == .auth ? "auth" : "secret"),
-        ]
+    /// The mount's five fields (keys in sorted order), without braces.
+    private func writeMountFields(_ writer: inout JSONWriter, versionKey: StaticString) {
+        guard let mount else { return }
+        writer.append("\"mount_accessor\":")
+        writer.write(.string(mount.accessor))
+        writer.append(",\"mount_class\":")
+        writer.append(mount.table == .auth ? "\"auth\"" : "\"secret\"")
+        writer.append(",\"mount_point\":")
+        writer.write(.string(mount.routePath))
+        writer.append(",\"")
+        writer.append(versionKey)
+        writer.append("\":\"v2.7.2+builtin.bao\",\"mount_type\":")
+        writer.write(.string(mount.type))
     }
 
-    /// Every string leaf hashed, the structure kept (spec §4.11).
-    static func hashed(_ value: JSONValue, _ hash: (String) -> String) -> JSONValue {
+    /// An object whose `hashed` keys' string values go through `hash`, and whose
+    /// `accessors` keys' through `hashAccessor`.
+    private static func writeObject(
+        _ writer: inout JSONWriter, _ members: [String: JSONValue], hashed: [String], accessors: [String],
+        hash: (String) -> String, hashAccessor: (String) -> String
+    ) {
+        writer.append("{")
+        for (index, name) in members.keys.sorted().enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.write(.string(name))
+            writer.append(":")
+            let value = members[name]!
+            if let text = value.stringValue, hashed.contains(name) {
+                writer.write(.string(hash(text)))
+            } else if let text = value.stringValue, accessors.contains(name) {
+                writer.write(.string(hashAccessor(text)))
+            } else {
+                writer.write(value)
+            }
+        }
+        writer.append("}")
+    }
+
+    /// Every string leaf hashed, the structure kept (spec §4.11), written as it goes.
+    static func writeHashed(_ writer: inout JSONWriter, _ value: JSONValue, _ hash: (String) -> String) {
         switch value {
-        case .string(let text): return .string(hash(text))
-        case .array(let items): return .array(items.map { hashed($0, hash) })
-        case .object(let members): return .object(members.mapValues { hashed($0, hash) })
-        default: return value
+        case .string(let text):
+            writer.write(.string(hash(text)))
+        case .array(let items):
+            writer.append("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { writer.append(",") }
+                writeHashed(&writer, item, hash)
+            }
+            writer.append("]")
+        case .object(let members):
+            writer.append("{")
+            for (index, name) in members.keys.sorted().enumerated() {
+                if index > 0 { writer.append(",") }
+                writer.write(.string(name))
+                writer.append(":")
+                writeHashed(&writer, members[name]!, hash)
+            }
+            writer.append("}")
+        default:
+            writer.write(value)
         }
     }
 }
@@ -146,11 +254,11 @@ final class RequestPartCache: Sendable {
 
     private let parts = Mutex<[Key: [UInt8]]>([:])
 
-    func part(for device: FileAuditDevice, _ name: String, _ build: () -> JSONValue) -> [UInt8] {
+    func part(for device: FileAuditDevice, _ name: String, _ build: (inout JSONWriter) -> Void) -> [UInt8] {
         let key = Key(device: ObjectIdentifier(device), part: name)
         if let cached = parts.withLock({ $0[key] }) { return cached }
         var writer = JSONWriter()
-        writer.write(build())
+        build(&writer)
         parts.withLock { $0[key] = writer.bytes }
         return writer.bytes
     }

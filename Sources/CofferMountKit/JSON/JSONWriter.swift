@@ -53,6 +53,10 @@ package struct JSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    package mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     package mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }

@@ -10,8 +10,8 @@ from conftest import random_name
 
 
 def _connect(server) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-    return sock
+    """A connection to `server`; use it in a `with` block, which closes it."""
+    return socket.create_connection(("127.0.0.1", server.port), timeout=10)
 
 
 def _read_response(sock: socket.socket, buffered: bytearray) -> tuple[int, dict[str, str], bytes]:
@@ -47,8 +47,7 @@ def _closed_by_server(sock: socket.socket) -> bool:
 
 
 def test_pipelined_requests_are_answered_in_order_on_one_connection(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         requests_ = b"".join(
             f"GET /v1/{path} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: {dev_server.root_token}\r\n\r\n".encode()
             for path in ("sys/health", "sys/seal-status", "auth/token/lookup-self", "sys/health")
@@ -63,27 +62,21 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection(dev_server):
         # Still open for more.
         sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
         assert _read_response(sock, buffered)[0] == 200
-    finally:
-        sock.close()
 
 
 def test_connection_close_is_honoured_after_the_answer(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         buffered = bytearray()
         status, headers, body = _read_response(sock, buffered)
         assert status == 200 and json.loads(body)["initialized"] is True
         assert headers.get("connection", "").lower() == "close"
         assert not buffered and _closed_by_server(sock)
-    finally:
-        sock.close()
 
 
 def test_requests_pipelined_after_connection_close_are_not_carried_out(dev_server):
     key = random_name("after-close")
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         body = json.dumps({"data": {"v": "1"}}).encode()
         sock.sendall(
             b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -94,14 +87,11 @@ def test_requests_pipelined_after_connection_close_are_not_carried_out(dev_serve
         status, headers, _ = _read_response(sock, buffered)
         assert status == 200 and headers.get("connection", "").lower() == "close"
         assert not buffered and _closed_by_server(sock)
-    finally:
-        sock.close()
     assert dev_server.http("GET", f"secret/data/{key}").status_code == 404
 
 
 def test_requests_before_an_unparseable_one_are_answered_first(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\nTHIS IS NOT HTTP\r\n\r\n")
         buffered = bytearray()
         status, _, body = _read_response(sock, buffered)
@@ -109,50 +99,38 @@ def test_requests_before_an_unparseable_one_are_answered_first(dev_server):
         status, _, _ = _read_response(sock, buffered)
         assert status == 400
         assert _closed_by_server(sock)
-    finally:
-        sock.close()
 
 
 def test_http_1_0_without_keep_alive_gets_one_answer_then_close(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(b"GET /v1/sys/health HTTP/1.0\r\n\r\n")
         buffered = bytearray()
         status, _, body = _read_response(sock, buffered)
         assert status == 200 and json.loads(body)["sealed"] is False
         assert _closed_by_server(sock)
-    finally:
-        sock.close()
 
 
 def test_http_1_0_keep_alive_is_confirmed_and_kept(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         buffered = bytearray()
         for _ in range(2):
             sock.sendall(b"GET /v1/sys/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             status, headers, body = _read_response(sock, buffered)
             assert status == 200 and json.loads(body)["initialized"] is True
             assert headers.get("connection", "").lower() == "keep-alive"
-    finally:
-        sock.close()
 
 
 def test_unparseable_request_gets_400_and_the_connection_closes(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
         buffered = bytearray()
         status, _, _ = _read_response(sock, buffered)
         assert status == 400
         assert _closed_by_server(sock)
-    finally:
-        sock.close()
 
 
 def test_head_gets_headers_and_no_body(dev_server):
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(b"HEAD /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
         sock.settimeout(2)
         data = b""
@@ -168,16 +146,13 @@ def test_head_gets_headers_and_no_body(dev_server):
         buffered = bytearray(rest)
         status, _, body = _read_response(sock, buffered)
         assert status == 200 and json.loads(body)["initialized"] is True
-    finally:
-        sock.close()
 
 
 def test_body_over_32_mib_is_refused_and_nothing_is_written(dev_server):
     key = "http-too-large"
     filler = "a" * (33 * 1024 * 1024)
     body = json.dumps({"data": {"blob": filler}}).encode()
-    sock = _connect(dev_server)
-    try:
+    with _connect(dev_server) as sock:
         sock.sendall(
             f"POST /v1/secret/data/{key} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: {dev_server.root_token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
@@ -189,8 +164,6 @@ def test_body_over_32_mib_is_refused_and_nothing_is_written(dev_server):
         buffered = bytearray()
         status, _, _ = _read_response(sock, buffered)
         assert status == 413
-    finally:
-        sock.close()
     r = dev_server.http("GET", f"secret/data/{key}")
     assert r.status_code == 404
 
@@ -200,17 +173,15 @@ def test_a_client_that_never_reads_is_stopped_not_buffered(dev_server):
     instead of queueing answers without bound: sending blocks well before
     200 MB of requests have gone out."""
     request = b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n" * 1000
-    sock = _connect(dev_server)
-    sock.settimeout(5)
     sent = 0
-    try:
-        while sent < 200 * 1024 * 1024:
-            sock.sendall(request)
-            sent += len(request)
-        raise AssertionError(f"server took {sent} bytes of requests without their answers being read")
-    except socket.timeout:
-        pass
-    finally:
-        sock.close()
+    with _connect(dev_server) as sock:
+        sock.settimeout(5)
+        try:
+            while sent < 200 * 1024 * 1024:
+                sock.sendall(request)
+                sent += len(request)
+            raise AssertionError(f"server took {sent} bytes of requests without their answers being read")
+        except socket.timeout:
+            pass
     assert sent < 100 * 1024 * 1024
     assert dev_server.http("GET", "sys/health").status_code == 200

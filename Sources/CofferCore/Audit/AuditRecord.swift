@@ -50,9 +50,9 @@ struct AuditRecord: Sendable {
             if let response, case .logical(let logical) = response {
                 writeResponse(&writer, logical, hash: hash, hashAccessor: hashAccessor)
             } else {
-                writer.append("{")
-                writeMountFields(&writer, versionKey: "mount_running_plugin_version")
-                writer.append("}")
+                var first = true
+                writeMountFields(&writer, versionKey: "mount_running_plugin_version", first: &first)
+                writer.append(first ? "{}" : "}")
             }
         }
         writer.append(",\"time\":")
@@ -82,10 +82,10 @@ struct AuditRecord: Sendable {
         writer.write(.string(token.displayName))
         if let meta = token.meta {
             writer.append(",\"metadata\":")
-            writer.write(.object(meta.mapValues { .string($0) }))
+            writer.write(meta)
         }
         writer.append(",\"policies\":")
-        writer.write(JSONValue(token.policies))
+        writer.write(token.policies)
         writer.append(",\"policy_results\":{\"allowed\":")
         writer.write(.bool(allowed))
         writer.append(",\"granting_policies\":[")
@@ -97,7 +97,7 @@ struct AuditRecord: Sendable {
         writer.append("]},\"token_issue_time\":")
         writer.write(.string(Timestamps.rfc3339(token.creationTime)))
         writer.append(",\"token_policies\":")
-        writer.write(JSONValue(token.policies))
+        writer.write(token.policies)
         if token.creationTTL > 0 {
             writer.append(",\"token_ttl\":")
             writer.write(.int(token.creationTTL))
@@ -109,28 +109,19 @@ struct AuditRecord: Sendable {
 
     private func writeRequest(_ writer: inout JSONWriter, hash: (String) -> String, hashAccessor: (String) -> String) {
         var first = true
-        func key(_ name: StaticString) {
-            writer.append(first ? "{\"" : ",\"")
-            first = false
-            writer.append(name)
-            writer.append("\":")
-        }
         if let id = request.token, let token {
-            key("client_token")
+            writer.key("client_token", first: &first)
             writer.write(.string(hash(id)))
-            key("client_token_accessor")
+            writer.key("client_token_accessor", first: &first)
             writer.write(.string(hashAccessor(token.accessor)))
         }
         if !request.data.isEmpty {
-            key("data")
+            writer.key("data", first: &first)
             Self.writeHashed(&writer, .object(request.data), hash)
         }
-        key("id")
+        writer.key("id", first: &first)
         writer.write(.string(request.id))
-        if mount != nil {
-            writer.append(",")
-            writeMountFields(&writer, versionKey: "mount_running_version")
-        }
+        writeMountFields(&writer, versionKey: "mount_running_version", first: &first)
         writer.append(",\"namespace\":{\"id\":\"root\"},\"operation\":")
         writer.write(.string(operation))
         writer.append(",\"path\":")
@@ -148,50 +139,40 @@ struct AuditRecord: Sendable {
 
     private func writeResponse(_ writer: inout JSONWriter, _ response: LogicalResponse, hash: (String) -> String, hashAccessor: (String) -> String) {
         var first = true
-        func key(_ name: StaticString) {
-            writer.append(first ? "{\"" : ",\"")
-            first = false
-            writer.append(name)
-            writer.append("\":")
-        }
         if case .object(let auth) = response.auth {
-            key("auth")
+            writer.key("auth", first: &first)
             Self.writeObject(&writer, auth, hashed: ["client_token"], accessors: ["accessor"], hash: hash, hashAccessor: hashAccessor)
         }
         if response.data != .null {
-            key("data")
+            writer.key("data", first: &first)
             Self.writeHashed(&writer, response.data, hash)
         }
-        if mount != nil {
-            writer.append(first ? "{" : ",")
-            writeMountFields(&writer, versionKey: "mount_running_plugin_version")
-            first = false
-        }
+        writeMountFields(&writer, versionKey: "mount_running_plugin_version", first: &first)
         if !response.leaseID.isEmpty {
-            key("secret")
+            writer.key("secret", first: &first)
             writer.append("{\"lease_id\":")
             writer.write(.string(response.leaseID))
             writer.append("}")
         }
         if case .object(let wrap) = response.wrapInfo {
-            key("wrap_info")
+            writer.key("wrap_info", first: &first)
             Self.writeObject(&writer, wrap, hashed: ["token"], accessors: ["accessor", "wrapped_accessor"], hash: hash, hashAccessor: hashAccessor)
         }
         writer.append(first ? "{}" : "}")
     }
 
-    /// The mount's five fields (keys in sorted order), without braces.
-    private func writeMountFields(_ writer: inout JSONWriter, versionKey: StaticString) {
+    /// The mount's five members (keys in sorted order), opened with `writer.key`.
+    private func writeMountFields(_ writer: inout JSONWriter, versionKey: String, first: inout Bool) {
         guard let mount else { return }
-        writer.append("\"mount_accessor\":")
+        writer.key("mount_accessor", first: &first)
         writer.write(.string(mount.accessor))
-        writer.append(",\"mount_class\":")
-        writer.append(mount.table == .auth ? "\"auth\"" : "\"secret\"")
-        writer.append(",\"mount_point\":")
+        writer.key("mount_class", first: &first)
+        writer.write(.string(mount.table == .auth ? "auth" : "secret"))
+        writer.key("mount_point", first: &first)
         writer.write(.string(mount.routePath))
-        writer.append(",\"")
-        writer.append(versionKey)
-        writer.append("\":\"v2.7.2+builtin.bao\",\"mount_type\":")
+        writer.key(versionKey, first: &first)
+        writer.write(.string("v2.7.2+builtin.bao"))
+        writer.key("mount_type", first: &first)
         writer.write(.string(mount.type))
     }
 

@@ -19,24 +19,25 @@ package enum UUIDs {
     package static func version4(_ bytes: UnsafeRawBufferPointer) -> String {
         precondition(bytes.count >= 16)
         return String(unsafeUninitializedCapacity: 36) { output in
-            var written = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    output[written] = UInt8(ascii: "-")
-                    written += 1
+            Hex.digits.withUTF8Buffer { digits in
+                var written = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        output[written] = UInt8(ascii: "-")
+                        written += 1
+                    }
+                    var byte = bytes[index]
+                    if index == 6 { byte = (byte & 0x0F) | 0x40 }
+                    if index == 8 { byte = (byte & 0x3F) | 0x80 }
+                    output[written] = digits[Int(byte >> 4)]
+                    output[written + 1] = digits[Int(byte & 0x0F)]
+                    written += 2
                 }
-                var byte = bytes[index]
-                if index == 6 { byte = (byte & 0x0F) | 0x40 }
-                if index == 8 { byte = (byte & 0x3F) | 0x80 }
-                output[written] = hexDigits[Int(byte >> 4)]
-                output[written + 1] = hexDigits[Int(byte & 0x0F)]
-                written += 2
+                return written
             }
-            return written
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base62 = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// `count` random base62 characters (token bodies and accessors), usually from

@@ -1,7 +1,8 @@
 /// Lowercase hex without Foundation's `String(format:)`, which is slow enough to
 /// show in a login's profile (it runs for every token hash).
 package enum Hex {
-    private static let digits: StaticString = "0123456789abcdef"
+    /// The sixteen lowercase digits, for code that writes hex into its own layout (UUIDs).
+    package static let digits: StaticString = "0123456789abcdef"
 
     package static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let array = Array(bytes)

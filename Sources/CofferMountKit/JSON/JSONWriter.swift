@@ -53,6 +53,37 @@ package struct JSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// Opens an object member: `{` before the first (`first` is then cleared),
+    /// `,` before the others, then `"name":`. Close the object with `}`.
+    package mutating func key(_ name: String, first: inout Bool) {
+        bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        first = false
+        writeString(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// A list of strings, without a `JSONValue` made for it.
+    package mutating func write(_ strings: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, text) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            writeString(text)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A map of strings, keys sorted, without a `JSONValue` made for it.
+    package mutating func write(_ map: [String: String]) {
+        bytes.append(UInt8(ascii: "{"))
+        for (index, name) in map.keys.sorted().enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            writeString(name)
+            bytes.append(UInt8(ascii: ":"))
+            writeString(map[name]!)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
     package mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

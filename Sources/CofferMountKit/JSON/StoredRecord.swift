@@ -12,62 +12,37 @@ package struct StoredRecord {
 
     package init() {}
 
-    private mutating func key(_ key: String) {
-        writer.append(isEmpty ? "{" : ",")
-        isEmpty = false
-        writer.write(.string(key))
-        writer.append(":")
-    }
-
     package mutating func set(_ key: String, _ value: JSONValue) {
-        self.key(key)
+        writer.key(key, first: &isEmpty)
         writer.write(value)
     }
 
     package mutating func set(_ key: String, _ text: String?) {
-        guard let text else { return }
-        self.key(key)
-        writer.write(.string(text))
+        if let text { set(key, .string(text)) }
     }
 
     package mutating func set(_ key: String, _ number: Int64) {
-        self.key(key)
-        writer.write(.int(number))
+        set(key, .int(number))
     }
 
     package mutating func set(_ key: String, _ flag: Bool) {
-        self.key(key)
-        writer.write(.bool(flag))
+        set(key, .bool(flag))
     }
 
     package mutating func set(_ key: String, _ date: Date?) {
-        guard let date else { return }
-        self.key(key)
-        writer.write(.double(date.timeIntervalSinceReferenceDate))
+        if let date { set(key, .double(date.timeIntervalSinceReferenceDate)) }
     }
 
     package mutating func set(_ key: String, _ strings: [String]?) {
         guard let strings else { return }
-        self.key(key)
-        writer.append("[")
-        for (index, text) in strings.enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.write(.string(text))
-        }
-        writer.append("]")
+        writer.key(key, first: &isEmpty)
+        writer.write(strings)
     }
 
     package mutating func set(_ key: String, _ map: [String: String]?) {
         guard let map else { return }
-        self.key(key)
-        writer.append("{")
-        for (index, name) in map.keys.sorted().enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.write(.string(name))
-            writer.append(":")
-            writer.write(.string(map[name]!))
-        }
-        writer.append("}")
+        writer.key(key, first: &isEmpty)
+        writer.write(map)
     }
 
     /// The JSON text, fields in the order they were set.

@@ -81,7 +81,7 @@ package struct ServerAssembly {
             onServerRunning: { _ in
                 logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(port)"])
             },
-            logger: Logger(label: logger.label, factory: { _ in RequestTagIgnoringLogHandler(base: logger.handler) })
+            logger: logger
         )
     }
 

@@ -11,6 +11,5 @@ package struct CofferRequestContext: RequestContext {
         clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// 32 MiB, OpenBao's default request size limit (spec §1.6).
-    package var maxUploadSize: Int { 32 * 1024 * 1024 }
+    package var maxUploadSize: Int { VaultAPIResponder.maxBodySize }
 }

@@ -124,9 +124,6 @@ struct HTTPRequestTranslator {
 }
 
 extension HTTPField.Name {
-    /// Vault's own headers, named once rather than parsed on every request.
-    static let vaultToken = HTTPField.Name("X-Vault-Token")!
-    static let vaultWrapTTL = HTTPField.Name("X-Vault-Wrap-TTL")!
+    /// Echoed back on every answer to a request that sent it.
     static let vaultNamespace = HTTPField.Name("X-Vault-Namespace")!
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

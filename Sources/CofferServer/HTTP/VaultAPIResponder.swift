@@ -12,6 +12,9 @@ import Logging
 package struct VaultAPIResponder: HTTPResponder {
     package typealias Context = CofferRequestContext
 
+    /// The largest request body taken: 32 MiB, OpenBao's default (spec §1.6).
+    static let maxBodySize = 32 * 1024 * 1024
+
     let core: Core
     let logger: Logger
     /// Peers allowed to name the client in `X-Forwarded-For`.

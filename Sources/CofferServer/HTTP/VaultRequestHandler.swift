@@ -20,10 +20,9 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// OpenBao's default request size limit (spec §1.6).
-    static let maxBodySize = 32 * 1024 * 1024
     static let maxWaiting = 16
-    static let maxBufferedBytes = 32 * 1024 * 1024
+    /// Body bytes waiting on one connection before it stops reading.
+    static let maxBufferedBytes = VaultAPIResponder.maxBodySize
 
     private struct Received: Sendable {
         var head: APIRequest
@@ -87,7 +86,7 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard var request = receiving, !request.tooLarge else { return }
             receiving = nil  // so the buffer below is not shared, and grows in place
             let held = request.body?.readableBytes ?? 0
-            if held + chunk.readableBytes > Self.maxBodySize {
+            if held + chunk.readableBytes > VaultAPIResponder.maxBodySize {
                 request.tooLarge = true
                 request.body = nil
                 bufferedBytes -= held

@@ -46,8 +46,9 @@ package struct IssuerServer: Sendable {
         return router
     }
 
+    /// Reads only: a GET never creates a key (issue 12, item 8).
     func jwks() throws -> JSONValue {
-        let store = try SigningKeyStore.open(keyDirectory)
+        let store = try SigningKeyStore.read(keyDirectory)
         return try DiscoveryDocuments.jwks(store.published(at: Date()))
     }
 

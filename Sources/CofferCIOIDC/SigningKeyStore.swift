@@ -42,6 +42,18 @@ package struct SigningKeyStore: Sendable {
         } catch {
             throw CIOIDCError("cannot create key dir \(path): \(error.localizedDescription)")
         }
+        var store = try read(path)
+        if store.keys.filter({ $0.retired == nil }).isEmpty {
+            try store.rotate(now: now)
+        }
+        return store
+    }
+
+    /// The keys the directory holds, creating nothing: the JWKS endpoint reads with
+    /// this, so a GET on an empty (or missing) directory serves no keys rather than
+    /// making one (and racing `rotate` over `keys.json`).
+    package static func read(_ path: String) throws -> SigningKeyStore {
+        let directory = URL(fileURLWithPath: path, isDirectory: true)
         var store = SigningKeyStore(directory: directory, keys: [])
         let indexURL = directory.appendingPathComponent("keys.json")
         if FileManager.default.fileExists(atPath: indexURL.path) {
@@ -62,9 +74,6 @@ package struct SigningKeyStore: Sendable {
                     throw CIOIDCError("cannot read key dir \(path): \(entry.kid).pem is not an RSA private key")
                 }
             }
-        }
-        if store.keys.filter({ $0.retired == nil }).isEmpty {
-            try store.rotate(now: now)
         }
         return store
     }
@@ -97,7 +106,10 @@ package struct SigningKeyStore: Sendable {
 
     private func writeKey(_ key: JWTKit.Insecure.RSA.PrivateKey, kid: String) throws {
         let url = directory.appendingPathComponent("\(kid).pem")
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600]) else {
+        // Created 0600 before the first byte (FileManager writes, then sets the mode).
+        do {
+            try PrivateFile.write(Data(key.pemRepresentation.utf8), to: url.path)
+        } catch {
             throw CIOIDCError("cannot write key to \(directory.path)")
         }
     }
@@ -105,7 +117,7 @@ package struct SigningKeyStore: Sendable {
     private func writeIndex() throws {
         let index = Index(keys: keys.map { Index.Entry(kid: $0.kid, created: $0.created, retired: $0.retired) })
         do {
-            try JSONEncoder.iso.encode(index).write(to: directory.appendingPathComponent("keys.json"), options: .atomic)
+            try PrivateFile.write(try JSONEncoder.iso.encode(index), to: directory.appendingPathComponent("keys.json").path)
         } catch {
             throw CIOIDCError("cannot write keys.json in \(directory.path): \(error.localizedDescription)")
         }

@@ -21,7 +21,8 @@ package final class Core: Sendable {
     ///   - mountFactories: the mount types that can be enabled, by type name.
     ///   - clock: the time tokens and leases are checked against.
     package init(physical: any PhysicalStorage, mountFactories: [String: MountFactory], clock: @escaping @Sendable () -> Date = Date.init) {
-        let barrier = SecurityBarrier(physical: physical)
+        let barrier = SecurityBarrier(physical: physical, clock: clock)
+        let keyRotation = KeyRotationScheduler(barrier: barrier)
         let router = MountRouter()
         let mounts = MountManager(barrier: barrier, router: router, factories: mountFactories)
         let tokens = TokenStore(barrier: barrier, clock: clock)
@@ -42,6 +43,7 @@ package final class Core: Sendable {
             try await mounts.load()
             try await expiration.load()
             try await audit.load()
+            await keyRotation.start()
         }
         let seal = SealManager(physical: physical, barrier: barrier, hooks: .init(
             setUp: { rootTokenID in
@@ -53,6 +55,7 @@ package final class Core: Sendable {
             },
             postUnseal: bringUp,
             preSeal: {
+                await keyRotation.stop()
                 audit.unload()
                 await expiration.unload()
                 await mounts.unload()

@@ -26,15 +26,20 @@ package enum PhysicalWrite: Sendable, Equatable {
 }
 
 /// Folds full keys under `prefix` into the direct children that `list` returns.
+///
+/// Works on UTF-8 bytes: with `String` (canonical equivalence), two children that
+/// differ only in Unicode normalisation folded into one, and `hasPrefix` missed keys
+/// whose first character after the prefix combines with it.
 package func directChildren(of keys: some Sequence<String>, under prefix: String) -> [String] {
-    var children = Set<String>()
-    for key in keys where key.hasPrefix(prefix) {
-        let rest = key.dropFirst(prefix.count)
-        if let slash = rest.firstIndex(of: "/") {
-            children.insert(String(rest[...slash]))
+    var children = Set<[UInt8]>()
+    let slash = UInt8(ascii: "/")
+    for key in keys where key.utf8.starts(with: prefix.utf8) {
+        let rest = Array(key.utf8.dropFirst(prefix.utf8.count))
+        if let end = rest.firstIndex(of: slash) {
+            children.insert(Array(rest[...end]))
         } else if !rest.isEmpty {
-            children.insert(String(rest))
+            children.insert(rest)
         }
     }
-    return children.sorted()
+    return children.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
 }

@@ -1,6 +1,10 @@
 /// A storage backend failure; the message names the backend, never a value.
 package struct StorageError: Error, CustomStringConvertible {
-    package enum Code: Sendable { case unavailable, corrupt, invalidKey }
+    package enum Code: Sendable {
+        case unavailable, corrupt, invalidKey
+        /// An HA node that lost its lock tried to write; the database refused it.
+        case fenced
+    }
     package let code: Code
     package let message: String
 

@@ -53,7 +53,7 @@ import Testing
     func rotation() async throws {
         let (barrier, physical, rootKey) = try await unsealedBarrier()
         try await barrier.put("old", Data("1".utf8))
-        try await barrier.rotate(rootKey: rootKey)
+        try await barrier.rotate()
         try await barrier.put("new", Data("2".utf8))
         #expect(try BarrierCipher.term(of: try #require(try await physical.get("old"))) == 1)
         #expect(try BarrierCipher.term(of: try #require(try await physical.get("new"))) == 2)

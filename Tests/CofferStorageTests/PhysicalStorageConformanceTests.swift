@@ -5,23 +5,31 @@ import Testing
 /// One suite that every backend must pass.
 @Suite struct PhysicalStorageConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, sqlite
+        case memory, sqlite, postgresql
         var testDescription: String { rawValue }
 
-        func make() throws -> any PhysicalStorage {
+        /// Every backend; PostgreSQL where the test command started a cluster
+        /// (`scripts/pg-test-cluster`), and always in CI, where its absence fails.
+        static var available: [Backend] {
+            PostgreSQLTestDatabase.isConfigured ? allCases : [.memory, .sqlite]
+        }
+
+        func make() async throws -> any PhysicalStorage {
             switch self {
             case .memory: return MemoryStorage()
             case .sqlite:
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-storage-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 return try SQLiteStorage(path: dir.appendingPathComponent("test.db").path)
+            case .postgresql:
+                return try await PostgreSQLTestDatabase.freshStorage()
             }
         }
     }
 
-    @Test("a value put can be read back, replaced and deleted", arguments: Backend.allCases)
+    @Test("a value put can be read back, replaced and deleted", arguments: Backend.available)
     func putGetDelete(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         #expect(try await storage.get("a/b") == nil)
         try await storage.put("a/b", Data([1, 2, 3]))
         #expect(try await storage.get("a/b") == Data([1, 2, 3]))
@@ -32,9 +40,9 @@ import Testing
         try await storage.delete("never/there")
     }
 
-    @Test("list returns direct children only, folders with a trailing slash, sorted", arguments: Backend.allCases)
+    @Test("list returns direct children only, folders with a trailing slash, sorted", arguments: Backend.available)
     func listChildren(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         for key in ["app/db", "app/api", "app/deep/one", "app/deep/two", "apple", "other/x"] {
             try await storage.put(key, Data("v".utf8))
         }
@@ -44,9 +52,9 @@ import Testing
         #expect(try await storage.list(prefix: "missing/") == [])
     }
 
-    @Test("a prefix with LIKE wildcards is matched literally", arguments: Backend.allCases)
+    @Test("a prefix with LIKE wildcards is matched literally", arguments: Backend.available)
     func prefixIsLiteral(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         try await storage.put("a%b/x", Data("1".utf8))
         try await storage.put("aXb/y", Data("2".utf8))
         try await storage.put("a_c/z", Data("3".utf8))
@@ -56,26 +64,26 @@ import Testing
         #expect(try await storage.get("aXb/y") != nil)
     }
 
-    @Test("delete(prefix:) removes everything under the prefix and nothing else", arguments: Backend.allCases)
+    @Test("delete(prefix:) removes everything under the prefix and nothing else", arguments: Backend.available)
     func deletePrefix(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         for key in ["m/1/a", "m/1/b/c", "m/2/a", "m/10"] { try await storage.put(key, Data("v".utf8)) }
         try await storage.delete(prefix: "m/1/")
         #expect(try await storage.list(prefix: "m/") == ["10", "2/"])
     }
 
-    @Test("apply writes a batch of puts and deletes together", arguments: Backend.allCases)
+    @Test("apply writes a batch of puts and deletes together", arguments: Backend.available)
     func applyBatch(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         try await storage.put("old", Data("x".utf8))
         try await storage.apply([.put("new/1", Data("1".utf8)), .put("new/2", Data("2".utf8)), .delete("old")])
         #expect(try await storage.get("old") == nil)
         #expect(try await storage.list(prefix: "new/") == ["1", "2"])
     }
 
-    @Test("many concurrent writers lose no acknowledged write", arguments: Backend.allCases)
+    @Test("many concurrent writers lose no acknowledged write", arguments: Backend.available)
     func concurrentWriters(_ backend: Backend) async throws {
-        let storage = try backend.make()
+        let storage = try await backend.make()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<16 {
                 group.addTask {

@@ -65,6 +65,7 @@ class TestIssuer:
         self.keys: dict[str, object] = {}
         self.published: list[str] = []
         self.jwks_fetches = 0
+        self.redirects: dict[str, str] = {}
         self.lock = threading.Lock()
         self.add_key("rsa-1", RSAKey.generate_key(2048, parameters={"kid": "rsa-1", "alg": "RS256", "use": "sig"}))
         issuer = self
@@ -74,6 +75,12 @@ class TestIssuer:
                 pass
 
             def do_GET(self):
+                if self.path in issuer.redirects:  # path -> Location (test_jwks_fetch_limits.py)
+                    self.send_response(302)
+                    self.send_header("Location", issuer.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 parts = self.path.strip("/").split("/")
                 if len(parts) == 4 and parts[0] == "org" and parts[2] == ".well-known":
                     base = f"{issuer.base}/org/{parts[1]}"

@@ -82,15 +82,19 @@ SIGNATURE_JWKS = "error validating token: error verifying token signature: faile
      "error validating token: invalid audience (aud) claim: audience claim does not match any expected audience"),
     ("wrong issuer", {"iss": "https://oidc.circleci.com/org/" + ORG},
      "error validating token: invalid issuer (iss) claim"),
-    ("expired", {"exp": int(time.time()) - 120, "iat": int(time.time()) - 3720},
+    # Times are offsets from the moment the token is signed (resolved in the test):
+    # absolute times taken at import go stale when the suite before them is long.
+    ("expired", {"exp": ("now", -120), "iat": ("now", -3720)},
      "error validating token: invalid expiration time (exp) claim: token is expired"),
-    ("not yet valid beyond the leeway", {"nbf": int(time.time()) + 120},
+    ("not yet valid beyond the leeway", {"nbf": ("now", 120)},
      "error validating token: invalid not before (nbf) claim: token not yet valid"),
     ("no time claims", {"exp": None, "iat": None},
      "error validating token: no issued at (iat), not before (nbf), or expiration time (exp) claims in token"),
 ])
 def test_refusals_name_the_failing_check(dev_server, issuer, case, overrides, message):
     mount = make_mount(dev_server, issuer)
+    now = int(time.time())
+    overrides = {k: now + v[1] if isinstance(v, tuple) and v[:1] == ("now",) else v for k, v in overrides.items()}
     r = login(dev_server, mount, issuer.sign(issuer.claims(ORG, PROJECT, **overrides)))
     assert r.status_code == 400, f"{case}: {r.status_code}"
     assert r.json()["errors"] == [message]

@@ -43,8 +43,8 @@ struct AuditCommand: AsyncParsableCommand {
             let client = APIClient(settings: .fromEnvironment())
             let answer = try await client.expect("Error listing audit devices", "GET", "sys/audit")
             let devices = answer.body?["data"]?.objectValue ?? [:]
-            if OutputFormat.resolve(output.format) == .json {
-                print(OutputFormat.json(.object(devices)))
+            if let text = OutputFormat.structured(.object(devices), OutputFormat.resolve(output.format)) {
+                print(text)
                 return
             }
             guard !devices.isEmpty else {

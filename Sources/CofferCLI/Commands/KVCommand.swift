@@ -60,8 +60,8 @@ struct KVGet: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(OutputFormat.cell(value).utf8))
             return
         }
-        if OutputFormat.resolve(output.format) == .json {
-            print(OutputFormat.json(body))
+        if let text = OutputFormat.structured(SecretShape.of(body), OutputFormat.resolve(output.format)) {
+            print(text)
             return
         }
         if target.isV2, let metadata = body["data"]?["metadata"]?.objectValue {
@@ -179,8 +179,8 @@ struct KVList: AsyncParsableCommand {
             throw CLIError.api("Error listing \(apiPath)", method: "GET", url: client.url(apiPath, query: "list=true"), answer: answer)
         }
         let keys = body["data"]?["keys"] ?? []
-        if OutputFormat.resolve(output.format) == .json {
-            print(OutputFormat.json(keys))
+        if let text = OutputFormat.structured(keys, OutputFormat.resolve(output.format)) {
+            print(text)
         } else {
             print((["Keys", "----"] + (keys.arrayValue ?? []).map(OutputFormat.cell)).joined(separator: "\n"))
         }

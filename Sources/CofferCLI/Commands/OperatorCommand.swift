@@ -2,11 +2,11 @@ import ArgumentParser
 import CofferMountKit
 import Foundation
 
-/// `coffer operator init|unseal|seal`.
+/// `coffer operator init|unseal|seal|step-down|rotate|key-status`.
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Initialize, unseal and seal the server.",
-        subcommands: [InitCommand.self, UnsealCommand.self, SealCommand.self]
+        subcommands: [InitCommand.self, UnsealCommand.self, SealCommand.self, StepDownCommand.self, RotateCommand.self, KeyStatusCommand.self]
     )
 }
 
@@ -30,14 +30,15 @@ struct InitCommand: AsyncParsableCommand {
         }
         let hexKeys = result["keys"]?.arrayValue ?? []
         let b64Keys = result["keys_base64"]?.arrayValue ?? []
-        if OutputFormat.resolve(output.format) == .json {
+        let format = OutputFormat.resolve(output.format)
+        if format != .table {
             // The CLI's own field names (spec §15).
-            print(OutputFormat.json([
+            print(OutputFormat.structured([
                 "unseal_keys_b64": .array(b64Keys), "unseal_keys_hex": .array(hexKeys),
                 "unseal_shares": JSONValue(keyShares), "unseal_threshold": JSONValue(keyThreshold),
                 "recovery_keys_b64": [], "recovery_keys_hex": [], "recovery_keys_shares": 0, "recovery_keys_threshold": 0,
                 "root_token": result["root_token"] ?? .null,
-            ]))
+            ], format) ?? "")
             return
         }
         for (index, key) in b64Keys.enumerated() {
@@ -74,8 +75,8 @@ struct UnsealCommand: AsyncParsableCommand {
         guard answer.status == 200, let status = answer.body else {
             throw CLIError.api("Error unsealing", method: "PUT", url: client.url("sys/unseal"), answer: answer)
         }
-        if OutputFormat.resolve(output.format) == .json {
-            print(OutputFormat.json(status))
+        if let text = OutputFormat.structured(status, OutputFormat.resolve(output.format)) {
+            print(text)
             return
         }
         print(OutputFormat.table(SealStatusTable.rows(status)))

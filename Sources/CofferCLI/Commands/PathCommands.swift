@@ -29,8 +29,8 @@ struct ListCommand: AsyncParsableCommand {
         guard answer.status == 200, let body = answer.body else {
             throw CLIError.api("Error listing \(path)", method: "GET", url: client.url(path, query: "list=true"), answer: answer)
         }
-        if OutputFormat.resolve(output.format) == .json {
-            print(OutputFormat.json(body["data"]?["keys"] ?? []))
+        if let text = OutputFormat.structured(body["data"]?["keys"] ?? [], OutputFormat.resolve(output.format)) {
+            print(text)
         } else {
             let keys = body["data"]?["keys"]?.arrayValue ?? []
             print((["Keys", "----"] + keys.map(OutputFormat.cell)).joined(separator: "\n"))

@@ -38,8 +38,9 @@ struct PolicyCommand: AsyncParsableCommand {
             guard answer.status == 200, let body = answer.body else {
                 throw CLIError.api("Error reading policy named \(name)", method: "GET", url: client.url("sys/policies/acl/\(name)"), answer: answer)
             }
-            if OutputFormat.resolve(output.format) == .json {
-                print(OutputFormat.json(body))
+            // Vault's CLI prints just the policy text under "policy".
+            if let text = OutputFormat.structured(["policy": body["data"]?["policy"] ?? ""], OutputFormat.resolve(output.format)) {
+                print(text)
             } else {
                 print(body["data"]?["policy"]?.stringValue ?? "")
             }
@@ -53,8 +54,8 @@ struct PolicyCommand: AsyncParsableCommand {
             let client = APIClient(settings: .fromEnvironment())
             let answer = try await client.expect("Error listing policies", "GET", "sys/policies/acl", query: "list=true")
             let keys = answer.body?["data"]?["keys"] ?? []
-            if OutputFormat.resolve(output.format) == .json {
-                print(OutputFormat.json(keys))
+            if let text = OutputFormat.structured(keys, OutputFormat.resolve(output.format)) {
+                print(text)
             } else {
                 print((keys.arrayValue ?? []).map(OutputFormat.cell).joined(separator: "\n"))
             }

@@ -45,8 +45,8 @@ struct SecretsCommand: AsyncParsableCommand {
             let client = APIClient(settings: .fromEnvironment())
             let answer = try await client.expect("Error listing secrets engines", "GET", "sys/mounts")
             let mounts = answer.body?["data"]?.objectValue ?? [:]
-            if OutputFormat.resolve(output.format) == .json {
-                print(OutputFormat.json(.object(mounts)))
+            if let text = OutputFormat.structured(.object(mounts), OutputFormat.resolve(output.format)) {
+                print(text)
                 return
             }
             let rows = mounts.sorted { $0.key < $1.key }.map { path, entry in

@@ -9,17 +9,40 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = APIClient(settings: .fromEnvironment())
-        let answer = try await client.send("GET", "sys/seal-status", authenticated: false)
-        guard answer.status == 200, let status = answer.body else {
-            throw CLIError.api("Error checking seal status", method: "GET", url: client.url("sys/seal-status"), answer: answer)
+        // Any failure to learn the status is exit 1; 2 means "sealed" (Vault's CLI).
+        let answer: APIClient.Answer
+        do {
+            answer = try await client.send("GET", "sys/seal-status", authenticated: false)
+        } catch let error as CLIError {
+            throw CLIError("Error checking seal status: \(error.description)", exitCode: 1)
         }
-        if OutputFormat.resolve(output.format) == .json {
-            print(OutputFormat.json(status))
+        guard answer.status == 200, let status = answer.body else {
+            var error = CLIError.api("Error checking seal status", method: "GET", url: client.url("sys/seal-status"), answer: answer)
+            error.exitCode = 1
+            throw error
+        }
+        // Vault's CLI adds the HA state from sys/leader once unsealed.
+        var leader: JSONValue = .null
+        if status["sealed"] == false, let answer = try? await client.send("GET", "sys/leader", authenticated: false), answer.status == 200 {
+            leader = answer.body ?? .null
+        }
+        let haEnabled = leader["ha_enabled"] ?? false
+        var shown = status.objectValue ?? [:]
+        shown["ha_enabled"] = haEnabled
+        if haEnabled == true {
+            for key in ["is_self", "active_time", "leader_address", "leader_cluster_address"] { shown[key] = leader[key] ?? .null }
+        }
+        if let text = OutputFormat.structured(.object(shown), OutputFormat.resolve(output.format)) {
+            print(text)
         } else {
             var rows = SealStatusTable.rows(status)
             if let name = status["cluster_name"] { rows.append(("Cluster Name", OutputFormat.cell(name))) }
             if let id = status["cluster_id"] { rows.append(("Cluster ID", OutputFormat.cell(id))) }
-            rows.append(("HA Enabled", "false"))
+            rows.append(("HA Enabled", OutputFormat.cell(haEnabled)))
+            if haEnabled == true {
+                rows.append(("HA Cluster", OutputFormat.cell(leader["leader_cluster_address"] ?? "n/a")))
+                rows.append(("HA Mode", leader["is_self"] == true ? "active" : "standby"))
+            }
             print(OutputFormat.table(rows))
         }
         if status["sealed"] != false { throw ExitCode(2) }

@@ -3,25 +3,60 @@ import Foundation
 
 /// Prints answers as Vault's CLI does: a Key/Value table, JSON, or one field raw.
 enum OutputFormat: String {
-    case table, json
+    case table, json, yaml
 
-    /// Resolves `-format`, falling back to `VAULT_FORMAT`.
+    /// Resolves `-format`, falling back to `VAULT_FORMAT` (or `BAO_FORMAT`).
     static func resolve(_ flag: String?) -> OutputFormat {
-        let value = flag ?? ProcessInfo.processInfo.environment["VAULT_FORMAT"] ?? "table"
-        return OutputFormat(rawValue: value.lowercased()) ?? .table
+        let value = flag ?? EnvironmentLookup(environment: ProcessInfo.processInfo.environment)["FORMAT"] ?? "table"
+        switch value.lowercased() {
+        case "json": return .json
+        case "yaml", "yml": return .yaml
+        default: return .table
+        }
     }
 
+    /// A structured answer in the chosen machine format; nil for `table`.
+    static func structured(_ value: JSONValue, _ format: OutputFormat) -> String? {
+        switch format {
+        case .json: return json(value)
+        case .yaml: return YAMLWriter.render(value)
+        case .table: return nil
+        }
+    }
+
+    /// Indented JSON as Vault's CLI prints it: two spaces, `"key": value`, keys sorted.
     static func json(_ value: JSONValue) -> String {
-        String(decoding: pretty(value), as: UTF8.self)
+        var out = ""
+        writeJSON(value, indent: 0, into: &out)
+        return out
     }
 
-    /// Indented JSON, keys sorted, as `-format=json` prints it.
-    private static func pretty(_ value: JSONValue) -> Data {
-        let data = value.serialized()
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              let text = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
-        else { return data }
-        return text
+    private static func writeJSON(_ value: JSONValue, indent: Int, into out: inout String) {
+        let pad = String(repeating: "  ", count: indent + 1), closing = String(repeating: "  ", count: indent)
+        switch value {
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                out += pad + scalarJSON(.string(member.key)) + ": "
+                writeJSON(member.value, indent: indent + 1, into: &out)
+                out += index == members.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "}"
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += pad
+                writeJSON(item, indent: indent + 1, into: &out)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += closing + "]"
+        default:
+            out += scalarJSON(value)
+        }
+    }
+
+    private static func scalarJSON(_ value: JSONValue) -> String {
+        String(decoding: value.serialized(), as: UTF8.self)
     }
 
     /// A two-column table with Vault's `Key`/`Value` header.
@@ -31,9 +66,11 @@ enum OutputFormat: String {
 
     /// Columns as Vault's CLI prints them: the header, a dashed rule under each
     /// name, every column but the last padded, four spaces between.
-    static func columns(header: [String], rows: [[String]]) -> String {
-        let all = [header, header.map { String(repeating: "-", count: $0.count) }] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    /// With no header, rows alone (`operator key-status`).
+    static func columns(header: [String]?, rows: [[String]]) -> String {
+        let all = (header.map { [$0, $0.map { String(repeating: "-", count: $0.count) }] } ?? []) + rows
+        let count = all.first?.count ?? 0
+        let widths = (0..<count).map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 .joined(separator: "    ")

@@ -63,10 +63,18 @@ package final class FileAuditDevice: Sendable {
                 fd = -1
             }
             if fd < 0 {
-                let opened = open(filePath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+                // Created with its mode (no write-then-chmod window); `O_NOFOLLOW`: a
+                // symlink planted at the path (to a file the server may write) is refused.
+                let opened = open(filePath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
                 guard opened >= 0, fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
                     if opened >= 0 { close(opened) }
                     throw CoreError(.internal, "audit: cannot open the log file")
+                }
+                // An existing file gets the device's mode, as Vault chmods it (on the
+                // descriptor, not the path: no race with a rename). Mode 0 leaves it.
+                if mode != 0, info.st_mode & 0o7777 != mode, fchmod(opened, mode) != 0 {
+                    close(opened)
+                    throw CoreError(.internal, "audit: cannot set the log file's mode")
                 }
                 fd = opened
             }

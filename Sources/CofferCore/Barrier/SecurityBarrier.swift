@@ -7,20 +7,34 @@ import Synchronization
 /// The one place where keys meet plaintext: every value is AES-256-GCM encrypted
 /// under the keyring before it reaches physical storage, and decrypted after.
 ///
-/// The keyring itself is stored encrypted under the root key, which only exists in
-/// memory between unseal and seal.
+/// The keyring itself is stored encrypted under the root key, which exists in
+/// memory only between unseal and seal (it is needed to store a rotated keyring).
 package final class SecurityBarrier: LogicalStorage {
     static let keyringPath = "core/keyring"
 
-    private let physical: any PhysicalStorage
-    /// nil while sealed. Read on every request: lock, copy, unlock.
-    private let keyring = Mutex<Keyring?>(nil)
-
-    package init(physical: any PhysicalStorage) {
-        self.physical = physical
+    /// What an unsealed barrier holds.
+    struct Unsealed: Sendable {
+        var keyring: Keyring
+        let rootKey: SymmetricKey
     }
 
-    package var isSealed: Bool { keyring.withLock { $0 == nil } }
+    private let physical: any PhysicalStorage
+    let clock: @Sendable () -> Date
+    /// nil while sealed. Read on every request: lock, copy, unlock.
+    private let state = Mutex<Unsealed?>(nil)
+    /// Encryptions under the active term since the keyring was last stored.
+    private let encryptions = Atomic<UInt64>(0)
+    /// Keyring changes (rotation, its config, the stored count) happen one at a
+    /// time: two rotations racing could each install a different key as the same
+    /// term, and values written under the loser's key would never decrypt again.
+    let keyringGate = KeyedLock()
+
+    package init(physical: any PhysicalStorage, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.physical = physical
+        self.clock = clock
+    }
+
+    package var isSealed: Bool { state.withLock { $0 == nil } }
 
     package func isInitialized() async throws -> Bool {
         try await physical.get(Self.keyringPath) != nil
@@ -29,7 +43,7 @@ package final class SecurityBarrier: LogicalStorage {
     /// Creates and stores a fresh keyring sealed by `rootKey`; leaves the barrier sealed.
     package func initialize(rootKey: SymmetricKey) async throws {
         guard try await !isInitialized() else { throw BarrierError.alreadyInitialized }
-        try await storeKeyring(Keyring.fresh(), rootKey: rootKey)
+        try await storeKeyring(Keyring.fresh(now: clock()), rootKey: rootKey)
     }
 
     /// Decrypts the keyring with `rootKey`; a wrong key leaves the barrier sealed.
@@ -37,29 +51,43 @@ package final class SecurityBarrier: LogicalStorage {
         guard let stored = try await physical.get(Self.keyringPath) else { throw BarrierError.notInitialized }
         let plaintext = try BarrierCipher.open(stored, path: Self.keyringPath, key: rootKey)
         let loaded = try Keyring(serialized: plaintext)
-        keyring.withLock { $0 = loaded }
+        encryptions.store(0, ordering: .relaxed)
+        state.withLock { $0 = Unsealed(keyring: loaded, rootKey: rootKey) }
     }
 
     package func seal() {
-        keyring.withLock { $0 = nil }
+        state.withLock { $0 = nil }
     }
 
-    /// Adds a new data key; later writes use it, earlier values still decrypt.
-    package func rotate(rootKey: SymmetricKey) async throws {
-        guard var current = keyring.withLock({ $0 }) else { throw BarrierError.sealed }
-        current.rotate()
-        try await storeKeyring(current, rootKey: rootKey)
-        keyring.withLock { $0 = current }
+    func unsealedState() throws -> Unsealed {
+        guard let current = state.withLock({ $0 }) else { throw BarrierError.sealed }
+        return current
     }
 
-    private func storeKeyring(_ ring: Keyring, rootKey: SymmetricKey) async throws {
+    private func currentKeyring() throws -> Keyring { try unsealedState().keyring }
+
+    /// Encryptions under the active term not yet counted in the stored keyring.
+    var pendingEncryptions: UInt64 { encryptions.load(ordering: .relaxed) }
+
+    /// Makes a just-stored keyring the one in use. `countedSoFar` is the part of the
+    /// pending count it took in; nil for a new term, whose count starts at zero.
+    func install(_ ring: Keyring, countedSoFar: UInt64?) {
+        state.withLock { current in
+            guard let unsealed = current else { return }
+            current = Unsealed(keyring: ring, rootKey: unsealed.rootKey)
+        }
+        if let counted = countedSoFar {
+            encryptions.subtract(counted, ordering: .relaxed)
+        } else {
+            encryptions.store(0, ordering: .relaxed)
+        }
+    }
+
+    /// Stores `ring` under the root key. Storage takes the whole keyring in one put,
+    /// so a crash leaves either the old keyring or the new one, never a mix.
+    func storeKeyring(_ ring: Keyring, rootKey: SymmetricKey) async throws {
         let sealed = try BarrierCipher.seal(try ring.serialized(), path: Self.keyringPath, key: rootKey, term: 0)
         try await physical.put(Self.keyringPath, sealed)
-    }
-
-    private func currentKeyring() throws -> Keyring {
-        guard let ring = keyring.withLock({ $0 }) else { throw BarrierError.sealed }
-        return ring
     }
 
     // MARK: LogicalStorage
@@ -94,16 +122,19 @@ package final class SecurityBarrier: LogicalStorage {
 
     package func apply(_ writes: [StorageWrite]) async throws {
         let ring = try currentKeyring()
+        var sealedCount: UInt64 = 0
         let physicalWrites: [PhysicalWrite] = try writes.map { write in
             switch write {
             case .put(let key, let value):
                 try Self.checkPath(key)
+                sealedCount += 1
                 return .put(key, try BarrierCipher.seal(value, path: key, key: ring.activeKey, term: ring.activeTerm))
             case .delete(let key):
                 try Self.checkPath(key)
                 return .delete(key)
             }
         }
+        encryptions.add(sealedCount, ordering: .relaxed)
         try await physical.apply(physicalWrites)
     }
 

@@ -73,7 +73,7 @@ package actor LeaseStore {
             "expire_time": entry.expireTime.map { .string(Timestamps.rfc3339($0)) } ?? .null,
             "last_renewal": entry.lastRenewal.map { .string(Timestamps.rfc3339($0)) } ?? .null,
             "renewable": .bool(renewable),
-            "ttl": .int(entry.expireTime.map { max(0, Int64($0.timeIntervalSince(now))) } ?? 0),
+            "ttl": .int(entry.expireTime.map { max(0, Int64(saturating: $0.timeIntervalSince(now))) } ?? 0),
             "path": .string(entry.path),
         ]
     }
@@ -92,7 +92,7 @@ package actor LeaseStore {
         if let expiry = entry.expireTime, expiry <= now { throw CoreError.badRequest("lease not found") }
         var ttl = increment.flatMap { $0 > 0 ? $0 : nil } ?? lease.ttl
         let limit = lease.maxTTL > 0 ? min(lease.maxTTL, systemMax) : systemMax
-        ttl = min(ttl, max(0, Int64(entry.issueTime.addingTimeInterval(TimeInterval(limit)).timeIntervalSince(now))))
+        ttl = min(ttl, max(0, Int64(saturating: entry.issueTime.addingTimeInterval(TimeInterval(limit)).timeIntervalSince(now))))
         entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
         entry.lastRenewal = now
         try await barrier.put(Self.idPrefix + id, entry.stored)

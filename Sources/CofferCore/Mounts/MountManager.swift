@@ -62,7 +62,8 @@ package actor MountManager {
         let routePath = entry.routePath
         for existing in allEntries() {
             let other = existing.routePath
-            if routePath.hasPrefix(other) || other.hasPrefix(routePath) {
+            // Bytes, not Swift's canonical-equivalence `hasPrefix` (issue 12, item 7).
+            if routePath.hasBytePrefix(other) || other.hasBytePrefix(routePath) {
                 throw CoreError.badRequest("path is already in use at \(existing.path)")
             }
         }
@@ -77,7 +78,7 @@ package actor MountManager {
 
     /// Removes a mount and all its data. Removing nothing is not an error (Vault answers 204).
     package func disable(table: MountEntry.Table, path: String) async throws {
-        guard var entries = tables[table], let index = entries.firstIndex(where: { $0.path == path }) else { return }
+        guard var entries = tables[table], let index = entries.firstIndex(where: { $0.path.bytesEqual(path) }) else { return }
         let entry = entries[index]
         if entry.isBuiltIn {
             throw CoreError.badRequest("cannot unmount \"\(path)\"")
@@ -92,7 +93,7 @@ package actor MountManager {
 
     /// Replaces a mount's entry (tune) and persists it.
     package func update(_ entry: MountEntry) async throws {
-        guard var entries = tables[entry.table], let index = entries.firstIndex(where: { $0.path == entry.path }) else {
+        guard var entries = tables[entry.table], let index = entries.firstIndex(where: { $0.path.bytesEqual(entry.path) }) else {
             throw CoreError.badRequest("no mount at \(entry.path)")
         }
         entries[index] = entry

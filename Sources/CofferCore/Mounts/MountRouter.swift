@@ -24,7 +24,9 @@ package enum MountHandler: Sendable {
     case core(any CoreBackend)
 }
 
-/// Finds the mount for a logical path by longest prefix.
+/// Finds the mount for a logical path by longest prefix, compared as UTF-8 bytes
+/// (Swift's `hasPrefix` equates canonically equivalent text: a request for
+/// "cafe\u{301}/x" must not reach the mount "café/").
 ///
 /// Read on every request, written only when mounts change: the table is a snapshot
 /// behind a lock, copied out and never held across an await.
@@ -35,7 +37,7 @@ package final class MountRouter: Sendable {
 
     /// Replaces the whole table (after unseal, or after a mount change).
     func replace(_ mounts: [RoutedMount]) {
-        let ordered = mounts.sorted { $0.entry.routePath.count > $1.entry.routePath.count }
+        let ordered = mounts.sorted { $0.entry.routePath.utf8.count > $1.entry.routePath.utf8.count }
         snapshot.withLock { $0 = ordered }
     }
 
@@ -46,8 +48,9 @@ package final class MountRouter: Sendable {
         let mounts = snapshot.withLock { $0 }
         // `secret` alone addresses the mount `secret/` too.
         let probe = path.withTrailingSlash
-        for mount in mounts where probe.hasPrefix(mount.entry.routePath) {
-            let relative = path.count >= mount.entry.routePath.count ? String(path.dropFirst(mount.entry.routePath.count)) : ""
+        for mount in mounts where probe.hasBytePrefix(mount.entry.routePath) {
+            // The mount path ends in `/`, so the cut falls between whole UTF-8 sequences.
+            let relative = String(decoding: path.utf8.dropFirst(mount.entry.routePath.utf8.count), as: UTF8.self)
             return (mount, relative)
         }
         return nil
@@ -55,6 +58,6 @@ package final class MountRouter: Sendable {
 
     /// The mount with exactly this table and path, if any.
     package func mount(table: MountEntry.Table, path: String) -> RoutedMount? {
-        snapshot.withLock { mounts in mounts.first { $0.entry.table == table && $0.entry.path == path } }
+        snapshot.withLock { mounts in mounts.first { $0.entry.table == table && $0.entry.path.bytesEqual(path) } }
     }
 }

@@ -13,7 +13,7 @@ package struct RequestPipeline: Sendable {
     let audit: AuditBroker
 
     private var loginIssuer: LoginTokenIssuer {
-        LoginTokenIssuer(tokens: tokens, expiration: expiration)
+        LoginTokenIssuer(tokens: tokens, expiration: expiration, router: router)
     }
 
     package func handle(_ request: Request) async -> Response {
@@ -29,6 +29,7 @@ package struct RequestPipeline: Sendable {
     }
 
     private func process(_ request: Request) async throws -> Response {
+        if RelativePath.isRelative(request.path) { throw CoreError.badRequest("relative paths not supported") }
         if let response = try await system.handleAlwaysAvailable(request) {
             return response
         }
@@ -96,7 +97,9 @@ package struct RequestPipeline: Sendable {
             return try await answered(record) {
                 let answer = try await handler.handle(finalRequest)
                 if let auth = answer.auth {
-                    var response = try await loginIssuer.issue(auth, mount: mount.entry, path: request.path, requestID: request.id)
+                    var response = try await loginIssuer.issue(
+                        auth, mount: mount.entry, path: request.path, requestID: request.id, clientAddress: request.clientAddress
+                    )
                     response.warnings = answer.warnings + response.warnings
                     return .logical(response)
                 }

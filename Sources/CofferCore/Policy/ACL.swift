@@ -1,9 +1,13 @@
+import CofferMountKit
+
 /// The policies of one token, merged and ready to answer "may this path do that?"
 /// without parsing anything (spec/jwt-auth.md §5.3-5.4).
 package struct ACL: Sendable {
     /// Rules merged per identical rule string; deny on either side makes the merge deny.
-    private var exact: [String: PolicyRule] = [:]
-    private var prefixes: [String: PolicyRule] = [:]
+    /// Keyed and compared by UTF-8 bytes, as Vault does: a grant on "café" (U+00E9)
+    /// must not open "cafe\u{301}", which Swift's `String ==` calls equal.
+    private var exact: [ByteString: PolicyRule] = [:]
+    private var prefixes: [ByteString: PolicyRule] = [:]
     private var segmentRules: [PolicyRule] = []
     package private(set) var isRoot = false
     package let policyNames: [String]
@@ -18,15 +22,17 @@ package struct ACL: Sendable {
 
     private mutating func add(_ rule: PolicyRule) {
         if rule.hasSegmentWildcard {
-            if let index = segmentRules.firstIndex(where: { $0.path == rule.path && $0.isPrefix == rule.isPrefix }) {
+            if let index = segmentRules.firstIndex(where: { $0.path.bytesEqual(rule.path) && $0.isPrefix == rule.isPrefix }) {
                 segmentRules[index] = Self.merge(segmentRules[index], rule)
             } else {
                 segmentRules.append(rule)
             }
         } else if rule.isPrefix {
-            prefixes[rule.path] = prefixes[rule.path].map { Self.merge($0, rule) } ?? rule
+            let key = ByteString(rule.path)
+            prefixes[key] = prefixes[key].map { Self.merge($0, rule) } ?? rule
         } else {
-            exact[rule.path] = exact[rule.path].map { Self.merge($0, rule) } ?? rule
+            let key = ByteString(rule.path)
+            exact[key] = exact[key].map { Self.merge($0, rule) } ?? rule
         }
     }
 
@@ -44,11 +50,12 @@ package struct ACL: Sendable {
 
     /// The single rule that governs `path`, or nil (denied).
     package func rule(for path: String, listing: Bool = false) -> PolicyRule? {
-        if let rule = exact[path] { return rule }
-        if listing, path.hasSuffix("/"), let rule = exact[String(path.dropLast())] { return rule }
+        if let rule = exact[ByteString(path)] { return rule }
+        guard listing, path.utf8.last == UInt8(ascii: "/") else { return bestWildcardRule(for: path) }
+        let withoutSlash = String(decoding: path.utf8.dropLast(), as: UTF8.self)
+        if let rule = exact[ByteString(withoutSlash)] { return rule }
         if let rule = bestWildcardRule(for: path) { return rule }
-        if listing, path.hasSuffix("/") { return bestWildcardRule(for: String(path.dropLast())) }
-        return nil
+        return bestWildcardRule(for: withoutSlash)
     }
 
     /// The capabilities on `path`, as `sys/capabilities` reports them.
@@ -63,16 +70,16 @@ package struct ACL: Sendable {
         let rules = Array(exact.values) + Array(prefixes.values) + segmentRules
         return rules.contains { rule in
             guard !rule.capabilities.contains(.deny), !rule.capabilities.isEmpty else { return false }
-            if rule.path.hasPrefix(prefix) { return true }
-            if rule.isPrefix, prefix.hasPrefix(rule.path) { return true }
+            if rule.path.hasBytePrefix(prefix) { return true }
+            if rule.isPrefix, prefix.hasBytePrefix(rule.path) { return true }
             return rule.hasSegmentWildcard && SegmentPattern.couldMatch(rule, under: prefix)
         }
     }
 
     private func bestWildcardRule(for path: String) -> PolicyRule? {
         var longest: PolicyRule?
-        for (prefix, rule) in prefixes where path.hasPrefix(prefix) {
-            if longest == nil || prefix.count > longest!.path.count { longest = rule }
+        for (prefix, rule) in prefixes where path.hasBytePrefix(prefix.string) {
+            if longest.map({ prefix.string.utf8.count > $0.path.utf8.count }) ?? true { longest = rule }
         }
         let segmentMatches = segmentRules.filter { SegmentPattern.matches($0, path) }
         if segmentMatches.isEmpty { return longest }

@@ -9,7 +9,7 @@ package struct PolicyRule: Sendable, Equatable {
 
     /// Whether any segment is `+` (a one-segment wildcard).
     package var hasSegmentWildcard: Bool {
-        path.split(separator: "/", omittingEmptySubsequences: false).contains("+")
+        SegmentPattern.segments(path).contains { $0.elementsEqual("+".utf8) }
     }
 
     /// The text as written, with the trailing `*` back.

@@ -1,10 +1,18 @@
+import CofferMountKit
+
 /// Paths that need `sudo` on top of the operation's own capability, as Vault's
 /// root-protected paths do (`sys/seal`, enabling auth methods, orphan tokens...).
+///
+/// Matched on UTF-8 bytes, as Vault matches them: with Swift's grapheme-aware
+/// `hasPrefix`, `sys/auth/` + U+0301 ("/" and a combining accent are one
+/// character) did not start with `sys/auth/`, and escaped the sudo check.
 enum RootPaths {
-    private static let exact: Set<String> = [
-        "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/leases",
+    private static let exact: Set<ByteString> = Set([
+        "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases",
         "auth/token/accessors", "auth/token/accessors/", "auth/token/revoke-orphan", "auth/token/create-orphan",
-    ]
+    ].map(ByteString.init))
+    /// Each ends in `/`: a prefix covers whole segments (`sys/leases/lookup/`, never
+    /// `sys/leases/lookupX`).
     private static let prefixes = [
         "sys/auth/", "sys/audit/", "sys/raw/", "sys/leases/revoke-prefix/", "sys/leases/revoke-force/",
         "sys/leases/lookup/", "sys/revoke-prefix/", "sys/revoke-force/", "sys/config/auditing/",
@@ -12,6 +20,6 @@ enum RootPaths {
     ]
 
     static func needsSudo(_ path: String) -> Bool {
-        exact.contains(path) || prefixes.contains { path.hasPrefix($0) }
+        exact.contains(ByteString(path)) || prefixes.contains { path.hasBytePrefix($0) }
     }
 }

@@ -2,8 +2,9 @@ import CofferStorage
 import Crypto
 import Foundation
 
-/// Initialization, unseal progress and sealing: the one owner of the root key's
-/// short life. The key exists only while shares are being combined.
+/// Initialization, unseal progress and sealing. The root key is rebuilt here from
+/// the shares, then held only by the unsealed barrier (to store a rotated keyring)
+/// until seal.
 package actor SealManager {
     /// What the rest of the core does around a seal change.
     struct Hooks: Sendable {

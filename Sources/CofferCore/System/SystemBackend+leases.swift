@@ -12,12 +12,16 @@ extension SystemBackend {
         // Revocation is done before answering either way; `sync: false` only changes the status.
         let queued = (try fields.bool("sync")) == false
 
-        if rest.hasPrefix("lookup"), operation == .list {
-            let prefix = rest == "lookup" ? "" : String(rest.dropFirst("lookup/".count))
+        // Whole segments only: `lookupX/...` is no alias of `lookup/X...`, which is
+        // root-protected (RootPaths) and must not be reachable without sudo.
+        if rest.bytesEqual("lookup") || rest.hasBytePrefix("lookup/"), operation == .list {
+            let prefix = rest.bytesEqual("lookup") ? "" : String(decoding: rest.utf8.dropFirst("lookup/".utf8.count), as: UTF8.self)
             let keys = try await leases.list(prefix)
             guard !keys.isEmpty else { throw CoreError.notFound }
             return .logical(LogicalResponse(requestID: call.request.id, data: ["keys": JSONValue(keys)]))
         }
+        // Vault has no other list path here: `LIST sys/leases/lookupX` is an unknown path.
+        if operation == .list { throw CoreError.unsupportedPath }
         guard operation == .write else { throw CoreError.unsupportedOperation }
         switch rest {
         case "lookup":
@@ -29,7 +33,7 @@ extension SystemBackend {
             var response = LogicalResponse(requestID: call.request.id)
             response.leaseID = renewed.id
             response.renewable = renewed.lease?.renewable ?? true
-            response.leaseDuration = renewed.expireTime.map { max(0, Int64($0.timeIntervalSince(tokens.clock()))) } ?? 0
+            response.leaseDuration = renewed.expireTime.map { max(0, Int64(saturating: $0.timeIntervalSince(tokens.clock()))) } ?? 0
             return .logical(response)
         case "revoke", _ where rest.hasPrefix("revoke/"):
             let id = try leaseID(after: "revoke")

@@ -13,15 +13,18 @@ extension SystemBackend {
     func mountEntry(_ table: MountEntry.Table, _ path: String, _ call: BackendCall) async throws -> Response {
         switch call.request.operation {
         case .read:
-            guard let entry = await mounts.entries(table).first(where: { $0.path == path }) else {
+            guard let entry = await mounts.entries(table).first(where: { $0.path.bytesEqual(path) }) else {
                 throw CoreError.badRequest("No mount found at \(path)")
             }
             return Self.copiedToTop(call, entry.json())
         case .write:
+            let path = table == .secrets ? try Self.secretsMountPath(path) : path
             try await mounts.enable(try Self.newEntry(table, path, RequestFields(call.request.data)))
             return .noContent
         case .delete:
             try await mounts.disable(table: table, path: path)
+            // As Vault: an auth method's tokens (and their leases) go with it.
+            if table == .auth { try await leases.revoke(prefix: table.routePrefix + path) }
             return .noContent
         default:
             throw CoreError.unsupportedOperation
@@ -30,7 +33,7 @@ extension SystemBackend {
 
     /// `sys/mounts/<path>/tune`: read the effective settings, or change them.
     func tune(_ table: MountEntry.Table, _ path: String, _ call: BackendCall) async throws -> Response {
-        guard var entry = await mounts.entries(table).first(where: { $0.path == path }) else {
+        guard var entry = await mounts.entries(table).first(where: { $0.path.bytesEqual(path) }) else {
             throw CoreError.badRequest("cannot fetch mount entry for \(table.routePrefix)\(path)")
         }
         switch call.request.operation {
@@ -94,7 +97,7 @@ extension SystemBackend {
             switch value {
             case .string(let text): return text
             case .int(let number): return String(number)
-            case .double(let number): return String(Int64(number))
+            case .double(let number): return Int64(checking: number).map { String($0) } ?? String(number)
             case .bool(let flag): return String(flag)
             case .null: return nil
             default: throw CoreError.badRequest("mount options must be strings")

@@ -21,6 +21,12 @@ extension SystemBackend {
             guard let text = try? fields.string(name), let value = Int(text) else {
                 throw CoreError(.badRequest, [])
             }
+            // The code becomes the HTTP status, and building a status outside
+            // 100-999 traps. OpenBao's Go server panics on it and drops the
+            // connection; we answer 400 for anything that is not a real status.
+            guard Self.healthCodes.contains(value) else {
+                throw CoreError.badRequest("\(name) must be an HTTP status code between 100 and 599")
+            }
             return value
         }
         let activeCode = try code("activecode", 200)
@@ -46,6 +52,9 @@ extension SystemBackend {
         }
         return .raw(status: statusCode, body: body)
     }
+
+    /// The status codes `sys/health` may be told to answer with.
+    static let healthCodes = 100...599
 
     func initialize(_ request: Request) async throws -> Response {
         let fields = RequestFields(request.data)
@@ -78,17 +87,26 @@ extension SystemBackend {
 
     /// Hex first, then base64, as Vault tries them.
     static func decodeShare(_ text: String) -> [UInt8]? {
-        if text.count % 2 == 0, text.allSatisfy(\.isHexDigit) {
-            var bytes: [UInt8] = []
-            var index = text.startIndex
-            while index < text.endIndex {
-                let next = text.index(index, offsetBy: 2)
-                bytes.append(UInt8(text[index..<next], radix: 16)!)
-                index = next
+        // On ASCII bytes: `Character.isHexDigit` also accepts fullwidth digits
+        // ("０"), which `UInt8(_:radix:)` then refuses; the old force-unwrap of that
+        // let one unauthenticated `sys/unseal` stop the server.
+        let utf8 = Array(text.utf8)
+        if utf8.count % 2 == 0, utf8.allSatisfy({ Self.hexDigit($0) != nil }) {
+            return stride(from: 0, to: utf8.count, by: 2).map { index in
+                (Self.hexDigit(utf8[index]) ?? 0) << 4 | (Self.hexDigit(utf8[index + 1]) ?? 0)
             }
-            return bytes
         }
         return Data(base64Encoded: text).map { Array($0) }
+    }
+
+    /// The value of an ASCII hex digit.
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// `sys/seal`; the pipeline has already required `sudo` on it (a root path).

@@ -75,6 +75,9 @@ package struct SystemBackend: CoreBackend {
         default:
             break
         }
+        if let response = try await keyringEndpoint(call, path) {
+            return response
+        }
         if path == "audit" || path.hasPrefix("audit/") || path.hasPrefix("audit-hash/") {
             return try await auditEndpoint(call, path)
         }

@@ -7,8 +7,15 @@ import Foundation
 struct LoginTokenIssuer: Sendable {
     let tokens: TokenStore
     let expiration: ExpirationManager
+    /// Asked once the token is written: is the mount that vouched for it still
+    /// enabled? Nil: not asked (callers that check otherwise).
+    var router: MountRouter? = nil
 
-    func issue(_ auth: MountAuth, mount: MountEntry, path: String, requestID: String) async throws -> LogicalResponse {
+    /// - Parameter clientAddress: where the login came from; a role with
+    ///   `token_strictly_bind_ip` binds the token to it.
+    func issue(
+        _ auth: MountAuth, mount: MountEntry, path: String, requestID: String, clientAddress: String? = nil
+    ) async throws -> LogicalResponse {
         let policies = try Self.normalizedPolicies(auth.policies, noDefault: auth.tokenSettings.noDefaultPolicy)
         let (ttl, warning) = Self.ttl(auth.tokenSettings, mount: mount)
 
@@ -18,8 +25,9 @@ struct LoginTokenIssuer: Sendable {
         request.period = auth.tokenSettings.period
         request.numUses = Int(auth.tokenSettings.numUses)
         request.meta = auth.metadata
-        request.boundCIDRs = auth.tokenSettings.boundCIDRs.isEmpty ? nil : auth.tokenSettings.boundCIDRs
+        request.boundCIDRs = try Self.boundCIDRs(auth.tokenSettings, clientAddress: clientAddress)
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
+        try await revokeIfUnmounted(entry, mount: mount)
         expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
@@ -30,6 +38,28 @@ struct LoginTokenIssuer: Sendable {
         return response
     }
 
+    /// The networks the token works from: the login's own address under
+    /// `token_strictly_bind_ip` (OpenBao's `PopulateTokenAuth`), else the role's list.
+    static func boundCIDRs(_ settings: TokenSettings, clientAddress: String?) throws -> [String]? {
+        if settings.strictlyBindIP {
+            // Fail closed: a token meant for one address is never issued unbound.
+            guard let clientAddress, CIDRBlock(clientAddress) != nil else {
+                throw CoreError(.internal, "failed to populate auth information: no client address to bind the token to")
+            }
+            return [clientAddress]
+        }
+        return settings.boundCIDRs.isEmpty ? nil : settings.boundCIDRs
+    }
+
+    /// A login that was in flight while its auth mount was disabled: disabling
+    /// unroutes the mount first, then revokes every token issued under its path,
+    /// so a token written after that sweep is caught here and revoked at once.
+    private func revokeIfUnmounted(_ entry: TokenEntry, mount: MountEntry) async throws {
+        guard let router, router.mount(table: mount.table, path: mount.path)?.entry.accessor != mount.accessor else { return }
+        try await tokens.revoke(hash: entry.hash)
+        throw CoreError.badRequest("auth method at \(mount.routePath) was disabled during the login")
+    }
+
     /// Trimmed, lowercased, deduplicated, sorted, `default` added unless asked not to.
     static func normalizedPolicies(_ names: [String], noDefault: Bool) throws -> [String] {
         var set = Set(names.map(Policy.trimmedAndNormalized).filter { !$0.isEmpty })
@@ -38,7 +68,8 @@ struct LoginTokenIssuer: Sendable {
         return set.sorted()
     }
 
-    /// The TTL and, when it had to be cut down, the warning Vault gives (§4.3).
+    /// The TTL and, when it had to be cut down, the warning Vault gives (§4.3): a
+    /// period is cut to the same caps as a TTL, `explicit_max_ttl` included.
     static func ttl(_ settings: TokenSettings, mount: MountEntry) -> (Int64, String?) {
         let systemTTL = TokenSettings.systemTTL
         let base = settings.ttl > 0 ? settings.ttl : (mount.config.defaultLeaseTTL > 0 ? mount.config.defaultLeaseTTL : systemTTL)
@@ -47,7 +78,8 @@ struct LoginTokenIssuer: Sendable {
         if settings.explicitMaxTTL > 0 { cap = min(cap, settings.explicitMaxTTL) }
         let wanted = settings.period > 0 ? settings.period : base
         guard wanted > cap else { return (wanted, nil) }
-        return (cap, "TTL of \"\(shortDuration(wanted))\" exceeded the effective max_ttl of \"\(shortDuration(cap))\"; TTL value is capped accordingly")
+        let what = settings.period > 0 ? "period" : "TTL"
+        return (cap, "\(what) of \"\(shortDuration(wanted))\" exceeded the effective max_ttl of \"\(shortDuration(cap))\"; \(what) value is capped accordingly")
     }
 
     /// `15m`, `1h`, `1h30m`: Go's duration text without the zero tails.

@@ -7,7 +7,6 @@ struct TokenBackend: CoreBackend {
     let policies: PolicyStore
     let expiration: ExpirationManager
 
-
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
 
     func handle(_ call: BackendCall) async throws -> Response {
@@ -74,61 +73,6 @@ struct TokenBackend: CoreBackend {
         }
     }
 
-    private func create(_ call: BackendCall, caller: TokenEntry, orphan: Bool) async throws -> Response {
-        let fields = RequestFields(call.request.data)
-        if orphan, !caller.isRoot, call.relativePath == "create" {
-            // `no_parent` needs root or sudo on the path, as in Vault.
-            let acl = policies.acl(for: caller.policies)
-            guard acl.capabilities(on: call.request.path).contains(.sudo) else {
-                throw CoreError.badRequest("root or sudo privileges required to create orphan token")
-            }
-        }
-        if let type = try fields.string("type"), !type.isEmpty, type != "service" {
-            throw CoreError.badRequest("token type \"\(type)\" is not supported; Coffer issues service tokens")
-        }
-        var requested = (try fields.stringList("policies") ?? caller.policies.filter { $0 != "default" }).map(Policy.normalize)
-        if !caller.isRoot {
-            let allowed = Set(caller.policies + ["default"])
-            guard requested.allSatisfy(allowed.contains) else { throw CoreError.badRequest("child policies must be subset of parent") }
-        }
-        if !(try fields.bool("no_default_policy") ?? false), !requested.contains("root") { requested.append("default") }
-
-        var request = TokenStore.Request(policies: requested, path: "auth/token/\(call.relativePath)", displayName: "token")
-        if let name = try fields.string("display_name"), !name.isEmpty {
-            request.displayName = "token-" + name.lowercased().replacingOccurrences(of: " ", with: "-")
-        }
-        request.explicitMaxTTL = try fields.duration("explicit_max_ttl") ?? 0
-        request.period = try fields.duration("period") ?? 0
-        request.numUses = Int(try fields.int("num_uses") ?? 0)
-        guard request.numUses >= 0 else { throw CoreError.badRequest("number of uses cannot be negative") }
-        request.renewable = try fields.bool("renewable") ?? true
-        request.meta = try fields.map("meta")?.compactMapValues(\.stringValue)
-        // `bound_cidrs` is not a field here: OpenBao ignores it on token create
-        // (it belongs to token roles and auth methods' `token_bound_cidrs`).
-        request.parentHash = orphan ? nil : caller.hash
-        if let id = try fields.string("id"), !id.isEmpty {
-            guard caller.isRoot else { throw CoreError.badRequest("root or sudo privileges required to specify token id") }
-            guard !id.hasPrefix("s."), !id.hasPrefix("hvs."), !id.contains(".") else {
-                throw CoreError.badRequest("custom token ID cannot have the 's.' prefix or contain a '.'")
-            }
-            request.id = id
-        }
-        // No TTL: root children never expire; others get the system default, capped.
-        var ttl = try fields.duration("ttl") ?? 0
-        if ttl == 0, !requested.contains("root") { ttl = TokenSettings.systemTTL }
-        if request.explicitMaxTTL > 0, ttl > request.explicitMaxTTL { ttl = request.explicitMaxTTL }
-        if let parentExpiry = caller.expireTime, !orphan {
-            // A child never outlives its parent.
-            ttl = min(ttl == 0 ? Int64.max : ttl, max(1, Int64(parentExpiry.timeIntervalSince(tokens.clock()))))
-        }
-        request.ttl = ttl
-        let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
-        expiration.track(entry)
-        var response = LogicalResponse(requestID: call.request.id)
-        response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
-        return .logical(response)
-    }
-
     private func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
         .logical(LogicalResponse(requestID: call.request.id, data: Self.lookupData(entry, id: id, now: tokens.clock())))
     }
@@ -145,7 +89,7 @@ struct TokenBackend: CoreBackend {
     static func lookupData(_ token: TokenEntry, id: String, now: Date) -> JSONValue {
         var data: [String: JSONValue] = [
             "accessor": .string(token.accessor),
-            "creation_time": .int(Int64(token.creationTime.timeIntervalSince1970)),
+            "creation_time": .int(Int64(saturating: token.creationTime.timeIntervalSince1970)),
             "creation_ttl": .int(token.creationTTL),
             "display_name": .string(token.displayName),
             "entity_id": "",
@@ -168,7 +112,7 @@ struct TokenBackend: CoreBackend {
         if let cidrs = token.boundCIDRs { data["bound_cidrs"] = JSONValue(cidrs) }
         if let renewal = token.lastRenewal {
             data["last_renewal"] = .string(Timestamps.rfc3339(renewal))
-            data["last_renewal_time"] = .int(Int64(renewal.timeIntervalSince1970))
+            data["last_renewal_time"] = .int(Int64(saturating: renewal.timeIntervalSince1970))
         }
         return .object(data)
     }
@@ -185,7 +129,7 @@ package enum AuthBlock {
             "token_policies": JSONValue(entry.policies),
             "metadata": entry.meta.map { .object($0.mapValues { .string($0) }) } ?? .null,
             // The TTL just granted: rounded, so the milliseconds spent since do not show as 899.
-            "lease_duration": .int(entry.expireTime.map { max(0, Int64($0.timeIntervalSince(now).rounded())) } ?? 0),
+            "lease_duration": .int(entry.expireTime.map { max(0, Int64(saturating: $0.timeIntervalSince(now).rounded())) } ?? 0),
             "renewable": .bool(entry.renewable),
             "entity_id": .string(entityID),
             "token_type": .string(entry.type),

@@ -42,6 +42,6 @@ package struct TokenEntry: Sendable, Equatable {
     /// Seconds left before it expires (0 for a token that never does).
     package func ttl(at now: Date) -> Int64 {
         guard let expireTime else { return 0 }
-        return max(0, Int64(expireTime.timeIntervalSince(now).rounded(.down)))
+        return max(0, Int64(saturating: expireTime.timeIntervalSince(now).rounded(.down)))
     }
 }

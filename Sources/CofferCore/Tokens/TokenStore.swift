@@ -19,14 +19,18 @@ package final class TokenStore: Sendable {
     /// Per-token cubbyholes live here, keyed by the token's hash, and go with it.
     package static let cubbyholePrefix = "sys/cubbyhole/"
 
-    private let barrier: SecurityBarrier
+    let barrier: SecurityBarrier
     package let clock: @Sendable () -> Date
-    /// Serializes use-count changes per token, so a single-use token is used once.
-    private let useLocks = KeyedLock()
+    /// One lock per token hash: every change to a token (a use, a renewal, a
+    /// child under it, its revocation) is written under it, re-reading the entry
+    /// first, so no change is lost and none writes back a revoked token.
+    let locks = KeyedLock()
+    /// Tokens being revoked: refused at once, and closed to every other change.
+    let lifecycles = TokenLifecycleTable()
     /// HMAC keyed with the store's salt, ready to copy for each hash; nil while sealed.
     private let keyedMAC = Mutex<HMAC<SHA256>?>(nil)
     /// Called with each revoked token, so its leases and expiry go with it.
-    private let onRevoke = Mutex<(@Sendable (TokenEntry) async -> Void)?>(nil)
+    let onRevoke = Mutex<(@Sendable (TokenEntry) async -> Void)?>(nil)
 
     package init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date = Date.init) {
         self.barrier = barrier
@@ -76,32 +80,51 @@ package final class TokenStore: Sendable {
     }
 
     /// Stores a new token and returns its id with the entry. `alongside` adds
-    /// writes (its lease marker) to the same atomic batch.
+    /// writes (its lease marker) to the same atomic batch. `request.ttl` is the
+    /// TTL granted (callers derive it from the period and caps); 0 never expires.
+    ///
+    /// A child is written under its parent's lock, and only while the parent is
+    /// live: a child made while its parent is revoked is refused, never left
+    /// behind with no parent. An orphan (every login) takes no lock.
     package func create(
-        _ request: Request, alongside: @Sendable (TokenEntry) -> [StorageWrite] = { _ in [] }
+        _ request: Request, alongside: @escaping @Sendable (TokenEntry) -> [StorageWrite] = { _ in [] }
     ) async throws -> (id: String, entry: TokenEntry) {
         let tokenID = request.id ?? "s." + UUIDs.base62(24)
-        let now = clock()
         let key = try hash(tokenID)
-        let effectiveTTL = request.period > 0 ? request.period : request.ttl
-        let entry = TokenEntry(
-            accessor: UUIDs.base62(24), policies: Array(Set(request.policies)).sorted(), path: request.path,
-            displayName: request.displayName, meta: request.meta, creationTime: now, creationTTL: effectiveTTL,
-            expireTime: effectiveTTL > 0 ? now.addingTimeInterval(TimeInterval(effectiveTTL)) : nil,
+        let accessor = UUIDs.base62(24)
+        let accessorKey = try hash(accessor)
+        let write: @Sendable () async throws -> TokenEntry = {
+            let entry = self.newEntry(request, hash: key, accessor: accessor)
+            var writes: [StorageWrite] = [
+                .put(Self.idPrefix + key, entry.stored),
+                .put(Self.accessorPrefix + accessorKey, Data(key.utf8)),
+            ]
+            if let parent = request.parentHash {
+                writes.append(.put(Self.parentPrefix + parent + "/" + key, Data()))
+            }
+            writes += alongside(entry)
+            try await self.barrier.apply(writes)
+            return entry
+        }
+        guard let parent = request.parentHash else { return (tokenID, try await write()) }
+        let entry = try await locks.withLock(parent) {
+            guard try await self.entry(hash: parent) != nil else { throw CoreError.badRequest("parent token not found") }
+            return try await write()
+        }
+        return (tokenID, entry)
+    }
+
+    private func newEntry(_ request: Request, hash key: String, accessor: String) -> TokenEntry {
+        let now = clock()
+        let ttl = max(0, request.ttl)
+        return TokenEntry(
+            accessor: accessor, policies: Array(Set(request.policies)).sorted(), path: request.path,
+            displayName: request.displayName, meta: request.meta, creationTime: now, creationTTL: ttl,
+            expireTime: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil,
             explicitMaxTTL: request.explicitMaxTTL, period: request.period, numUses: request.numUses,
-            renewable: request.renewable && effectiveTTL > 0, parentHash: request.parentHash, type: "service",
+            renewable: request.renewable && ttl > 0, parentHash: request.parentHash, type: "service",
             boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key
         )
-        var writes: [StorageWrite] = [
-            .put(Self.idPrefix + key, entry.stored),
-            .put(Self.accessorPrefix + (try hash(entry.accessor)), Data(key.utf8)),
-        ]
-        if let parent = request.parentHash {
-            writes.append(.put(Self.parentPrefix + parent + "/" + key, Data()))
-        }
-        writes += alongside(entry)
-        try await barrier.apply(writes)
-        return (tokenID, entry)
     }
 
     /// The live entry for a token id; nil when unknown or expired.
@@ -116,67 +139,10 @@ package final class TokenStore: Sendable {
         return try await entry(hash: String(decoding: key, as: UTF8.self))
     }
 
-    /// The live entry for a hash; nil when unknown, expired, or spent.
+    /// The live entry for a hash; nil when unknown, expired, spent, or being revoked.
     package func entry(hash key: String) async throws -> TokenEntry? {
-        guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
-        let entry = try TokenEntry(stored: data)
+        guard lifecycles.acceptsChanges(key), let entry = try await rawEntry(hash: key) else { return nil }
         return entry.isExpired(at: clock()) || entry.isSpent ? nil : entry
-    }
-
-    /// Checks a token for one request and spends one of its uses. A refused request
-    /// spends a use too, as in Vault. The last use marks the token spent at once
-    /// (no second request gets it) and the caller revokes it once the request is
-    /// done, so the request can still read the token's cubbyhole (unwrapping).
-    package func use(_ tokenID: String) async throws -> TokenEntry? {
-        guard !tokenID.isEmpty else { return nil }
-        let key = try hash(tokenID)
-        // A token with unlimited uses never gains a limit: it needs no lock.
-        guard let unlocked = try await entry(hash: key) else { return nil }
-        guard unlocked.numUses != 0 else { return unlocked }
-        return try await useLocks.withLock(key) {
-            guard var entry = try await self.entry(hash: key) else { return nil }
-            guard entry.numUses > 0 else { return entry }
-            entry.numUses = entry.numUses == 1 ? TokenEntry.spent : entry.numUses - 1
-            try await self.barrier.put(Self.idPrefix + key, entry.stored)
-            return entry
-        }
-    }
-
-    /// Extends a token's life by `increment` (or its original TTL), capped by its
-    /// explicit max TTL and by the system maximum.
-    package func renew(hash key: String, increment: Int64?, maxTTL: Int64) async throws -> TokenEntry {
-        guard var entry = try await entry(hash: key) else { throw CoreError.badRequest("invalid token") }
-        guard entry.renewable, entry.expireTime != nil else { throw CoreError.badRequest("lease is not renewable") }
-        let now = clock()
-        var ttl = entry.period > 0 ? entry.period : (increment.flatMap { $0 > 0 ? $0 : nil } ?? entry.creationTTL)
-        if entry.period == 0 {
-            let limit = entry.explicitMaxTTL > 0 ? min(entry.explicitMaxTTL, maxTTL) : maxTTL
-            let deadline = entry.creationTime.addingTimeInterval(TimeInterval(limit))
-            ttl = min(ttl, max(0, Int64(deadline.timeIntervalSince(now))))
-        }
-        entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
-        entry.lastRenewal = now
-        try await barrier.put(Self.idPrefix + key, entry.stored)
-        return entry
-    }
-
-    /// Revokes a token and, depth first, every token below it, with their cubbyholes.
-    package func revoke(hash key: String) async throws {
-        for child in try await barrier.list(prefix: Self.parentPrefix + key + "/") {
-            try await revoke(hash: child)
-        }
-        try await removeEntry(hash: key)
-    }
-
-    /// Revokes only this token: its children become orphans.
-    package func revokeOrphan(hash key: String) async throws {
-        for child in try await barrier.list(prefix: Self.parentPrefix + key + "/") {
-            if var entry = try await rawEntry(hash: child) {
-                entry.parentHash = nil
-                try await barrier.put(Self.idPrefix + child, entry.stored)
-            }
-        }
-        try await removeEntry(hash: key)
     }
 
     /// The salted hash of a token id, the key the store and expiry use.
@@ -196,23 +162,12 @@ package final class TokenStore: Sendable {
 
     /// Accessors of every live token (`LIST auth/token/accessors`).
     func accessors() async throws -> [String] {
-        try await allEntries().filter { !$0.isExpired(at: clock()) }.map(\.accessor).sorted()
+        try await allEntries().filter { !$0.isExpired(at: clock()) && lifecycles.acceptsChanges($0.hash) }.map(\.accessor).sorted()
     }
 
-    private func rawEntry(hash key: String) async throws -> TokenEntry? {
+    /// The stored entry, whatever its state.
+    func rawEntry(hash key: String) async throws -> TokenEntry? {
         guard let data = try await barrier.get(Self.idPrefix + key) else { return nil }
         return try TokenEntry(stored: data)
-    }
-
-    private func removeEntry(hash key: String) async throws {
-        guard let entry = try await rawEntry(hash: key) else { return }
-        var writes: [StorageWrite] = [
-            .delete(Self.idPrefix + key),
-            .delete(Self.accessorPrefix + (try hash(entry.accessor))),
-        ]
-        if let parent = entry.parentHash { writes.append(.delete(Self.parentPrefix + parent + "/" + key)) }
-        try await barrier.apply(writes)
-        try await barrier.delete(prefix: Self.cubbyholePrefix + key + "/")
-        await onRevoke.withLock({ $0 })?(entry)
     }
 }

@@ -1,28 +1,48 @@
 /// Durations as Vault clients send and expect them: `600`, `"600"`, `"15m"`, `"1h0m0s"`.
 package enum GoDuration {
-    /// Seconds in a duration string; nil when it does not parse.
+    /// The longest duration Go can hold, in whole seconds: `time.Duration` counts
+    /// nanoseconds in an `Int64`, so about 292 years. Vault refuses anything longer
+    /// ("time: invalid duration", or an overflow error for bare seconds), and so do
+    /// we: a bounded duration also keeps every later `now + ttl` and its
+    /// conversions back to integers far from overflow.
+    package static let maxSeconds: Int64 = 9_223_372_036
+
+    /// Seconds in a duration string; nil when it does not parse or is longer than
+    /// `maxSeconds`.
     ///
     /// A bare number is seconds (Vault's `parseutil.ParseDurationSecond`); otherwise the
     /// Go `time.ParseDuration` grammar: a sequence of decimal numbers with units.
     package static func seconds(from text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return 0 }
-        if let whole = Int64(trimmed) { return whole }
+        if let whole = Int64(trimmed) { return inRange(whole) ? whole : nil }
         var rest = Substring(trimmed)
         var sign: Double = 1
         if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
         if rest == "0" { return 0 }
+        // A lone sign is not a duration (Go: `time: invalid duration "-"`).
+        guard !rest.isEmpty else { return nil }
         var total: Double = 0
         while !rest.isEmpty {
-            let number = rest.prefix(while: { $0.isNumber || $0 == "." })
+            // ASCII digits only, as Go: `Character.isNumber` would also take "١٢٣".
+            let number = rest.prefix(while: { $0.isASCII && ($0.isNumber || $0 == ".") })
             guard !number.isEmpty, let value = Double(number) else { return nil }
             rest = rest.dropFirst(number.count)
-            let unit = rest.prefix(while: { !$0.isNumber && $0 != "." })
+            let unit = rest.prefix(while: { !($0.isASCII && ($0.isNumber || $0 == ".")) })
             guard let scale = unitSeconds[String(unit)] else { return nil }
             rest = rest.dropFirst(unit.count)
             total += value * scale
+            // Go fails as soon as the sum overflows; checking here also keeps
+            // `total` finite however many digits were sent.
+            guard total < Double(maxSeconds + 1) else { return nil }
         }
-        return Int64((sign * total).rounded(.towardZero))
+        // In range by the check above, so the conversion cannot fail.
+        return Int64(checking: (sign * total).rounded(.towardZero))
+    }
+
+    /// Whether `seconds` is a duration Go can hold.
+    package static func inRange(_ seconds: Int64) -> Bool {
+        seconds >= -maxSeconds && seconds <= maxSeconds
     }
 
     private static let unitSeconds: [String: Double] = [
@@ -34,7 +54,8 @@ package enum GoDuration {
     package static func format(seconds: Int64) -> String {
         if seconds == 0 { return "0s" }
         let sign = seconds < 0 ? "-" : ""
-        let magnitude = abs(seconds)
+        // `magnitude`, not `abs`: abs(Int64.min) traps, and a stored value may be anything.
+        let magnitude = seconds.magnitude
         let hours = magnitude / 3600, minutes = (magnitude % 3600) / 60, secs = magnitude % 60
         if hours > 0 { return "\(sign)\(hours)h\(minutes)m\(secs)s" }
         if minutes > 0 { return "\(sign)\(minutes)m\(secs)s" }

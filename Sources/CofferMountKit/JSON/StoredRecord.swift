@@ -82,7 +82,11 @@ package struct StoredFields {
     package func int(_ key: String) throws -> Int64 {
         switch value(key) {
         case .int(let number): return number
-        case .double(let number) where number == number.rounded(): return Int64(number)
+        // Stored data is input too: a whole double too large for Int64 is a
+        // corrupt field, not a trap.
+        case .double(let number):
+            guard let whole = Int64(checking: number) else { throw Self.corrupt(record, key) }
+            return whole
         default: throw Self.corrupt(record, key)
         }
     }

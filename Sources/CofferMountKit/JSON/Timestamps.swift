@@ -9,9 +9,15 @@ package enum Timestamps {
     package static func rfc3339(_ date: Date) -> String {
         // Whole seconds, then the fraction truncated to milliseconds, as Foundation's
         // ISO 8601 style does.
-        let interval = date.timeIntervalSince1970
+        //
+        // A date may come from a client's TTL or from storage, so it may be anything:
+        // clamp it to the years 0000-9999 first (the range Go's encoder accepts, and
+        // the four digits written below), which also keeps the integer arithmetic
+        // from overflowing. NaN becomes the epoch.
+        let raw = date.timeIntervalSince1970
+        let interval = raw.isNaN ? 0 : min(max(raw, Self.earliest), Self.latest)
         let wholeSeconds = interval.rounded(.down)
-        let millis = min(999, Int64((interval - wholeSeconds) * 1000))
+        let millis = min(999, max(0, Int64((interval - wholeSeconds) * 1000)))
         let (days, dayMillis) = floorDivision(Int64(wholeSeconds) * 1000 + millis, 86_400_000)
         let (year, month, day) = civilDate(daysSince1970: days)
         let seconds = dayMillis / 1000
@@ -43,6 +49,11 @@ package enum Timestamps {
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, in seconds since 1970
+    /// (the last a little past .999, so that the milliseconds survive rounding).
+    private static let earliest: TimeInterval = -62_167_219_200
+    private static let latest: TimeInterval = 253_402_300_799.9999
 
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = ((value % divisor) + divisor) % divisor

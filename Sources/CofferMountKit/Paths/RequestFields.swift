@@ -25,11 +25,18 @@ package struct RequestFields: Sendable {
         switch value {
         case .null: return nil
         case .int(let number): return number
-        case .double(let number) where number == number.rounded(): return Int64(number)
+        // `1e19` or `1e300` in a body: a whole double that does not fit is refused,
+        // never converted (the conversion would trap).
+        case .double(let number):
+            guard let whole = Int64(checking: number) else {
+                throw FieldError(field: name, reason: "cannot parse '\(name)' as int: value \(number) is not an integer in range")
+            }
+            return whole
         case .string(let text):
             if text.isEmpty { return 0 }
             if let number = Int64(text) { return number }
-            throw FieldError(field: name, reason: "cannot parse '\(name)' as int: strconv.ParseInt: parsing \"\(text)\": invalid syntax")
+            let reason = text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) ? "value out of range" : "invalid syntax"
+            throw FieldError(field: name, reason: "cannot parse '\(name)' as int: strconv.ParseInt: parsing \"\(text)\": \(reason)")
         default: throw FieldError(field: name, reason: "expected an integer")
         }
     }
@@ -55,15 +62,30 @@ package struct RequestFields: Sendable {
         guard let value = raw[name] else { return nil }
         switch value {
         case .null: return nil
-        case .int(let number): return number
-        case .double(let number): return Int64(number)
+        // Bounded to what Go can hold, as Vault refuses longer ones: a TTL of
+        // 2^63-1 seconds must not reach `now + ttl` and back.
+        case .int(let number):
+            guard GoDuration.inRange(number) else { throw Self.durationOverflow(name) }
+            return number
+        case .double(let number):
+            guard let whole = Int64(checking: number) else {
+                throw FieldError(field: name, reason: "time: invalid duration \"\(number)\"")
+            }
+            guard GoDuration.inRange(whole) else { throw Self.durationOverflow(name) }
+            return whole
         case .string(let text):
+            if let whole = Int64(text), !GoDuration.inRange(whole) { throw Self.durationOverflow(name) }
             guard let seconds = GoDuration.seconds(from: text) else {
                 throw FieldError(field: name, reason: "time: invalid duration \"\(text)\"")
             }
             return seconds
         default: throw FieldError(field: name, reason: "expected a duration")
         }
+    }
+
+    /// Vault's answer to whole seconds too many for a Go duration.
+    private static func durationOverflow(_ name: String) -> FieldError {
+        FieldError(field: name, reason: "multiplication of durations resulted in overflow, one operand may be too large")
     }
 
     /// A list from an array, a comma-separated string, or a single value.

@@ -29,16 +29,17 @@ package struct ServerAssembly {
         "approle": AppRoleMount.factory,
     ]
 
-    package static func makeStorage(_ storage: ServerConfig.Storage) throws -> any PhysicalStorage {
+    package static func makeStorage(_ storage: ServerConfig.Storage) async throws -> any PhysicalStorage {
         switch storage {
         case .inmem: return MemoryStorage()
         case .sqlite(let path): return try SQLiteStorage(path: path)
+        case .postgresql(let settings): return try await PostgreSQLStorage.open(settings)
         }
     }
 
     /// Runs until SIGINT or SIGTERM.
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
-        let core = Core(physical: try makeStorage(config.storage), mountFactories: mountFactories)
+        let core = Core(physical: try await makeStorage(config.storage), mountFactories: mountFactories)
         core.audit.declare(config.auditDevices)
         core.audit.allowAPICreation(config.allowAPIAuditCreation)
         let hangup = reopenAuditLogsOnSIGHUP(core.audit)
@@ -56,9 +57,21 @@ package struct ServerAssembly {
             logger.warning("ignoring config key that Coffer does not use", metadata: ["key": "\(key)"])
         }
 
+        // Raised before any listener opens, and before the connection caps are
+        // worked out from it.
+        let openFileLimit = OpenFileLimit.raiseToHard()
         var services: [any Service] = []
         for listener in listeners {
-            services.append(try makeApplication(core: core, listener: listener, logger: logger))
+            let cap = ListenerConnectionCap.limit(
+                configured: listener.connectionLimits.maxConnections, openFileLimit: openFileLimit, listeners: listeners.count
+            )
+            if cap.clamped {
+                logger.warning(
+                    "max_connections lowered to fit the open-file limit",
+                    metadata: ["address": "\(listener.address)", "max_connections": "\(cap.limit)", "open_file_limit": "\(openFileLimit)"]
+                )
+            }
+            services.append(try makeApplication(core: core, listener: listener, maxConnections: cap.limit, logger: logger))
         }
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -66,18 +79,25 @@ package struct ServerAssembly {
         try await group.run()
     }
 
-    static func makeApplication(core: Core, listener: ServerConfig.Listener, logger: Logger) throws -> some Service {
+    static func makeApplication(core: Core, listener: ServerConfig.Listener, maxConnections: Int, logger: Logger) throws -> some Service {
         let (host, port) = try listener.hostAndPort()
         let tls = listener.tlsDisable ? nil : try TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!)
         let responder = VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies)
-        let server = try HTTPServerBuilder.vaultHTTP1(responder: responder, tls: tls)
+        let server = try HTTPServerBuilder.vaultHTTP1(responder: responder, tls: tls, limits: listener.connectionLimits)
         let scheme = listener.tlsDisable ? "http" : "https"
         // Hummingbird runs the listener; requests go to `responder` through
         // `VaultHTTP1Channel`, not through the application's own responder.
         return Application(
             responder: responder,
             server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            configuration: .init(
+                address: .hostname(host, port: port),
+                serverName: nil,
+                // Clients beyond the cap wait here, not in the process; Go listens
+                // with the system's maximum (somaxconn), usually 4096.
+                backlog: 4096,
+                availableConnectionsDelegate: ListenerConnectionCap(limit: maxConnections, logger: logger)
+            ),
             onServerRunning: { _ in
                 logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(port)"])
             },

@@ -51,8 +51,10 @@ extension ServerConfig {
             return .sqlite(path: path)
         case "inmem":
             return .inmem
+        case "postgresql":
+            return .postgresql(try postgreSQLSettings(block))
         default:
-            throw ConfigError("\(block.position): unknown storage type \"\(block.label ?? "")\" (supported: sqlite, inmem)")
+            throw ConfigError("\(block.position): unknown storage type \"\(block.label ?? "")\" (supported: sqlite, postgresql, inmem)")
         }
     }
 
@@ -83,6 +85,7 @@ extension ServerConfig {
         listener.tlsCertFile = try block.body.string("tls_cert_file")
         listener.tlsKeyFile = try block.body.string("tls_key_file")
         listener.trustedProxies = try block.body.stringList("x_forwarded_for_authorized_addrs") ?? []
+        listener.connectionLimits = try ConnectionLimits(listener: block.body, at: block.position)
         for cidr in listener.trustedProxies where CIDRBlock(cidr) == nil {
             throw ConfigError("\(block.position): x_forwarded_for_authorized_addrs: \"\(cidr)\" is not an address or CIDR block")
         }

@@ -1,10 +1,12 @@
 import CofferCore
+import CofferStorage
 
 /// What a server runs with: where it stores data and where it listens.
 package struct ServerConfig: Sendable, Equatable {
     package enum Storage: Sendable, Equatable {
         case inmem
         case sqlite(path: String)
+        case postgresql(PostgreSQLSettings)
     }
 
     package struct Listener: Sendable, Equatable {
@@ -15,6 +17,8 @@ package struct ServerConfig: Sendable, Equatable {
         /// Proxies whose `X-Forwarded-For` is believed (Vault's
         /// `x_forwarded_for_authorized_addrs`); from anyone else it is ignored.
         package var trustedProxies: [String] = []
+        /// Timeouts for slow clients and the cap on open connections.
+        package var connectionLimits = ConnectionLimits()
 
         package init() {}
 

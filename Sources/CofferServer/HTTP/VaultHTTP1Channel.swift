@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// An HTTP/1.1 connection of the Vault API: `ListVerbRewriter`, NIO's HTTP/1
+/// An HTTP/1.1 connection of the Vault API: `ConnectionDeadlineHandler` (which
+/// closes it when the client is too slow), `ListVerbRewriter`, NIO's HTTP/1
 /// request parser, and `VaultRequestHandler`, which answers each request.
 ///
 /// Hummingbird still runs the server (listening, TLS, graceful shutdown) and
@@ -20,10 +21,12 @@ struct VaultHTTP1Channel: ServerChildChannel {
     }
 
     let responder: VaultAPIResponder
+    let timeouts: ConnectionDeadlines.Timeouts
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ConnectionDeadlineHandler(timeouts: timeouts, logger: logger))
             try pipeline.addHandler(ListVerbRewriter())
             // NIO's parser reads requests; responses are written as bytes by the
             // handler, which answers in order and refuses what cannot be parsed.
@@ -59,10 +62,13 @@ final class EventLoopTaskExecutor: TaskExecutor {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 that also accepts the `LIST` verb, optionally over TLS, answered by `responder`.
-    static func vaultHTTP1(responder: VaultAPIResponder, tls: TLSConfiguration? = nil) throws -> HTTPServerBuilder {
+    /// HTTP/1.1 that also accepts the `LIST` verb, optionally over TLS, answered by
+    /// `responder`, closing connections whose clients are slower than `limits` allow.
+    static func vaultHTTP1(
+        responder: VaultAPIResponder, tls: TLSConfiguration? = nil, limits: ConnectionLimits = ConnectionLimits()
+    ) throws -> HTTPServerBuilder {
         HTTPServerBuilder { _ in
-            let plain = VaultHTTP1Channel(responder: responder)
+            let plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
             guard let tls else { return plain }
             return try TLSChannel(plain, tlsConfiguration: tls)
         }

@@ -15,6 +15,10 @@ import NIOHTTP1
 /// upgrade request, shutdown), nothing after that request is read or answered.
 /// A request the parser cannot read is answered with 400 after the answers
 /// before it, and the connection closes.
+///
+/// It tells `ConnectionDeadlineHandler`, with outbound user events, when a
+/// request's head and its end have been read: the connection's deadlines
+/// follow those steps.
 final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
@@ -82,6 +86,7 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             receiving = Received(head)
+            context.triggerUserOutboundEvent(ConnectionDeadlineHandler.RequestProgress.headReceived, promise: nil)
         case .body(var chunk):
             guard var request = receiving, !request.tooLarge else { return }
             receiving = nil  // so the buffer below is not shared, and grows in place
@@ -102,6 +107,7 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard let request = receiving else { return }
             receiving = nil
             waiting.append(request)
+            context.triggerUserOutboundEvent(ConnectionDeadlineHandler.RequestProgress.requestReceived, promise: nil)
             answerNext(context)
         }
     }

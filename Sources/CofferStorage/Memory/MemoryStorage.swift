@@ -12,13 +12,22 @@ package final class MemoryStorage: PhysicalStorage {
     /// holds several shards' locks at once, taken one after another.
     private final class Shard: @unchecked Sendable {
         let lock = NSLock()
-        var table: [String: Data] = [:]
+        var table: [Key: Data] = [:]
 
-        func withLock<T>(_ body: (inout [String: Data]) -> T) -> T {
+        func withLock<T>(_ body: (inout [Key: Data]) -> T) -> T {
             lock.lock()
             defer { lock.unlock() }
             return body(&table)
         }
+    }
+
+    /// A key compared and hashed by its UTF-8 bytes, as SQLite and PostgreSQL compare
+    /// them: Swift's `String ==` would make "café" (U+00E9) and "cafe\u{301}" one entry.
+    private struct Key: Hashable {
+        let string: String
+        init(_ string: String) { self.string = string }
+        static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+        func hash(into hasher: inout Hasher) { for byte in string.utf8 { hasher.combine(byte) } }
     }
 
     private static let shardCount = 64
@@ -31,32 +40,34 @@ package final class MemoryStorage: PhysicalStorage {
     package var typeName: String { "inmem" }
 
     private func shard(_ key: String) -> Shard {
-        shards[key.hashValue & (Self.shardCount - 1)]
+        shards[Key(key).hashValue & (Self.shardCount - 1)]
     }
 
     package func get(_ key: String) async throws -> Data? {
-        shard(key).withLock { $0[key] }
+        shard(key).withLock { $0[Key(key)] }
     }
 
     package func put(_ key: String, _ value: Data) async throws {
-        shard(key).withLock { $0[key] = value }
+        shard(key).withLock { $0[Key(key)] = value }
     }
 
     package func delete(_ key: String) async throws {
-        _ = shard(key).withLock { $0.removeValue(forKey: key) }
+        _ = shard(key).withLock { $0.removeValue(forKey: Key(key)) }
     }
 
     package func list(prefix: String) async throws -> [String] {
         var keys: [String] = []
         withLocked(shards) {
-            for shard in shards { keys.append(contentsOf: shard.table.keys.filter { $0.hasPrefix(prefix) }) }
+            for shard in shards {
+                keys.append(contentsOf: shard.table.keys.lazy.map(\.string).filter { $0.utf8.starts(with: prefix.utf8) })
+            }
         }
         return directChildren(of: keys, under: prefix)
     }
 
     package func delete(prefix: String) async throws {
         withLocked(shards) {
-            for shard in shards { shard.table = shard.table.filter { !$0.key.hasPrefix(prefix) } }
+            for shard in shards { shard.table = shard.table.filter { !$0.key.string.utf8.starts(with: prefix.utf8) } }
         }
     }
 
@@ -71,8 +82,8 @@ package final class MemoryStorage: PhysicalStorage {
         withLocked(targets) {
             for (write, target) in zip(writes, targets) {
                 switch write {
-                case .put(let key, let value): target.table[key] = value
-                case .delete(let key): target.table.removeValue(forKey: key)
+                case .put(let key, let value): target.table[Key(key)] = value
+                case .delete(let key): target.table.removeValue(forKey: Key(key))
                 }
             }
         }

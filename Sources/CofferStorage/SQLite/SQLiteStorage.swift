@@ -14,6 +14,7 @@ package final class SQLiteStorage: PhysicalStorage {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        try Self.prepareFiles(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try pool.write { db in

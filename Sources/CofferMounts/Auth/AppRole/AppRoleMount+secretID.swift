@@ -30,25 +30,28 @@ extension AppRoleMount {
         }
         let cidrs = try fields.stringList("cidr_list") ?? []
         let tokenCIDRs = try fields.stringList("token_bound_cidrs") ?? []
-        for cidr in cidrs + tokenCIDRs where CIDRBlock(cidr) == nil {
-            throw MountError.badRequest("failed to validate CIDR blocks: invalid CIDR address: \(cidr)")
-        }
-        // A secret ID may narrow the role's network binding, never widen it.
-        if !role.secretIDBoundCIDRs.isEmpty {
-            // Every cidr parsed above.
-            for cidr in cidrs where !role.secretIDBoundCIDRs.contains(where: { CIDRBlock($0)?.contains(CIDRBlock(cidr)!) == true }) {
-                throw MountError.badRequest("failed to verify the CIDR restrictions set on the secret ID: CIDR block \(cidr) is not a subset of the role's")
-            }
-        }
+        // A secret ID may narrow the role's bindings, never widen them (OpenBao's
+        // `handleRoleSecretIDCommon`, with its order, texts and 500s).
+        try Self.checkCIDRs(cidrs, token: false)
+        try Self.checkSubset(cidrs, of: role.secretIDBoundCIDRs)
+        try Self.checkCIDRs(tokenCIDRs, token: true)
+        try Self.checkSubset(tokenCIDRs, of: role.token.boundCIDRs)
         let metadata: [String: String]
         do {
             metadata = try (fields.map("metadata") ?? [:]).compactMapValues(\.stringValue)
         } catch {
             throw MountError.badRequest("failed to parse metadata: metadata must be a JSON object of strings")
         }
-        let ttl = try fields.duration("ttl") ?? role.secretIDTTL
         let numUses = try fields.int("num_uses") ?? role.secretIDNumUses
         guard numUses >= 0 else { throw MountError.badRequest("num_uses cannot be negative") }
+        // 0 means unlimited: never more than a role that sets a limit allows.
+        if role.secretIDNumUses > 0, numUses == 0 || numUses > role.secretIDNumUses {
+            throw MountError.badRequest("num_uses cannot be higher than the role's secret_id_num_uses")
+        }
+        let ttl = try fields.duration("ttl") ?? role.secretIDTTL
+        if role.secretIDTTL > 0, ttl <= 0 || ttl > role.secretIDTTL {
+            throw MountError.badRequest("ttl cannot be longer than the role's secret_id_ttl")
+        }
         let now = clock()
         let entry = AppRoleSecretID(
             accessor: UUID().uuidString.lowercased(), roleName: name, created: now,
@@ -93,5 +96,33 @@ extension AppRoleMount {
             return .noContent
         }
         return MountResponse(data: entry.json())
+    }
+
+    /// Secret-ID lists must be CIDR blocks (`10.0.0.0/8`; a bare address is refused, as in OpenBao).
+    static func checkCIDRs(_ list: [String], token: Bool) throws {
+        for cidr in list where !cidr.contains("/") || CIDRBlock(cidr) == nil {
+            throw MountError.internal("1 error occurred:\n\t* failed to validate \(token ? "token " : "")CIDR blocks: invalid CIDR address: \(cidr)\n\n")
+        }
+    }
+
+    /// Every block of `list` must lie inside one of the role's (none on the role: anything goes).
+    static func checkSubset(_ list: [String], of roleList: [String]) throws {
+        guard !list.isEmpty, !roleList.isEmpty else { return }
+        let roleBlocks = roleList.compactMap(CIDRBlock.init)
+        let inside = list.allSatisfy { cidr in
+            guard let block = CIDRBlock(cidr) else { return false }
+            return roleBlocks.contains { $0.contains(block) }
+        }
+        guard !inside else { return }
+        // OpenBao prints both lists with Go's %q, the role's with `/32` on bare addresses.
+        let shownRole = roleList.map { $0.contains("/") ? $0 : $0 + "/32" }
+        throw MountError.internal(
+            "1 error occurred:\n\t* failed to verify subset relationship between CIDR blocks on the role \(goQuoted(shownRole)) "
+                + "and CIDR blocks on the secret ID \(goQuoted(list)): %!w(<nil>)\n\n"
+        )
+    }
+
+    private static func goQuoted(_ list: [String]) -> String {
+        "[" + list.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: " ") + "]"
     }
 }

@@ -120,7 +120,7 @@ package struct AppRoleMount: Mount {
         case .read:
             return MountResponse(data: ["role_id": .string(role.roleID)])
         case .create, .update:
-            guard let newID = try request.fields.string("role_id"), !newID.isEmpty else { throw MountError.internal("missing role_id") }
+            guard let newID = try request.fields.string("role_id"), !newID.isEmpty else { throw MountError.badRequest("missing role_id") }
             if let owner = try await storage.get("role-id/" + newID), String(decoding: owner, as: UTF8.self) != name {
                 throw MountError.badRequest("role_id already in use")
             }

@@ -41,16 +41,14 @@ struct AppRoleRole: Codable, Sendable, Equatable {
             secretIDBoundCIDRs = value
         }
         if let value = try fields.int("secret_id_num_uses") {
-            guard value >= 0 else { throw MountError.internal("secret_id_num_uses cannot be negative") }
+            // A 400 in OpenBao, unlike the CIDR and constraint checks.
+            guard value >= 0 else { throw MountError.badRequest("secret_id_num_uses cannot be negative") }
             secretIDNumUses = value
         }
         if let value = try fields.duration("secret_id_ttl") { secretIDTTL = value }
         if let value = try fields.bool("local_secret_ids") { localSecretIDs = value }
-        do {
-            try token.update(from: fields)
-        } catch let error as MountError {
-            throw MountError.internal(error.messages.first ?? "invalid token settings")
-        }
+        // The token_* checks are 400s in OpenBao, as for every other auth method.
+        try token.update(from: fields)
         if !bindSecretID, secretIDBoundCIDRs.isEmpty, token.boundCIDRs.isEmpty {
             throw MountError.internal("at least one constraint should be enabled on the role")
         }

@@ -52,7 +52,7 @@ enum BoundClaims {
             case .array(let items): actualValues = items.map { ($0, true) }
             case .object: throw MountError.badRequest("error validating claims: received claim is not a string, bool, int or list: \(ClaimLookup.goFormat(actual))")
             // A top-level number is truncated to an integer before comparison (§3.7).
-            case .double(let number): actualValues = [(.int(Int64(number)), false)]
+            case .double(let number): actualValues = [(.int(Int64(saturating: number)), false)]
             default: actualValues = [(actual, false)]
             }
             let expectedValues: [JSONValue] = expected.arrayValue ?? [expected]
@@ -82,7 +82,7 @@ enum BoundClaims {
     private static func numeric(_ value: JSONValue) -> Int64? {
         switch value {
         case .int(let number): number
-        case .double(let number): Int64(number)
+        case .double(let number): Int64(saturating: number)
         default: nil
         }
     }

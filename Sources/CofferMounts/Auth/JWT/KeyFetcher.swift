@@ -28,18 +28,19 @@ final class KeyFetcher: Sendable {
         self.tls = tls
     }
 
+    /// One client for every fetcher, never shut down: connections are pooled per TLS
+    /// configuration. It follows no redirect itself (`follow` below does, checked).
+    private static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
+    )
+
+    /// Redirects followed before giving up, as a browser-like client would.
+    static let maximumRedirects = 5
+
     /// GETs a JSON object; the error says what went wrong without echoing a body.
     func json(_ url: String) async throws -> [String: JSONValue] {
-        let response: HTTPClientResponse
-        do {
-            // The process-wide client: no client to shut down per fetcher, and its
-            // connections are pooled per TLS configuration.
-            var request = HTTPClientRequest(url: url)
-            request.tlsConfiguration = tls
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        } catch {
-            throw Failure(description: "Get \"\(url)\": \(error)")
-        }
+        let response = try await follow(url)
         guard response.status == .ok else {
             throw Failure(description: "Get \"\(url)\": \(response.status.code) \(response.status.reasonPhrase)")
         }
@@ -48,6 +49,36 @@ final class KeyFetcher: Sendable {
             throw Failure(description: "Get \"\(url)\": the response is not a JSON object")
         }
         return members
+    }
+
+    /// GETs `url`, following redirects one by one: never from `https` to anything
+    /// else (a downgrade would let anyone on the path serve keys), never to a
+    /// scheme other than http(s), at most `maximumRedirects` of them.
+    private func follow(_ url: String) async throws -> HTTPClientResponse {
+        var current = url
+        for _ in 0...Self.maximumRedirects {
+            let response: HTTPClientResponse
+            do {
+                var request = HTTPClientRequest(url: current)
+                request.tlsConfiguration = tls
+                response = try await Self.client.execute(request, timeout: .seconds(10))
+            } catch {
+                throw Failure(description: "Get \"\(current)\": \(error)")
+            }
+            guard [301, 302, 303, 307, 308].contains(response.status.code),
+                  let location = response.headers.first(name: "location") else { return response }
+            guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
+                  let scheme = next.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
+                throw Failure(description: "Get \"\(current)\": redirect to an unsupported location")
+            }
+            if current.lowercased().hasPrefix("https:"), scheme != "https" {
+                throw Failure(description: "Get \"\(current)\": redirect from https to \(scheme) refused")
+            }
+            // The redirect's own body is read and dropped, so its connection is reused.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            current = next.absoluteString
+        }
+        throw Failure(description: "Get \"\(url)\": stopped after \(Self.maximumRedirects) redirects")
     }
 
     /// The JWKS URL an OIDC discovery document names, after checking its issuer

@@ -7,22 +7,32 @@ import Synchronization
 ///
 /// Keys are fetched on first use and kept; a verification that fails with the
 /// cached keys triggers one refetch, shared by every login that failed on the
-/// same generation of keys, so a burst after a rotation makes one fetch. When the
-/// issuer is down, the cached keys keep working.
+/// same generation of keys, so a burst after a rotation makes one fetch. Refetches
+/// are at least `RefetchLimiter.interval` apart, so a stream of forged tokens
+/// cannot make the server hammer the issuer. When the issuer is down, the cached
+/// keys keep working.
 actor RemoteKeySet {
+    /// Five seconds: a rotation is seen at once unless a refetch ran just before.
+    static let minimumRefetchInterval: Duration = .seconds(5)
+
     private let fetcher: KeyFetcher
     private let discoveryURL: String?
     private var jwksURL: String?
     private var inflight: Task<SignatureKeys, any Error>?
+    private var limiter: RefetchLimiter
+    /// Why the last fetch failed, given again while the limiter holds fetches back.
+    private var lastFailure: (any Error)?
+    private let clock = ContinuousClock()
     /// The keys and their generation (fetches so far) as of the last fetch,
     /// readable without a hop to the actor: every login reads them, only
     /// refetches need the actor.
     private nonisolated let latest = Mutex<(keys: SignatureKeys, generation: Int)?>(nil)
 
-    init(fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?) {
+    init(fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?, minimumRefetchInterval: Duration = RemoteKeySet.minimumRefetchInterval) {
         self.fetcher = fetcher
         self.discoveryURL = discoveryURL
         self.jwksURL = jwksURL
+        self.limiter = RefetchLimiter(interval: minimumRefetchInterval)
     }
 
     /// The cached keys and their generation, fetching them the first time.
@@ -33,14 +43,31 @@ actor RemoteKeySet {
         return latest.withLock { $0 }!
     }
 
-    /// Refetches unless someone already did since `seen`; concurrent callers share one fetch.
+    /// Refetches unless someone already did since `seen`; concurrent callers share one
+    /// fetch. Too soon after the last refetch (or a failed fetch), answers the cached
+    /// keys (or that failure) without fetching.
     func refresh(after seen: Int) async throws -> SignatureKeys {
-        if let latest = latest.withLock({ $0 }), seen < latest.generation { return latest.keys }
+        let cached = latest.withLock { $0 }
+        if let cached, seen < cached.generation { return cached.keys }
         if let inflight { return try await inflight.value }
+        let now = clock.now
+        guard limiter.allows(at: now) else {
+            if let cached { return cached.keys }
+            throw lastFailure ?? KeySetError(description: "no JWKS fetched yet")
+        }
+        // The first fetch is not limited; every refetch is.
+        if cached != nil { limiter.refetchStarted(at: now) }
         let task = Task { try await self.fetch() }
         inflight = task
         defer { inflight = nil }
-        let fresh = try await task.value
+        let fresh: SignatureKeys
+        do {
+            fresh = try await task.value
+        } catch {
+            limiter.fetchFailed(at: clock.now)
+            lastFailure = error
+            throw error
+        }
         latest.withLock { $0 = (fresh, ($0?.generation ?? 0) + 1) }
         return fresh
     }

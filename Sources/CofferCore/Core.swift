@@ -15,6 +15,8 @@ package final class Core: Sendable {
     package let expiration: ExpirationManager
     package let leases: LeaseStore
     package let audit: AuditBroker
+    /// User lockout (failed logins per alias); the server config sets its stanzas.
+    package let lockouts: UserLockouts
     package let pipeline: RequestPipeline
 
     /// - Parameters:
@@ -31,6 +33,7 @@ package final class Core: Sendable {
         let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
         let cluster = ClusterStore(barrier: barrier)
         let audit = AuditBroker(barrier: barrier)
+        let lockouts = UserLockouts(barrier: barrier, clock: clock)
 
         let bringUp: @Sendable () async throws -> Void = {
             try await tokens.load()
@@ -65,7 +68,7 @@ package final class Core: Sendable {
         ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit
+            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts
         )
         mounts.register(type: "system", backend: system)
         mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration))
@@ -83,6 +86,7 @@ package final class Core: Sendable {
         self.expiration = expiration
         self.leases = leases
         self.audit = audit
+        self.lockouts = lockouts
         self.pipeline = RequestPipeline(
             barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
             expiration: expiration, system: system, audit: audit

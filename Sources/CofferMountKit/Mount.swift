@@ -15,9 +15,15 @@ package protocol Mount: Sendable {
 
     /// Undoes a leased secret when its lease ends (drops a database user, say).
     func revoke(_ lease: MountLease, storage: StorageView) async throws
+
+    /// The user a login request is for (Vault's alias lookahead: the role ID for
+    /// AppRole), which user lockout counts failures against; nil when the request is
+    /// no login or the method guesses no secret.
+    func lockoutAlias(_ request: MountRequest) -> String?
 }
 
 extension Mount {
+    package func lockoutAlias(_ request: MountRequest) -> String? { nil }
     package func exists(_ request: MountRequest) async throws -> Bool? { nil }
     package var unauthenticatedPaths: [PathPattern] { [] }
     package func revoke(_ lease: MountLease, storage: StorageView) async throws {}

@@ -11,6 +11,9 @@ package struct MountError: Error, CustomStringConvertible, Equatable {
 
     package let code: Code
     package let messages: [String]
+    /// The credentials were wrong (Vault's `ErrInvalidCredentials`): a failed login
+    /// that user lockout counts.
+    package private(set) var isInvalidCredentials = false
 
     package init(_ code: Code, _ messages: [String]) {
         self.code = code
@@ -19,6 +22,12 @@ package struct MountError: Error, CustomStringConvertible, Equatable {
 
     package static func badRequest(_ message: String) -> MountError { MountError(.badRequest, [message]) }
     package static func `internal`(_ message: String) -> MountError { MountError(.internal, [message]) }
+    /// A 400 that counts as a failed login for user lockout.
+    package static func invalidCredentials(_ message: String) -> MountError {
+        var error = MountError(.badRequest, [message])
+        error.isInvalidCredentials = true
+        return error
+    }
     /// Nothing at the path: a 404 with an empty error list, as Vault answers.
     package static let notFound = MountError(.notFound, [])
     package static let unsupportedOperation = MountError(.unsupportedOperation, ["unsupported operation"])

@@ -32,6 +32,9 @@ extension MountEntry {
         ]
         if let options, !options.isEmpty { object["options"] = .object(options.mapValues { .string($0) }) }
         if let tokenType = config.tokenType { object["token_type"] = .string(tokenType) }
+        if let lockout = config.userLockout {
+            for (key, value) in lockout.json { object[key] = value }
+        }
         return .object(object)
     }
 }
@@ -45,6 +48,7 @@ extension MountConfig {
         ]
         if let passthroughRequestHeaders { object["passthrough_request_headers"] = JSONValue(passthroughRequestHeaders) }
         if let tokenType { object["token_type"] = .string(tokenType) }
+        if let userLockout { object["user_lockout_config"] = .object(userLockout.json) }
         return .object(object)
     }
 }

@@ -43,6 +43,8 @@ package struct MountConfig: Codable, Sendable, Equatable {
     package var forceNoCache = false
     package var passthroughRequestHeaders: [String]? = nil
     package var tokenType: String? = nil
+    /// `user_lockout_config` from tune (auth methods with lockout only).
+    package var userLockout: UserLockoutSettings? = nil
 
     package init() {}
 }

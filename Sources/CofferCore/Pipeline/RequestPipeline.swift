@@ -95,7 +95,9 @@ package struct RequestPipeline: Sendable {
             try audit.record(record, type: "request")
             let finalRequest = mountRequest
             return try await answered(record) {
-                let answer = try await handler.handle(finalRequest)
+                // A login (no token) for a method with guessable secrets: user lockout.
+                let alias = token == nil ? handler.lockoutAlias(finalRequest) : nil
+                let answer = try await system.lockouts.guarding(mount.entry, alias: alias) { try await handler.handle(finalRequest) }
                 if let auth = answer.auth {
                     var response = try await loginIssuer.issue(
                         auth, mount: mount.entry, path: request.path, requestID: request.id, clientAddress: request.clientAddress

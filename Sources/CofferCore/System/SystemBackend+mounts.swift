@@ -48,6 +48,7 @@ extension SystemBackend {
             if let options = try Self.options(fields), !options.isEmpty {
                 entry.options = (entry.options ?? [:]).merging(options) { _, new in new }
             }
+            try Self.tuneUserLockout(&entry, fields)
             try await mounts.update(entry)
             return .noContent
         default:

@@ -12,6 +12,7 @@ package struct SystemBackend: CoreBackend {
     let cluster: ClusterStore
     let barrier: SecurityBarrier
     let audit: AuditBroker
+    let lockouts: UserLockouts
 
     /// Paths that answer whether sealed or not, and without a token (spec §3).
     private static let alwaysAvailable: Set<String> = ["health", "seal-status", "leader", "init", "unseal"]
@@ -83,6 +84,10 @@ package struct SystemBackend: CoreBackend {
         }
         if path.hasPrefix("wrapping/") {
             return try await wrappingEndpoint(call, String(path.dropFirst("wrapping/".count)))
+        }
+        if path == "locked-users" || path.hasPrefix("locked-users/"),
+           let response = try await lockedUsersEndpoint(call, String(decoding: path.utf8.dropFirst("locked-users".utf8.count).drop { $0 == UInt8(ascii: "/") }, as: UTF8.self)) {
+            return response
         }
         if path.hasPrefix("leases/") {
             return try await leaseEndpoint(call, String(path.dropFirst("leases/".count)))

@@ -41,6 +41,7 @@ package struct ServerAssembly {
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
         let core = Core(physical: try await makeStorage(config.storage), mountFactories: mountFactories)
         core.audit.declare(config.auditDevices)
+        core.lockouts.configure(config.userLockouts)
         core.audit.allowAPICreation(config.allowAPIAuditCreation)
         let hangup = reopenAuditLogsOnSIGHUP(core.audit)
         defer { hangup.cancel() }

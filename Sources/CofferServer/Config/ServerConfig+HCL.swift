@@ -35,6 +35,9 @@ extension ServerConfig {
             case "audit":
                 guard let block = item.block else { throw ConfigError("audit must be a block") }
                 auditDevices.append(try Self.auditDevice(block))
+            case "user_lockout":
+                guard let block = item.block else { throw ConfigError("user_lockout must be a block") }
+                userLockouts.append(try Self.userLockout(block))
             default:
                 ignoredKeys.append(item.name)
             }

@@ -46,6 +46,8 @@ package struct ServerConfig: Sendable, Equatable {
     /// OpenBao's switch for enabling audit devices over the API (a path chosen over
     /// the API could be abused to write files on the server).
     package var allowAPIAuditCreation = false
+    /// `user_lockout "<type>" { ... }` stanzas (Vault's user lockout settings).
+    package var userLockouts: [UserLockoutStanza] = []
     /// Keys Vault knows that Coffer accepts and ignores (shown as warnings at start).
     package var ignoredKeys: [String] = []
 

@@ -41,7 +41,11 @@ extension AppRoleMount {
         let path = "secret-id/\(name)/\(key)"
         return try await locks.withLock(key) {
             let invalid = MountError.badRequest("invalid role or secret ID")
-            guard let entry = try await storage.getJSON(AppRoleSecretID.self, path) else { throw invalid }
+            // An unknown secret ID for a real role is a guess: user lockout counts it
+            // (OpenBao's approle returns ErrInvalidCredentials here and only here).
+            guard let entry = try await storage.getJSON(AppRoleSecretID.self, path) else {
+                throw MountError.invalidCredentials("invalid role or secret ID")
+            }
             let now = clock()
             if let expires = entry.expires, expires <= now {
                 try await storage.apply([.delete(path), .delete("accessor/\(name)/\(entry.accessor)")])

@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -91,12 +92,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CofferRadar",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "CofferCLI",
             dependencies: [
                 "CofferServer",
                 "CofferHCL",
                 "CofferCIOIDC",
+                "CofferRadar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -109,6 +119,7 @@ let package = Package(
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting"]),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
+        .testTarget(name: "CofferRadarTests", dependencies: ["CofferRadar"]),
         .testTarget(name: "CofferCIOIDCTests", dependencies: ["CofferCIOIDC", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(
             name: "CofferServerTests",

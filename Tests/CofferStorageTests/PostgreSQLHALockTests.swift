@@ -47,13 +47,14 @@ struct PostgreSQLHALockTests {
 
     @Test("split brain: after a takeover, none of the old active's writes lands, whatever it believes")
     func fencing() async throws {
-        let (a, lockA, b, lockB) = try await twoNodes(ttl: .milliseconds(300))
+        // Long enough that A's own writes land inside its lease on a loaded machine.
+        let (a, lockA, b, lockB) = try await twoNodes(ttl: .seconds(2))
         #expect(try await lockA.acquire(advertising: "a"))
         try await a.put("data/before", Data("a".utf8))
         try await a.apply([.put("data/batch1", Data("a".utf8)), .put("data/batch2", Data("a".utf8))])
 
         // Node A pauses past its lease; B takes over and writes.
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(2300))
         #expect(try await lockB.acquire(advertising: "b"))
         try await b.put("data/after", Data("b".utf8))
 

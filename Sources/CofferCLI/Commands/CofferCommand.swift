@@ -13,7 +13,7 @@ struct CofferCommand: AsyncParsableCommand {
             ReadCommand.self, WriteCommand.self, ListCommand.self, DeleteCommand.self, PatchCommand.self,
             KVCommand.self, TokenCommand.self, PolicyCommand.self, SecretsCommand.self, AuthCommand.self, LoginCommand.self,
             LeaseCommand.self, VersionCommand.self, PrintCommand.self, PathHelpCommand.self,
-            CIOIDCCommand.self, UnwrapCommand.self, AuditCommand.self, RunCommand.self,
+            CIOIDCCommand.self, UnwrapCommand.self, AuditCommand.self, RunCommand.self, RadarCommand.self,
         ]
     )
 

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Runs the system `git` binary in a repository, streaming stdout line by line.
+///
+/// Memory stays bounded whatever the history size: only the current chunk and line are held.
+struct GitProcess {
+    let repository: String
+    var executable = "/usr/bin/env"
+
+    /// Runs `git args`, calling `onLine` for each stdout line (without `\n`); returns the exit status.
+    @discardableResult
+    func stream(_ arguments: [String], onLine: ([UInt8]) -> Void) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return -1
+        }
+        let handle = pipe.fileHandleForReading
+        var pending: [UInt8] = []
+        while let chunk = try? handle.read(upToCount: 256 * 1024), !chunk.isEmpty {
+            var start = 0
+            let bytes = Array(chunk)
+            for index in bytes.indices where bytes[index] == 0x0A {
+                if pending.isEmpty {
+                    onLine(Array(bytes[start..<index]))
+                } else {
+                    pending += bytes[start..<index]
+                    onLine(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = index + 1
+            }
+            pending += bytes[start...]
+        }
+        if !pending.isEmpty { onLine(pending) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Runs `git args` and returns stdout, or nil on a non-zero exit.
+    func capture(_ arguments: [String]) -> Data? {
+        var output = Data()
+        let status = stream(arguments) { line in
+            output.append(contentsOf: line)
+            output.append(0x0A)
+        }
+        return status == 0 ? output : nil
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Everything a scan needs besides its target; the CLI fills it from flags (spec §2-§14).
+public struct RadarScanOptions: Sendable {
+    /// `K` for value hashes and finding ids (spec §9).
+    public var hashKey: RadarHashKey
+    public var redaction: RedactionMode = .partial
+    /// `--max-file-size`, bytes.
+    public var maxFileSize = 10 * 1024 * 1024
+    public var followSymlinks = false
+    /// `--no-inline-ignores` sets this false.
+    public var inlineIgnores = true
+    /// `--no-foreign-markers` sets this false.
+    public var foreignMarkers = true
+    public var enableRules: Set<String> = []
+    public var disableRules: Set<String> = []
+    /// `.coffer-radar.yml` contents (`--config`), already parsed.
+    public var config = RadarConfig()
+    /// The instant expiry (JWT `exp`) is judged against.
+    public var now = Date()
+    /// CircleCI: `--path-template` and the project name substituted into it.
+    public var pathTemplate = "secret/data/circleci/<project>/<NAME>"
+    public var project = "project"
+    /// Git: diff merges against every parent instead of the first (`--all-parents`).
+    public var allParents = false
+    /// Git: the ref whose tip decides `in_head` (`--default-branch`); nil means `HEAD`.
+    public var defaultBranch: String? = nil
+    /// Git: only commits not reachable from this revision (`--since <rev>`, PR mode).
+    public var sinceRevision: String? = nil
+    /// Git: blob-pair cache size for dedupe (`--max-cache`, entries).
+    public var maxCacheEntries = 100_000
+
+    public init(hashKey: RadarHashKey) {
+        self.hashKey = hashKey
+    }
+}
+
+/// What to scan (spec §2).
+public enum RadarTarget: Sendable {
+    /// Directory trees or single files (`scan dir`).
+    case directory([String])
+    /// Full history of a repository (`scan git`).
+    case git(repository: String)
+    /// CircleCI config files or directories holding them (`scan circleci-config`).
+    case circleCIConfig([String])
+    /// Bytes read by the caller from stdin (`scan stdin --name <label>`).
+    case bytes(label: String, content: [UInt8])
+
+    var sourceName: String {
+        switch self {
+        case .directory: "dir"
+        case .git: "git"
+        case .circleCIConfig: "circleci-config"
+        case .bytes: "stdin"
+        }
+    }
+
+    var targetDescription: String {
+        switch self {
+        case .directory(let paths), .circleCIConfig(let paths): paths.joined(separator: " ")
+        case .git(let repository): repository
+        case .bytes(let label, _): label
+        }
+    }
+}

@@ -216,3 +216,37 @@ def test_refused_or_missing_secret_stops_before_the_child(dev_server, ci_setup, 
     assert path.split("#")[0] in result.stderr and expect in result.stderr, result.stderr
     assert ci_setup["password"] not in result.stderr + result.stdout
     assert accessors(dev_server) - before == set(), "the login token was not revoked after the failure"
+
+
+def test_template_is_rendered_0600_for_the_command_and_removed_after(dev_server, ci_setup, tmp_path):
+    base = ci_setup["base"]
+    template = tmp_path / "app.ini.ctmpl"
+    template.write_text(f'[db]\n{{{{ with secret "secret/data/{base}/prod/db" }}}}password = {{{{ .Data.data.password }}}}{{{{ end }}}}\n')
+    dest = tmp_path / "cwd" / "app.ini"
+    child = ("import hashlib, os, pathlib, stat, sys; p = pathlib.Path(sys.argv[1]); "
+             "print('mode', oct(stat.S_IMODE(p.stat().st_mode))); "
+             "print('hash', hashlib.sha256(p.read_text().encode()).hexdigest())")
+    result = run(dev_server, ci_setup, tmp_path, [
+        "--role", "deploy", "--mount", ci_setup["mount"], "--template", f"{template}:{dest}",
+        "--", sys.executable, "-c", child, str(dest)])
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert lines["mode"] == "0o600"
+    expected = hashlib.sha256(f"[db]\npassword = {ci_setup['password']}\n".encode()).hexdigest()
+    assert lines["hash"] == expected, "the rendered file does not hold the secret as the template says"
+    assert not dest.exists(), "the rendered file outlived the command"
+    assert ci_setup["password"] not in result.stdout + result.stderr
+
+
+def test_a_template_with_a_refused_secret_stops_before_the_command(dev_server, ci_setup, tmp_path):
+    base = ci_setup["base"]
+    template = tmp_path / "bad.ctmpl"
+    template.write_text(f'{{{{ with secret "secret/data/{base}/staging/db" }}}}{{{{ .Data.data.password }}}}{{{{ end }}}}')
+    marker = tmp_path / "ran"
+    result = run(dev_server, ci_setup, tmp_path, [
+        "--role", "deploy", "--mount", ci_setup["mount"], "--template", f"{template}:{tmp_path / 'out'}",
+        "--", sys.executable, "-c", f"open({str(marker)!r}, 'w')"])
+    assert result.returncode != 0
+    assert not marker.exists(), "the command ran although its template could not be rendered"
+    assert f"secret/data/{base}/staging/db" in result.stderr
+    assert not (tmp_path / "out").exists()

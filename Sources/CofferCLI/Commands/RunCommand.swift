@@ -16,11 +16,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("mount"), help: "The JWT auth mount.") var mount = "jwt"
     @Option(name: .customLong("jwt-env"), help: "The variable that holds the job's OIDC token.") var jwtEnv = "CIRCLE_OIDC_TOKEN_V2"
     @Option(name: .customLong("env"), help: "NAME=path#field; repeat for more.") var references: [String] = []
+    @Option(name: .customLong("template"), help: "FILE:DEST: render a Vault Agent style template to DEST (0600) while the command runs.")
+    var templates: [String] = []
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command to run after --") }
         for reference in references { _ = try SecretReference.parse(reference) }
+        for template in templates { _ = try TemplateFiles.Spec.parse(template) }
     }
 
     func run() async throws {
@@ -32,8 +35,12 @@ struct RunCommand: AsyncParsableCommand {
         settings.token = session.token
         let client = APIClient(settings: settings)
         let outcome: ChildProcess.Outcome
+        var rendered: [String] = []
+        // Rendered files go with the command, however it ends.
+        defer { TemplateFiles.remove(rendered) }
         do {
             let values = try await SecretReader(client: client).read(parsed)
+            rendered = try await TemplateFiles(specs: templates.map(TemplateFiles.Spec.parse)).render(with: client)
             // The token this command logged in with is never put in any environment.
             let childEnvironment = environment.merging(values) { _, secret in secret }
             outcome = try ChildProcess(arguments: command, environment: childEnvironment).run()

@@ -13,6 +13,10 @@ package protocol Mount: Sendable {
     /// Relative path patterns that need no token (login endpoints).
     var unauthenticatedPaths: [PathPattern] { get }
 
+    /// What `GET <path>?help=1` shows for the request's path; nil when the mount
+    /// has no table to tell it from.
+    func help(_ request: MountRequest) -> PathHelp?
+
     /// Undoes a leased secret when its lease ends (drops a database user, say).
     func revoke(_ lease: MountLease, storage: StorageView) async throws
 
@@ -26,6 +30,7 @@ extension Mount {
     package func lockoutAlias(_ request: MountRequest) -> String? { nil }
     package func exists(_ request: MountRequest) async throws -> Bool? { nil }
     package var unauthenticatedPaths: [PathPattern] { [] }
+    package func help(_ request: MountRequest) -> PathHelp? { nil }
     package func revoke(_ lease: MountLease, storage: StorageView) async throws {}
 }
 

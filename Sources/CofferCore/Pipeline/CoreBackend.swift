@@ -8,10 +8,13 @@ package protocol CoreBackend: Sendable {
     /// Whether this path runs its own authorization instead of the path ACL
     /// (the KV preflight checks access under the mount it names).
     func authorizesItself(_ relativePath: String) -> Bool
+    /// What `GET <path>?help=1` shows; nil when the backend has no table.
+    func help(_ relativePath: String) -> PathHelp?
 }
 
 extension CoreBackend {
     package func authorizesItself(_ relativePath: String) -> Bool { false }
+    package func help(_ relativePath: String) -> PathHelp? { nil }
 }
 
 /// One request as a core backend sees it.

@@ -16,6 +16,8 @@ package struct Request: Sendable {
     package var id: String
     /// Seconds to wrap the response for (`X-Vault-Wrap-TTL`), nil when not wrapping.
     package var wrapTTL: Int64? = nil
+    /// `?help=1`: the answer is the path's help, not the path's handler.
+    package var isHelp = false
 
     package init(
         operation: Operation, path: String, data: [String: JSONValue] = [:], token: String? = nil,

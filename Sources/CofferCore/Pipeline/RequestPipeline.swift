@@ -73,6 +73,9 @@ package struct RequestPipeline: Sendable {
         _ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?, record: inout AuditRecord
     ) async throws -> Response {
         guard let (mount, relativePath) = routed else { try refused(&record, CoreError.noRoute(request.path)) }
+        if request.isHelp {
+            return try await answerHelp(request, mount: mount, relativePath: relativePath, record: record)
+        }
 
         switch mount.handler {
         case .core(let backend):
@@ -114,7 +117,7 @@ package struct RequestPipeline: Sendable {
     /// Runs the handler, wraps its answer when the request asked for that, and
     /// records the answer as the client gets it; an answer no device could record
     /// is not given.
-    private func answered(_ record: AuditRecord, _ handler: () async throws -> Response) async throws -> Response {
+    func answered(_ record: AuditRecord, _ handler: () async throws -> Response) async throws -> Response {
         var record = record
         do {
             let response = try await wrappedIfAsked(try await handler(), record.request)

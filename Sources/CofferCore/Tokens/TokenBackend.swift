@@ -11,73 +11,20 @@ struct TokenBackend: CoreBackend {
 
     func handle(_ call: BackendCall) async throws -> Response {
         guard let caller = call.token else { throw CoreError.permissionDenied }
-        let path = call.relativePath
-        let operation = call.request.operation
+        guard let (route, _) = Self.paths.match(call.relativePath) else { throw CoreError.unsupportedPath }
+        guard let handler = route.handler(for: call.request.operation.routeOperation) else { throw CoreError.unsupportedOperation }
         let fields = RequestFields(call.request.data)
-        switch (path, operation) {
-        case ("create", .write), ("create-orphan", .write):
-            return try await create(call, caller: caller, orphan: path == "create-orphan" || (try fields.bool("no_parent") ?? false))
-        case ("lookup-self", .read):
-            return try lookupAnswer(call, caller, id: call.request.token ?? "")
-        case ("lookup", .write):
-            guard let id = try fields.string("token"), let entry = try await tokens.lookup(id) else {
-                throw CoreError(.forbidden, "bad token")
-            }
-            return try lookupAnswer(call, entry, id: id)
-        case ("lookup-accessor", .write):
-            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
-                throw CoreError.badRequest("1 error occurred:\n\t* invalid accessor\n\n")
-            }
-            return try lookupAnswer(call, entry, id: "")
-        case ("renew-self", .write):
-            return try await renew(call, caller, id: call.request.token ?? "", fields)
-        case ("renew", .write):
-            guard let id = try fields.string("token"), let entry = try await tokens.lookup(id) else {
-                throw CoreError.badRequest("invalid token")
-            }
-            return try await renew(call, entry, id: id, fields)
-        case ("renew-accessor", .write):
-            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
-                throw CoreError.badRequest("invalid accessor")
-            }
-            return try await renew(call, entry, id: "", fields)
-        case ("revoke-self", .write):
-            try await tokens.revoke(hash: caller.hash)
-            return .noContent
-        case ("revoke", .write):
-            if let id = try fields.string("token"), let entry = try await tokens.lookup(id) {
-                try await tokens.revoke(hash: entry.hash)
-            }
-            return .noContent
-        case ("revoke-orphan", .write):
-            if let id = try fields.string("token"), let entry = try await tokens.lookup(id) {
-                try await tokens.revokeOrphan(hash: entry.hash)
-            }
-            return .noContent
-        case ("revoke-accessor", .write):
-            guard let accessor = try fields.string("accessor"), let entry = try await tokens.lookup(accessor: accessor) else {
-                var response = LogicalResponse(requestID: call.request.id)
-                response.warnings = ["No token found with this accessor"]
-                return .logical(response)
-            }
-            try await tokens.revoke(hash: entry.hash)
-            return .noContent
-        case ("accessors/", .list), ("accessors", .list):
-            return .logical(LogicalResponse(requestID: call.request.id, data: ["keys": JSONValue(try await tokens.accessors())]))
-        case ("create", _), ("create-orphan", _), ("lookup-self", _), ("lookup", _), ("lookup-accessor", _),
-             ("renew-self", _), ("renew", _), ("renew-accessor", _), ("revoke-self", _), ("revoke", _),
-             ("revoke-orphan", _), ("revoke-accessor", _):
-            throw CoreError.unsupportedOperation
-        default:
-            throw CoreError.unsupportedPath
-        }
+        try route.validate(fields)
+        return try await handler(self, TokenCall(call: call, caller: caller, fields: fields))
     }
 
-    private func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
+    func help(_ relativePath: String) -> PathHelp? { Self.paths.help(relativePath) }
+
+    func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
         .logical(LogicalResponse(requestID: call.request.id, data: Self.lookupData(entry, id: id, now: tokens.clock())))
     }
 
-    private func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
+    func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
         let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: TokenSettings.systemTTL)
         expiration.track(renewed)
         var response = LogicalResponse(requestID: call.request.id)

@@ -14,6 +14,13 @@ struct HTTPRequestTranslator {
 
     static func translate(_ request: APIRequest, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request {
         let query = parseQuery(request.query)
+        // `?help=1` on any method asks for the path's help, before the method or the
+        // body is looked at (OpenBao's handler does the same; an empty value does not count).
+        if let help = query["help"], !help.isEmpty {
+            var translated = CofferCore.Request(operation: .read, path: logicalPath, token: token(request), clientAddress: clientAddress)
+            translated.isHelp = true
+            return translated
+        }
         let operation = try operation(request, query: query)
         var data: [String: JSONValue] = [:]
         switch operation {

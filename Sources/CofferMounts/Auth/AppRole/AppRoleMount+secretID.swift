@@ -2,23 +2,15 @@ import CofferMountKit
 import Foundation
 
 extension AppRoleMount {
-    /// `role/<name>/secret-id`: generate one (write) or list accessors (LIST).
-    func secretID(_ request: MountRequest, _ name: String) async throws -> MountResponse {
-        switch request.operation {
-        case .create, .update:
-            return try await generate(request, name, custom: false)
-        case .list:
-            let accessors = try await storage.list("accessor/\(name)/")
-            guard !accessors.isEmpty else { throw MountError.notFound }
-            return MountResponse(data: ["keys": JSONValue(accessors)])
-        default:
-            throw MountError.unsupportedOperation
-        }
+    /// `role/<name>/secret-id` LIST: the accessors of the role's secret IDs.
+    func listSecretIDAccessors(_ name: String) async throws -> MountResponse {
+        let accessors = try await storage.list("accessor/\(name)/")
+        guard !accessors.isEmpty else { throw MountError.notFound }
+        return MountResponse(data: ["keys": JSONValue(accessors)])
     }
 
     /// Makes a secret ID (or stores the caller's, for `custom-secret-id`).
     func generate(_ request: MountRequest, _ name: String, custom: Bool) async throws -> MountResponse {
-        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         guard let role = try await loadRole(name) else { throw MountError.badRequest("role \"\(name)\" does not exist") }
         let fields = request.fields
         let secret: String
@@ -72,7 +64,6 @@ extension AppRoleMount {
 
     /// `secret-id/lookup|destroy` by value, `secret-id-accessor/lookup|destroy` by accessor.
     func secretIDAction(_ request: MountRequest, _ name: String, action: String) async throws -> MountResponse {
-        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         let key: String?
         if action.hasPrefix("secret-id-accessor") {
             guard let accessor = try request.fields.string("secret_id_accessor"), !accessor.isEmpty else {

@@ -16,59 +16,42 @@ package struct JWTAuthMount: Mount {
 
     package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage) }
 
-    /// Parsed once: the pipeline asks on every request to the mount.
-    private static let loginOnly = [PathPattern("login")]
-
-    package var unauthenticatedPaths: [PathPattern] { Self.loginOnly }
+    package var unauthenticatedPaths: [PathPattern] { Self.paths.unauthenticatedPatterns }
 
     package func handle(_ request: MountRequest) async throws -> MountResponse {
-        let path = request.path
-        if path == "login" { return try await login(request) }
-        if path == "config" { return try await config(request) }
-        if path == "role" || path == "role/" {
-            guard request.operation == .list else { throw MountError.unsupportedOperation }
-            return try await listRoles(request)
-        }
-        if path.hasPrefix("role/") {
-            let name = String(path.dropFirst(5))
-            guard JWTRole.isValidName(name) else { throw MountError.unsupportedPath }
-            return try await role(request, name: name.lowercased())
-        }
-        throw MountError.unsupportedPath
+        try await Self.paths.handle(request, owner: self)
     }
 
     package func exists(_ request: MountRequest) async throws -> Bool? {
-        guard request.path.hasPrefix("role/") else { return nil }
-        return try await state.role(String(request.path.dropFirst(5)).lowercased()) != nil
+        try await Self.paths.exists(request, owner: self)
     }
+
+    package func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
 
     // MARK: config
 
-    private func config(_ request: MountRequest) async throws -> MountResponse {
-        switch request.operation {
-        case .read:
-            guard let config = try await state.currentConfig() else { throw MountError.notFound }
-            var warnings: [String] = []
-            var status = "valid"
-            if let error = await discoveryError(config) {
-                status = "invalid"
-                warnings.append("failed to construct JWK validator: keyset configuration error: \(error)")
-            }
-            return MountResponse(data: config.json(status: status), warnings: warnings)
-        case .create, .update:
-            let previous = try await state.currentConfig()
-            let config = try JWTConfig.parse(request.fields, previous: previous)
-            let skip = try request.fields.bool("skip_jwks_validation") ?? false
-            var warnings: [String] = []
-            if let problem = await reachabilityProblem(config) {
-                guard skip else { throw MountError.badRequest(problem.full) }
-                warnings.append(problem.short)
-            }
-            try await state.replace(config)
-            return MountResponse(warnings: warnings)
-        default:
-            throw MountError.unsupportedOperation
+    func readConfig() async throws -> MountResponse {
+        guard let config = try await state.currentConfig() else { throw MountError.notFound }
+        var warnings: [String] = []
+        var status = "valid"
+        if let error = await discoveryError(config) {
+            status = "invalid"
+            warnings.append("failed to construct JWK validator: keyset configuration error: \(error)")
         }
+        return MountResponse(data: config.json(status: status), warnings: warnings)
+    }
+
+    func writeConfig(_ request: MountRequest) async throws -> MountResponse {
+        let previous = try await state.currentConfig()
+        let config = try JWTConfig.parse(request.fields, previous: previous)
+        let skip = try request.fields.bool("skip_jwks_validation") ?? false
+        var warnings: [String] = []
+        if let problem = await reachabilityProblem(config) {
+            guard skip else { throw MountError.badRequest(problem.full) }
+            warnings.append(problem.short)
+        }
+        try await state.replace(config)
+        return MountResponse(warnings: warnings)
     }
 
     /// Discovery is fetched and its issuer checked; a JWKS URL is fetched (§1.2).
@@ -99,25 +82,24 @@ package struct JWTAuthMount: Mount {
 
     // MARK: roles
 
-    private func role(_ request: MountRequest, name: String) async throws -> MountResponse {
-        switch request.operation {
-        case .read:
-            guard let role = try await state.role(name) else { throw MountError.notFound }
-            return MountResponse(data: role.json)
-        case .create, .update:
-            var role = try await state.role(name) ?? JWTRole()
-            let warnings = try role.update(from: request.fields)
-            try await state.putRole(name, role)
-            return MountResponse(warnings: warnings)
-        case .delete:
-            try await state.deleteRole(name)
-            return .noContent
-        default:
-            throw MountError.unsupportedOperation
-        }
+    func readRole(_ name: String) async throws -> MountResponse {
+        guard let role = try await state.role(name) else { throw MountError.notFound }
+        return MountResponse(data: role.json)
     }
 
-    private func listRoles(_ request: MountRequest) async throws -> MountResponse {
+    func writeRole(_ request: MountRequest, name: String) async throws -> MountResponse {
+        var role = try await state.role(name) ?? JWTRole()
+        let warnings = try role.update(from: request.fields)
+        try await state.putRole(name, role)
+        return MountResponse(warnings: warnings)
+    }
+
+    func deleteRole(_ name: String) async throws -> MountResponse {
+        try await state.deleteRole(name)
+        return .noContent
+    }
+
+    func listRoles() async throws -> MountResponse {
         let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
         guard !names.isEmpty else { throw MountError.notFound }
         return MountResponse(data: ["keys": JSONValue(names)])
@@ -125,8 +107,7 @@ package struct JWTAuthMount: Mount {
 
     // MARK: login
 
-    private func login(_ request: MountRequest) async throws -> MountResponse {
-        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
+    func login(_ request: MountRequest) async throws -> MountResponse {
         guard let config = try await state.currentConfig() else { throw MountError.badRequest("could not load configuration") }
         var roleName = (try request.fields.string("role") ?? "").lowercased()
         if roleName.isEmpty { roleName = config.defaultRole }

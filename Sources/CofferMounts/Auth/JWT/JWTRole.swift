@@ -54,13 +54,6 @@ struct JWTRole: Codable, Sendable, Equatable {
         object.merge(token.json) { _, new in new }
         return object
     }
-
-    /// Role names: word characters, `-` and `.`, starting and ending with a word character.
-    static func isValidName(_ name: String) -> Bool {
-        guard let first = name.first, let last = name.last else { return false }
-        func word(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
-        return word(first) && word(last) && name.allSatisfy { word($0) || $0 == "-" || $0 == "." }
-    }
 }
 
 extension JWTRole {

@@ -2,18 +2,8 @@ import CofferMountKit
 import Foundation
 
 extension KVv2Mount {
-    /// `<mount>/data/<key>`: read a version, write a new one, soft-delete the latest.
-    func data(_ request: MountRequest, _ key: String) async throws -> MountResponse {
-        switch request.operation {
-        case .read: return try await readData(request, key)
-        case .create, .update: return try await writeData(request, key)
-        case .delete: return try await softDeleteLatest(key)
-        case .patch: return try await patchData(request, key)
-        case .list: throw MountError.unsupportedOperation
-        }
-    }
-
-    private func readData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+    /// `<mount>/data/<key>` read: the current version, or the one `version` names.
+    func readData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
         guard let metadata = try await loadMetadata(key) else { throw MountError.notFound }
         var number = Int(try request.fields.int("version") ?? 0)
         if number == 0 { number = metadata.currentVersion }
@@ -28,7 +18,8 @@ extension KVv2Mount {
         return MountResponse(data: ["data": .object(stored), "metadata": metadata.versionJSON(number)])
     }
 
-    private func writeData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+    /// `<mount>/data/<key>` write: a new version, with check-and-set when asked.
+    func writeData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
         guard !key.isEmpty, !key.hasSuffix("/") else { throw MountError.badRequest("invalid key") }
         guard let value = request.fields.raw["data"], value != .null else { throw MountError.badRequest("no data provided") }
         guard case .object(let secret) = value else {
@@ -76,7 +67,7 @@ extension KVv2Mount {
 
     /// JSON merge-patch (RFC 7396) of the latest version into a new version; a
     /// `null` removes a key. A missing or deleted secret is a 404.
-    private func patchData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
+    func patchData(_ request: MountRequest, _ key: String) async throws -> MountResponse {
         guard case .object(let changes)? = request.fields.raw["data"] else { throw MountError.badRequest("no data provided") }
         let cas = try RequestFields(try request.fields.map("options") ?? [:]).int("cas")
         return try await locks.withLock(key) {
@@ -99,7 +90,8 @@ extension KVv2Mount {
         }
     }
 
-    private func softDeleteLatest(_ key: String) async throws -> MountResponse {
+    /// `<mount>/data/<key>` delete: a soft delete of the latest version.
+    func softDeleteLatest(_ key: String) async throws -> MountResponse {
         try await locks.withLock(key) {
             guard var metadata = try await self.loadMetadata(key) else { return .noContent }
             let latest = metadata.currentVersion

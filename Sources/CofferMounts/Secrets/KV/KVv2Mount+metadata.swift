@@ -2,35 +2,34 @@ import CofferMountKit
 import Foundation
 
 extension KVv2Mount {
-    /// `<mount>/metadata/<key>`: read, write settings, list a folder, delete everything.
-    func metadata(_ request: MountRequest, _ key: String) async throws -> MountResponse {
-        switch request.operation {
-        case .read:
-            guard let metadata = try await loadMetadata(key) else { throw MountError.notFound }
-            return MountResponse(data: metadata.json)
-        case .list:
-            let folder = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
-            let keys = try await storage.list("metadata/" + folder)
-            guard !keys.isEmpty else { throw MountError.notFound }
-            return MountResponse(data: ["keys": JSONValue(keys)])
-        case .create, .update:
-            return try await writeMetadata(request, key)
-        case .delete:
-            return try await locks.withLock(key) {
-                guard let metadata = try await self.loadMetadata(key) else { return .noContent }
-                var writes: [StorageWrite] = metadata.versions.keys.map { .delete(Self.versionPath(key, $0)) }
-                writes.append(.delete("metadata/" + key))
-                try await self.storage.apply(writes)
-                return .noContent
-            }
-        case .patch:
-            return try await writeMetadata(request, key, merging: true)
+    /// `<mount>/metadata/<key>` read: every version's times and the key's settings.
+    func readMetadata(_ key: String) async throws -> MountResponse {
+        guard let metadata = try await loadMetadata(key) else { throw MountError.notFound }
+        return MountResponse(data: metadata.json)
+    }
+
+    /// `<mount>/metadata/<folder>` list: the keys and sub-folders in a folder.
+    func listMetadata(_ key: String) async throws -> MountResponse {
+        let folder = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
+        let keys = try await storage.list("metadata/" + folder)
+        guard !keys.isEmpty else { throw MountError.notFound }
+        return MountResponse(data: ["keys": JSONValue(keys)])
+    }
+
+    /// `<mount>/metadata/<key>` delete: every version and the metadata, in one batch.
+    func deleteMetadata(_ key: String) async throws -> MountResponse {
+        try await locks.withLock(key) {
+            guard let metadata = try await self.loadMetadata(key) else { return .noContent }
+            var writes: [StorageWrite] = metadata.versions.keys.map { .delete(Self.versionPath(key, $0)) }
+            writes.append(.delete("metadata/" + key))
+            try await self.storage.apply(writes)
+            return .noContent
         }
     }
 
     /// Writes metadata settings; `merging` is PATCH, where `custom_metadata` is a
     /// merge-patch (a `null` removes a key) and the metadata must already exist.
-    private func writeMetadata(_ request: MountRequest, _ key: String, merging: Bool = false) async throws -> MountResponse {
+    func writeMetadata(_ request: MountRequest, _ key: String, merging: Bool = false) async throws -> MountResponse {
         guard !key.isEmpty else { throw MountError.badRequest("missing path") }
         let fields = request.fields
         let maxVersions = try fields.int("max_versions")
@@ -62,7 +61,6 @@ extension KVv2Mount {
 
     /// `<mount>/delete/<key>` with `versions`: soft-delete those versions.
     func deleteVersions(_ request: MountRequest, _ key: String) async throws -> MountResponse {
-        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         guard let versions = try request.fields.stringList("versions"), !versions.isEmpty else {
             throw MountError.badRequest("no version number provided")
         }

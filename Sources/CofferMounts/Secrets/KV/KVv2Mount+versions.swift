@@ -21,7 +21,6 @@ extension KVv2Mount {
         _ request: MountRequest, _ key: String, removesData: Bool = false,
         _ change: @escaping @Sendable (inout KVv2Metadata.Version) -> Void
     ) async throws -> MountResponse {
-        guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         let numbers = try versionNumbers(request)
         return try await locks.withLock(key) {
             guard var metadata = try await self.loadMetadata(key) else { return .noContent }
@@ -53,7 +52,6 @@ extension KVv2Mount {
 
     /// `<mount>/subkeys/<key>`: the secret's structure with every leaf `null`.
     func subkeys(_ request: MountRequest, _ key: String) async throws -> MountResponse {
-        guard request.operation == .read else { throw MountError.unsupportedOperation }
         guard let metadata = try await loadMetadata(key) else { throw MountError.notFound }
         var number = Int(try request.fields.int("version") ?? 0)
         if number == 0 { number = metadata.currentVersion }

@@ -14,23 +14,17 @@ struct KVv2Mount: Mount {
     static let invalidPathWarning = "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the OpenBao CLI, use 'bao kv get' for this operation."
 
     func handle(_ request: MountRequest) async throws -> MountResponse {
-        let path = request.path
-        if path == "config" { return try await config(request) }
-        if path.hasPrefix("data/") { return try await data(request, String(path.dropFirst(5))) }
-        if path.hasPrefix("metadata/") { return try await metadata(request, String(path.dropFirst(9))) }
-        if path == "metadata" { return try await metadata(request, "") }
-        if path.hasPrefix("delete/") { return try await deleteVersions(request, String(path.dropFirst(7))) }
-        if path.hasPrefix("undelete/") { return try await undeleteVersions(request, String(path.dropFirst(9))) }
-        if path.hasPrefix("destroy/") { return try await destroyVersions(request, String(path.dropFirst(8))) }
-        if path.hasPrefix("subkeys/") { return try await subkeys(request, String(path.dropFirst(8))) }
         // Any other path (a bare `secret/foo`) is a 404 that explains itself.
-        return MountResponse(data: nil, warnings: [Self.invalidPathWarning], isNotFound: true)
+        try await Self.paths.handle(request, owner: self) {
+            MountResponse(data: nil, warnings: [Self.invalidPathWarning], isNotFound: true)
+        }
     }
 
     func exists(_ request: MountRequest) async throws -> Bool? {
-        guard request.path.hasPrefix("data/") else { return nil }
-        return try await loadMetadata(String(request.path.dropFirst(5))) != nil
+        try await Self.paths.exists(request, owner: self)
     }
+
+    func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
 
     // MARK: storage
 
@@ -49,19 +43,16 @@ struct KVv2Mount: Mount {
 
     // MARK: config
 
-    private func config(_ request: MountRequest) async throws -> MountResponse {
-        switch request.operation {
-        case .read:
-            return MountResponse(data: try await loadConfig().json)
-        case .create, .update:
-            var config = try await loadConfig()
-            if let value = try request.fields.int("max_versions") { config.maxVersions = Int(value) }
-            if let value = try request.fields.bool("cas_required") { config.casRequired = value }
-            if let value = try request.fields.duration("delete_version_after") { config.deleteVersionAfter = value }
-            try await storage.putJSON("config", config)
-            return .noContent
-        default:
-            throw MountError.unsupportedOperation
-        }
+    func readConfig() async throws -> MountResponse {
+        MountResponse(data: try await loadConfig().json)
+    }
+
+    func writeConfig(_ request: MountRequest) async throws -> MountResponse {
+        var config = try await loadConfig()
+        if let value = try request.fields.int("max_versions") { config.maxVersions = Int(value) }
+        if let value = try request.fields.bool("cas_required") { config.casRequired = value }
+        if let value = try request.fields.duration("delete_version_after") { config.deleteVersionAfter = value }
+        try await storage.putJSON("config", config)
+        return .noContent
     }
 }

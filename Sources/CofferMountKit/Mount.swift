@@ -1,3 +1,5 @@
+import Foundation
+
 /// The contract between the core and every mount (auth method or secrets engine).
 ///
 /// A mount sees only its own storage view and returns descriptions (of data, of a
@@ -40,12 +42,19 @@ package struct MountContext: Sendable {
     package let type: String
     package let options: [String: String]
     package let storage: StorageView
+    /// The core's clock: mounts read the time from it, never from `Date()`, so
+    /// tests can move it.
+    package let clock: @Sendable () -> Date
 
-    package init(path: String, type: String, options: [String: String], storage: StorageView) {
+    package init(
+        path: String, type: String, options: [String: String], storage: StorageView,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.path = path
         self.type = type
         self.options = options
         self.storage = storage
+        self.clock = clock
     }
 }
 

@@ -58,11 +58,6 @@ package struct StorageView: Sendable {
         })
     }
 
-    /// A narrower view below this one.
-    package func subView(_ key: String) -> StorageView {
-        StorageView(storage: storage, prefix: prefix + key)
-    }
-
     /// Refuses `..` segments, so a crafted path cannot climb out of the view.
     private func scoped(_ key: String) throws -> String {
         if key.split(separator: "/", omittingEmptySubsequences: false).contains("..") {

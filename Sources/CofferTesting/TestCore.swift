@@ -4,13 +4,6 @@ import CofferMounts
 import CofferStorage
 import Foundation
 
-/// The mount types a real server has (kept here, as CofferTesting cannot see CofferServer).
-package enum ServerAssemblyFactories {
-    package static let all: [String: MountFactory] = [
-        "kv": KVMountFactory.factory, "jwt": JWTAuthMount.factory, "oidc": JWTAuthMount.factory, "approle": AppRoleMount.factory,
-    ]
-}
-
 /// A core over memory storage, initialized and unsealed, for tests.
 package enum TestCore {
     package static let rootToken = "test-root"
@@ -27,7 +20,7 @@ package enum TestCore {
         } else {
             now = { Date() }
         }
-        return Core(physical: storage, mountFactories: ServerAssemblyFactories.all, clock: now)
+        return Core(physical: storage, mountFactories: BuiltinMounts.factories, clock: now)
     }
 
     /// The core and its single unseal key share, for tests that seal and unseal.

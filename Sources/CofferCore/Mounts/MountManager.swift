@@ -1,4 +1,5 @@
 import CofferMountKit
+import Foundation
 import Synchronization
 
 /// Owns the two mount tables: enables, disables and tunes mounts, persisting each
@@ -7,20 +8,19 @@ package actor MountManager {
     private let store: MountTableStore
     private let barrier: SecurityBarrier
     package nonisolated let router: MountRouter
-    private let factories: Mutex<[String: MountFactory]>
+    /// The mount types that can be enabled; fixed when the core is built.
+    private nonisolated let factories: [String: MountFactory]
+    /// The core's clock, handed to every mount built.
+    private nonisolated let clock: @Sendable () -> Date
     private let coreBackends: Mutex<[String: any CoreBackend]> = Mutex([:])
     private var tables: [MountEntry.Table: [MountEntry]] = [:]
 
-    init(barrier: SecurityBarrier, router: MountRouter, factories: [String: MountFactory]) {
+    init(barrier: SecurityBarrier, router: MountRouter, factories: [String: MountFactory], clock: @escaping @Sendable () -> Date) {
+        self.clock = clock
         self.barrier = barrier
         self.store = MountTableStore(barrier: barrier)
         self.router = router
-        self.factories = Mutex(factories)
-    }
-
-    /// Adds a mount type; the core registers its own built-in backends this way.
-    nonisolated func register(type: String, factory: @escaping MountFactory) {
-        factories.withLock { $0[type] = factory }
+        self.factories = factories
     }
 
     /// Adds a built-in backend of the core (`system`, `token`).
@@ -29,7 +29,7 @@ package actor MountManager {
     }
 
     nonisolated func knows(type: String) -> Bool {
-        factories.withLock { $0[type] != nil }
+        factories[type] != nil
     }
 
     /// Loads both tables after unseal, creating the defaults on first use.
@@ -108,7 +108,6 @@ package actor MountManager {
     }
 
     private func rebuildRouter() throws {
-        let factories = self.factories.withLock { $0 }
         let coreBackends = self.coreBackends.withLock { $0 }
         // A mount whose entry did not change keeps its handler, and with it any
         // state it holds (a JWKS cache, per-key locks).
@@ -121,7 +120,7 @@ package actor MountManager {
             } else if let backend = coreBackends[entry.type] {
                 routed.append(RoutedMount(entry: entry, handler: .core(backend), storage: view))
             } else if let factory = factories[entry.type] {
-                let context = MountContext(path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view)
+                let context = MountContext(path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view, clock: clock)
                 routed.append(RoutedMount(entry: entry, handler: .plugin(try factory(context)), storage: view))
             } else {
                 routed.append(RoutedMount(entry: entry, handler: .core(UnsupportedBackend()), storage: view))

@@ -19,7 +19,11 @@ package final class PolicyStore: Sendable {
     /// Compiled policies by name; replaced on load and on each write.
     private let compiled = Mutex<[String: (policy: Policy, stored: Stored)]>([:])
 
-    init(barrier: SecurityBarrier) {
+    /// The time a policy write records as its modification time.
+    private let clock: @Sendable () -> Date
+
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+        self.clock = clock
         self.barrier = barrier
     }
 
@@ -63,7 +67,7 @@ package final class PolicyStore: Sendable {
             throw CoreError.badRequest(error.description)
         }
         let version = (compiled.withLock { $0[key]?.stored.version } ?? 0) + 1
-        let stored = Stored(name: key, text: text, version: version, modified: Date())
+        let stored = Stored(name: key, text: text, version: version, modified: clock())
         try await barrier.put(Self.prefix + key, try JSONEncoder().encode(stored))
         compiled.withLock { $0[key] = (policy, stored) }
         return policy

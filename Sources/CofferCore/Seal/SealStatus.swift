@@ -37,9 +37,3 @@ package struct ClusterInfo: Codable, Sendable, Equatable {
         ClusterInfo(name: "vault-cluster-\(UUIDs.hex(bytes: 4))", id: UUIDs.make())
     }
 }
-
-/// The version Coffer reports: the OpenBao release whose API it matches.
-package enum CofferVersion {
-    package static let vaultVersion = "2.7.2"
-    package static let buildDate = "2026-10-26T20:32:27Z"
-}

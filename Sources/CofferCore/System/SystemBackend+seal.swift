@@ -43,7 +43,7 @@ extension SystemBackend {
             ("initialized", .bool(status.initialized)), ("sealed", .bool(status.sealed)), ("standby", .bool(!healthy)),
             ("replication_performance_mode", healthy ? "disabled" : "unknown"),
             ("replication_dr_mode", healthy ? "disabled" : "unknown"),
-            ("server_time_utc", .int(Int64(Date().timeIntervalSince1970))),
+            ("server_time_utc", .int(Int64(saturating: tokens.clock().timeIntervalSince1970))),
             ("version", .string(CofferVersion.vaultVersion)),
         ]
         if healthy, let info = status.cluster {

@@ -50,8 +50,6 @@ extension JSONValue {
         return nil
     }
 
-    package var isNull: Bool { self == .null }
-
     package subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }

@@ -21,14 +21,6 @@ package struct ServerAssembly {
         }
     }
 
-    /// The mount types that can be enabled, by the name `sys/mounts` takes.
-    package static let mountFactories: [String: MountFactory] = [
-        "kv": KVMountFactory.factory,
-        "jwt": JWTAuthMount.factory,
-        "oidc": JWTAuthMount.factory,
-        "approle": AppRoleMount.factory,
-    ]
-
     package static func makeStorage(_ storage: ServerConfig.Storage) async throws -> any PhysicalStorage {
         switch storage {
         case .inmem: return MemoryStorage()
@@ -39,7 +31,7 @@ package struct ServerAssembly {
 
     /// Runs until SIGINT or SIGTERM.
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
-        let core = Core(physical: try await makeStorage(config.storage), mountFactories: mountFactories)
+        let core = Core(physical: try await makeStorage(config.storage), mountFactories: BuiltinMounts.factories)
         core.audit.declare(config.auditDevices)
         core.lockouts.configure(config.userLockouts)
         core.audit.allowAPICreation(config.allowAPIAuditCreation)

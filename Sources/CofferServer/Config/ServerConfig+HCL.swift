@@ -3,12 +3,6 @@ import CofferHCL
 import CofferMountKit
 
 extension ServerConfig {
-    /// Vault keys that mean nothing to Coffer: accepted, with a warning.
-    static let ignorableKeys: Set<String> = [
-        "disable_mlock", "ui", "cluster_addr", "cluster_name", "disable_cache", "default_lease_ttl",
-        "max_lease_ttl", "plugin_directory", "telemetry", "seal", "disable_clustering", "pid_file",
-    ]
-
     /// Parses a Vault-style HCL server config (`storage "sqlite" {...}`, `listener "tcp" {...}`).
     package init(hcl source: String) throws {
         self.init()

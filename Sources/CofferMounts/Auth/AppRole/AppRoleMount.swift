@@ -18,7 +18,7 @@ package struct AppRoleMount: Mount {
         self.clock = clock
     }
 
-    package static let factory: MountFactory = { context in AppRoleMount(storage: context.storage) }
+    package static let factory: MountFactory = { context in AppRoleMount(storage: context.storage, clock: context.clock) }
 
     package var unauthenticatedPaths: [PathPattern] { Self.paths.unauthenticatedPatterns }
 

@@ -14,7 +14,7 @@ package struct JWTAuthMount: Mount {
         self.clock = clock
     }
 
-    package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage) }
+    package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage, clock: context.clock) }
 
     package var unauthenticatedPaths: [PathPattern] { Self.paths.unauthenticatedPatterns }
 

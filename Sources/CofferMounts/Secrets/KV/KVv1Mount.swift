@@ -4,7 +4,7 @@ import Foundation
 /// KV version 1: one unversioned JSON object per key (spec/vault-api.md §6.2).
 struct KVv1Mount: Mount {
     /// The default lease a v1 read reports: the system's 768 h.
-    static let defaultLease: Int64 = 2_764_800
+    static let defaultLease = TokenSettings.systemTTL
 
     /// One path: every key of the mount, any data a write carries.
     static let paths = PathTable<KVv1Mount>(

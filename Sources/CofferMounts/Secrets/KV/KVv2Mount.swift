@@ -9,7 +9,12 @@ import Foundation
 struct KVv2Mount: Mount {
     let storage: StorageView
     let locks = KeyedLock()
-    let clock: @Sendable () -> Date = Date.init
+    let clock: @Sendable () -> Date
+
+    init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.storage = storage
+        self.clock = clock
+    }
 
     static let invalidPathWarning = "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the OpenBao CLI, use 'bao kv get' for this operation."
 

@@ -1,0 +1,12 @@
+import CofferMountKit
+
+/// The mount types a server can enable, by the type name `sys/mounts` and
+/// `sys/auth` take: one table for the server and the tests.
+package enum BuiltinMounts {
+    package static let factories: [String: MountFactory] = [
+        "kv": KVMountFactory.factory,
+        "jwt": JWTAuthMount.factory,
+        "oidc": JWTAuthMount.factory,
+        "approle": AppRoleMount.factory,
+    ]
+}

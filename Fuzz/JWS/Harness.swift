@@ -5,8 +5,9 @@ import Foundation
 /// signature check: the compact split, base64url, the header and claims JSON,
 /// the time claims and the claim lookups (JSON pointers included).
 ///
-/// Compiled into one module with `CompactJWS.swift`, `TimeClaims.swift` and
-/// `ClaimLookup.swift`, so their internal types are in reach.
+/// Compiled into one module with `CompactJWS.swift`, `TimeClaims.swift`,
+/// `ClaimLookup.swift`, `BoundClaims.swift` and `JWTLoginFailure.swift`, so their
+/// internal types are in reach.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let token = CompactJWS(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
@@ -22,7 +23,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let nbf = try? TimeClaims.numericDate(claims["nbf"])
         let iat = try? TimeClaims.numericDate(claims["iat"])
         let leeways = TimeClaims.Leeways(clockSkew: 0, expiration: -1, notBefore: Int64.max)
-        try? TimeClaims.check(exp: exp, nbf: nbf, iat: iat, leeways: leeways, now: Date())
+        var log = JWTLoginChecks()
+        try? TimeClaims.check(exp: exp, nbf: nbf, iat: iat, leeways: leeways, now: Date(), into: &log)
         for (key, value) in claims {
             _ = ClaimLookup.value(key, in: claims)
             _ = ClaimLookup.value("/" + key, in: claims)
@@ -31,8 +33,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             _ = ClaimLookup.goFormat(value)
         }
         // The claims as their own bound claims, exact and glob.
-        try? BoundClaims.check(claims, claims: claims, glob: false)
-        try? BoundClaims.check(claims, claims: claims, glob: true)
+        try? BoundClaims.check(claims, claims: claims, glob: false, into: &log)
+        try? BoundClaims.check(claims, claims: claims, glob: true, into: &log)
     }
     return 0
 }

@@ -1,13 +1,16 @@
 /// One request as a mount sees it: its path relative to the mount and its own storage.
+///
+/// Immutable: a stage that needs a different request (another operation, say)
+/// makes a new one, so no stage sees a request half-changed by another.
 package struct MountRequest: Sendable {
-    package var operation: MountOperation
+    package let operation: MountOperation
     /// The path below the mount, without a leading slash (`data/ci/production/db`).
-    package var path: String
-    package var fields: RequestFields
-    package var storage: StorageView
+    package let path: String
+    package let fields: RequestFields
+    package let storage: StorageView
     /// The mount's own path with a trailing slash (`secret/`).
-    package var mountPath: String
-    package var clientAddress: String?
+    package let mountPath: String
+    package let clientAddress: String?
 
     package init(
         operation: MountOperation, path: String, fields: RequestFields, storage: StorageView,

@@ -2,56 +2,73 @@
 import CofferMountKit
 import Testing
 
-/// `allowed_parameters` / `denied_parameters` see every key a request sends (issue 12, item 3).
+/// `allowed_parameters` / `denied_parameters` see every key a request sends (issue 12,
+/// item 3), asked through the ACL's own decision.
 @Suite struct ParameterCheckTests {
-    static func constraints(_ body: String) throws -> ParameterConstraints {
+    /// The decision on an update of `kv/app` under one rule with `body` in it.
+    static func decide(_ body: String, _ parameters: [String: JSONValue]) throws -> ACLDecision {
         let policy = try PolicyParser.parse(name: "p", text: "path \"kv/app\" {\n capabilities = [\"update\"]\n \(body)\n}")
-        return try #require(policy.rules.first?.parameters)
+        return ACL(policies: [policy]).decide(ACLRequest(path: "kv/app", capability: .update, parameters: parameters))
     }
 
     @Test("a denied value sent under a second spelling of an allowed key is refused")
     func deniedValueUnderOtherCase() throws {
-        let rule = try Self.constraints(#"denied_parameters = { "ttl" = ["8760h"] }"#)
+        let rule = #"denied_parameters = { "ttl" = ["8760h"] }"#
         // Repeated so that whichever key a dictionary yields first, both orders are tried.
         for _ in 0..<20 {
-            #expect(!ParameterCheck.allows(rule, ["TTL": "1h", "ttl": "8760h"]))
-            #expect(!ParameterCheck.allows(rule, ["ttl": "1h", "TTL": "8760h"]))
+            #expect(try Self.decide(rule, ["TTL": "1h", "ttl": "8760h"]).failedCheck?.name == "denied_parameters")
+            #expect(try Self.decide(rule, ["ttl": "1h", "TTL": "8760h"]).failedCheck?.name == "denied_parameters")
         }
-        #expect(ParameterCheck.allows(rule, ["TTL": "1h", "ttl": "2h"]))
+        #expect(try Self.decide(rule, ["TTL": "1h", "ttl": "2h"]).isAllowed)
     }
 
     @Test("every spelling of a key must carry an allowed value")
     func allowedEveryKey() throws {
-        let rule = try Self.constraints(#"allowed_parameters = { "env" = ["dev"] }"#)
+        let rule = #"allowed_parameters = { "env" = ["dev"] }"#
         for _ in 0..<20 {
-            #expect(!ParameterCheck.allows(rule, ["env": "dev", "ENV": "prod"]))
-            #expect(!ParameterCheck.allows(rule, ["Env": "prod", "env": "dev"]))
+            #expect(try Self.decide(rule, ["env": "dev", "ENV": "prod"]).failedCheck?.name == "allowed_parameters")
+            #expect(try Self.decide(rule, ["Env": "prod", "env": "dev"]).failedCheck?.name == "allowed_parameters")
         }
-        #expect(ParameterCheck.allows(rule, ["env": "dev", "ENV": "dev"]))
+        #expect(try Self.decide(rule, ["env": "dev", "ENV": "dev"]).isAllowed)
     }
 
     @Test("a key that differs from an allowed one only by Unicode normalisation is not allowed")
     func unicodeKeysCompareAsBytes() throws {
-        let rule = try Self.constraints("allowed_parameters = { \"caf\u{E9}\" = [] }")
-        #expect(ParameterCheck.allows(rule, ["caf\u{E9}": "x"]))
-        #expect(!ParameterCheck.allows(rule, ["cafe\u{301}": "x"]))
+        let rule = "allowed_parameters = { \"caf\u{E9}\" = [] }"
+        #expect(try Self.decide(rule, ["caf\u{E9}": "x"]).isAllowed)
+        #expect(try Self.decide(rule, ["cafe\u{301}": "x"]).failedCheck?.name == "allowed_parameters")
     }
 
     @Test("a denied \"*\" refuses any parameter; an empty allowed map restricts nothing")
     func starAndEmpty() throws {
-        let denyAll = try Self.constraints(#"denied_parameters = { "*" = ["x"] }"#)
-        #expect(!ParameterCheck.allows(denyAll, ["a": "b"]))
-        #expect(ParameterCheck.allows(denyAll, [:]))
-        let emptyAllowed = try Self.constraints("allowed_parameters = {}")
-        #expect(ParameterCheck.allows(emptyAllowed, ["a": "b"]))
+        let denyAll = #"denied_parameters = { "*" = ["x"] }"#
+        #expect(try Self.decide(denyAll, ["a": "b"]).failedCheck?.name == "denied_parameters")
+        #expect(try Self.decide(denyAll, [:]).isAllowed)
+        #expect(try Self.decide("allowed_parameters = {}", ["a": "b"]).isAllowed)
     }
 
     @Test("value globs: prefix, suffix and both, compared as bytes")
     func globs() throws {
-        let rule = try Self.constraints(#"allowed_parameters = { "a" = ["pre*", "*suf", "*mid*"] }"#)
-        #expect(ParameterCheck.allows(rule, ["a": "prefix"]))
-        #expect(ParameterCheck.allows(rule, ["a": "the-suf"]))
-        #expect(ParameterCheck.allows(rule, ["a": "a-mid-b"]))
-        #expect(!ParameterCheck.allows(rule, ["a": "other"]))
+        let rule = #"allowed_parameters = { "a" = ["pre*", "*suf", "*mid*"] }"#
+        #expect(try Self.decide(rule, ["a": "prefix"]).isAllowed)
+        #expect(try Self.decide(rule, ["a": "the-suf"]).isAllowed)
+        #expect(try Self.decide(rule, ["a": "a-mid-b"]).isAllowed)
+        #expect(try Self.decide(rule, ["a": "other"]).failedCheck?.name == "allowed_parameters")
+    }
+
+    @Test("required keys are checked first, by their lowercase spelling")
+    func requiredFirst() throws {
+        let rule = "required_parameters = [\"owner\"]\n denied_parameters = { \"secret\" = [] }"
+        let missing = try Self.decide(rule, ["secret": "x"])
+        #expect(missing.failedCheck?.name == "required_parameters")
+        #expect(missing.failedCheck?.actual == "\"owner\" not sent")
+        #expect(try Self.decide(rule, ["owner": "me", "secret": "x"]).failedCheck?.name == "denied_parameters")
+    }
+
+    @Test("a refusal names the key, never the value sent")
+    func noValuesInDecision() throws {
+        let decision = try Self.decide(#"denied_parameters = { "password" = [] }"#, ["password": "hunter2-value"])
+        #expect(!decision.isAllowed)
+        #expect(!decision.checks.contains { $0.expected.contains("hunter2") || $0.actual.contains("hunter2") })
     }
 }

@@ -80,27 +80,22 @@ package struct RequestPipeline: Sendable {
         switch mount.handler {
         case .core(let backend):
             if let token, !backend.authorizesItself(relativePath) {
-                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: true), record: &record)
+                try checkedAuthorize(ACLRequest(request, exists: true), token: token, record: &record)
             }
             try audit.record(record, type: "request")
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
             return try await answered(record) { try await backend.handle(call) }
         case .plugin(let handler):
-            var mountRequest = MountRequest(
-                operation: .read, path: relativePath, fields: RequestFields(request.data), storage: mount.storage,
-                mountPath: mount.entry.routePath, clientAddress: request.clientAddress
-            )
-            mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
+            let mountRequest = try await Self.mountRequest(request, relativePath, mount, handler)
             record.operation = mountRequest.operation.rawValue
             if let token {
-                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create), record: &record)
+                try checkedAuthorize(ACLRequest(request, exists: mountRequest.operation != .create), token: token, record: &record)
             }
             try audit.record(record, type: "request")
-            let finalRequest = mountRequest
             return try await answered(record) {
                 // A login (no token) for a method with guessable secrets: user lockout.
-                let alias = token == nil ? handler.lockoutAlias(finalRequest) : nil
-                let answer = try await system.lockouts.guarding(mount.entry, alias: alias) { try await handler.handle(finalRequest) }
+                let alias = token == nil ? handler.lockoutAlias(mountRequest) : nil
+                let answer = try await system.lockouts.guarding(mount.entry, alias: alias) { try await handler.handle(mountRequest) }
                 if let auth = answer.auth {
                     var response = try await loginIssuer.issue(
                         auth, mount: mount.entry, path: request.path, requestID: request.id, clientAddress: request.clientAddress
@@ -137,15 +132,15 @@ package struct RequestPipeline: Sendable {
         return .logical(try await wrapper.wrap(logical, path: request.path, ttl: ttl))
     }
 
-    /// The ACL check, with its outcome recorded for the audit log.
-    private func checkedAuthorize(_ request: Request, token: TokenEntry, capability: Capabilities, record: inout AuditRecord) throws {
-        do {
-            try authorize(request, token: token, capability: capability)
-            record.grantingPolicies = token.policies
-        } catch {
+    /// The ACL's decision, with its outcome recorded for the audit log; a denial is
+    /// `permission denied` (403), whichever check failed.
+    private func checkedAuthorize(_ question: ACLRequest, token: TokenEntry, record: inout AuditRecord) throws {
+        let decision = policies.acl(for: token.policies).decide(question)
+        guard decision.isAllowed else {
             record.allowed = false
-            try refused(&record, error)
+            try refused(&record, CoreError.forbidden)
         }
+        record.grantingPolicies = token.policies
     }
 
     /// The caller's token, or nil on a path that needs none. The token check comes
@@ -176,29 +171,6 @@ package struct RequestPipeline: Sendable {
         }
     }
 
-    /// The compiled ACL decides: the one governing rule must grant the capability
-    /// (and `sudo` on root-protected paths), and the parameters must pass.
-    private func authorize(_ request: Request, token: TokenEntry, capability: Capabilities) throws {
-        let acl = policies.acl(for: token.policies)
-        if acl.isRoot { return }
-        guard let rule = acl.rule(for: request.path, listing: request.operation == .list),
-              !rule.capabilities.contains(.deny), rule.capabilities.contains(capability)
-        else { throw CoreError.forbidden }
-        if RootPaths.needsSudo(request.path), !rule.capabilities.contains(.sudo) {
-            throw CoreError.forbidden
-        }
-        if request.operation != .list, request.operation != .delete, !ParameterCheck.allows(rule.parameters, request.data) {
-            throw CoreError.forbidden
-        }
-        // `min_wrapping_ttl` / `max_wrapping_ttl`: the request must be wrapped within them.
-        let bounds = rule.parameters
-        if bounds.minWrappingTTL > 0 || bounds.maxWrappingTTL > 0 {
-            guard let ttl = request.wrapTTL, ttl >= bounds.minWrappingTTL, bounds.maxWrappingTTL == 0 || ttl <= bounds.maxWrappingTTL else {
-                throw CoreError.forbidden
-            }
-        }
-    }
-
     /// Records the lease a mount asked for and reports it in the envelope.
     private func leased(_ answer: MountResponse, _ lease: MountLease, request: Request, mount: RoutedMount, token: TokenEntry?) async throws -> Response {
         let entry = try await leases.create(path: request.path, mountPath: mount.entry.routePath, lease: lease, tokenHash: token?.hash)
@@ -210,24 +182,27 @@ package struct RequestPipeline: Sendable {
         return .logical(response)
     }
 
-    static func capability(for operation: Request.Operation, exists: Bool) -> Capabilities {
-        switch operation {
-        case .read: .read
-        case .list: .list
-        case .delete: .delete
-        case .patch: .patch
-        case .write: exists ? .update : .create
+    /// The request as the mount sees it, made once its operation is known: a
+    /// write is `create` when the mount says nothing exists there yet, else
+    /// `update`. The existence check gets a request of its own, as an update.
+    private static func mountRequest(
+        _ request: Request, _ relativePath: String, _ mount: RoutedMount, _ handler: any Mount
+    ) async throws -> MountRequest {
+        let fields = RequestFields(request.data)
+        func made(_ operation: MountOperation) -> MountRequest {
+            MountRequest(
+                operation: operation, path: relativePath, fields: fields, storage: mount.storage,
+                mountPath: mount.entry.routePath, clientAddress: request.clientAddress
+            )
         }
-    }
-
-    /// A write is `create` when the mount says nothing exists there yet, else `update`.
-    private static func mountOperation(_ operation: Request.Operation, _ handler: any Mount, _ request: MountRequest) async throws -> MountOperation {
-        switch operation {
-        case .read: return .read
-        case .list: return .list
-        case .delete: return .delete
-        case .patch: return .patch
-        case .write: return try await handler.exists(request) == false ? .create : .update
+        switch request.operation {
+        case .read: return made(.read)
+        case .list: return made(.list)
+        case .delete: return made(.delete)
+        case .patch: return made(.patch)
+        case .write:
+            let update = made(.update)
+            return try await handler.exists(update) == false ? made(.create) : update
         }
     }
 }

@@ -9,32 +9,69 @@ import CofferMountKit
 /// two keys, and both must pass (folding them with "first wins" let a denied value
 /// through). Keys and values compare as UTF-8 bytes, as Vault compares them.
 enum ParameterCheck {
-    static func allows(_ constraints: ParameterConstraints, _ data: [String: JSONValue]) -> Bool {
-        if constraints.isEmpty { return true }
-        // Vault looks a required key up in its lowercase spelling, exactly.
-        let sentKeys = Set(data.keys.map(ByteString.init))
-        for key in constraints.required where !sentKeys.contains(ByteString(key.lowercased())) {
-            return false
+    typealias Check = ACLDecision.Check
+
+    /// The `required_parameters`, `denied_parameters` and `allowed_parameters`
+    /// checks, stopping at the first failure. LIST and DELETE carry no parameters
+    /// to check. Reports key names only, never values.
+    static func checks(_ rule: PolicyRule, _ request: ACLRequest) -> [Check] {
+        let constraints = rule.parameters, data = request.parameters
+        if request.capability == .list || request.capability == .delete {
+            return [ACL.check("parameters", "not checked for \(request.capability.sortedNames.joined())", "not checked", .skipped)]
         }
-        if data.isEmpty { return true }
-        if let denied = constraints.denied.map(byteKeyed), !denied.isEmpty {
-            // `"*"` denies every parameter, whatever values it lists.
-            if denied[ByteString("*")] != nil { return false }
-            for (key, value) in data {
-                if let values = denied[ByteString(key.lowercased())], valueInList(value, values) { return false }
+        if constraints.allowed == nil, constraints.denied == nil, constraints.required.isEmpty {
+            return [ACL.check("parameters", "no parameter constraints", "not checked", .skipped)]
+        }
+        var checks = [required(constraints.required, data)]
+        if checks[0].outcome == .failed { return checks }
+        checks.append(denied(constraints.denied, data))
+        if checks[1].outcome == .failed { return checks }
+        checks.append(allowed(constraints.allowed, data))
+        return checks
+    }
+
+    /// Vault looks a required key up in its lowercase spelling, exactly.
+    private static func required(_ keys: [String], _ data: [String: JSONValue]) -> Check {
+        let name = "required_parameters"
+        guard !keys.isEmpty else { return ACL.check(name, "none required", "not checked", .skipped) }
+        let expected = keys.map { "\"\($0)\"" }.joined(separator: ", ")
+        let sentKeys = Set(data.keys.map(ByteString.init))
+        if let missing = keys.first(where: { !sentKeys.contains(ByteString($0.lowercased())) }) {
+            return ACL.check(name, expected, "\"\(missing)\" not sent", .failed)
+        }
+        return ACL.check(name, expected, "all sent", .passed)
+    }
+
+    private static func denied(_ map: [String: [String]]?, _ data: [String: JSONValue]) -> Check {
+        let name = "denied_parameters"
+        guard let denied = map.map(byteKeyed), !denied.isEmpty else { return ACL.check(name, "none denied", "not checked", .skipped) }
+        let expected = "none of " + denied.keys.map { "\"\($0.string)\"" }.sorted().joined(separator: ", ") + " with a listed value"
+        if data.isEmpty { return ACL.check(name, expected, "no parameters sent", .passed) }
+        // `"*"` denies every parameter, whatever values it lists.
+        if denied[ByteString("*")] != nil { return ACL.check(name, expected, "parameters sent where \"*\" is denied", .failed) }
+        for (key, value) in data {
+            if let values = denied[ByteString(key.lowercased())], valueInList(value, values) {
+                return ACL.check(name, expected, "\"\(key)\" has a denied value", .failed)
             }
         }
-        guard let allowed = constraints.allowed.map(byteKeyed), !allowed.isEmpty else { return true }
+        return ACL.check(name, expected, "no denied value sent", .passed)
+    }
+
+    private static func allowed(_ map: [String: [String]]?, _ data: [String: JSONValue]) -> Check {
+        let name = "allowed_parameters"
+        guard let allowed = map.map(byteKeyed), !allowed.isEmpty else { return ACL.check(name, "any parameter", "not checked", .skipped) }
+        let expected = "only " + allowed.keys.map { "\"\($0.string)\"" }.sorted().joined(separator: ", ") + " with a listed value"
+        if data.isEmpty { return ACL.check(name, expected, "no parameters sent", .passed) }
         let allowsAny = allowed[ByteString("*")] != nil
-        if allowed.count == 1, allowsAny { return true }
+        if allowed.count == 1, allowsAny { return ACL.check(name, expected, "\"*\" allows any", .passed) }
         for (key, value) in data {
             if let values = allowed[ByteString(key.lowercased())] {
-                if !valueInList(value, values) { return false }
+                if !valueInList(value, values) { return ACL.check(name, expected, "\"\(key)\" has a value not listed", .failed) }
             } else if !allowsAny {
-                return false
+                return ACL.check(name, expected, "\"\(key)\" is not allowed", .failed)
             }
         }
-        return true
+        return ACL.check(name, expected, "every parameter allowed", .passed)
     }
 
     private static func byteKeyed(_ map: [String: [String]]) -> [ByteString: [String]] {

@@ -50,31 +50,3 @@ enum SegmentPattern {
         return true
     }
 }
-
-/// Which of two matching wildcard rules wins (spec/jwt-auth.md §5.3, step 3).
-/// Positions and lengths are in bytes, as Vault counts them.
-enum RulePriority {
-    /// True when `a` has lower priority than `b`.
-    static func isLower(_ a: PolicyRule, _ b: PolicyRule) -> Bool {
-        let wildcardA = firstWildcard(a), wildcardB = firstWildcard(b)
-        if wildcardA != wildcardB { return wildcardA < wildcardB }
-        if a.isPrefix != b.isPrefix { return a.isPrefix }
-        let plusA = plusCount(a), plusB = plusCount(b)
-        if plusA != plusB { return plusA > plusB }
-        let lengthA = a.pattern.utf8.count, lengthB = b.pattern.utf8.count
-        if lengthA != lengthB { return lengthA < lengthB }
-        return a.pattern.utf8.lexicographicallyPrecedes(b.pattern.utf8)
-    }
-
-    /// The byte index of the first `+` or `*` in the rule as written.
-    private static func firstWildcard(_ rule: PolicyRule) -> Int {
-        let text = Array(rule.pattern.utf8)
-        return text.firstIndex { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "*") } ?? text.count
-    }
-
-    private static func plusCount(_ rule: PolicyRule) -> Int {
-        SegmentPattern.segments(rule.path).filter { $0 == plus }.count
-    }
-
-    private static let plus: ArraySlice<UInt8> = [UInt8(ascii: "+")]
-}

@@ -119,15 +119,10 @@ package struct JWTAuthMount: Mount {
         guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing token") }
 
         let verifier = try await state.currentVerifier()
-        let auth: MountAuth
-        do {
-            auth = try await JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock())
-                .run(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
-        } catch let error as KeySetError {
-            throw MountError.badRequest(error.description)
-        }
+        let decision = try await JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock())
+            .decide(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
         var response = MountResponse()
-        response.auth = auth
+        response.auth = try decision.grantedAuth()
         return response
     }
 }

@@ -16,34 +16,47 @@ enum TimeClaims {
         }
     }
 
-    static func check(exp: Double?, nbf: Double?, iat: Double?, leeways: Leeways, now: Date) throws {
+    /// Records the `nbf`, `exp` and `iat` checks in the plugin's order; the first
+    /// that fails ends the login.
+    static func check(exp: Double?, nbf: Double?, iat: Double?, leeways: Leeways, now: Date, into log: inout JWTLoginChecks) throws {
         let cs = Leeways.effective(leeways.clockSkew, default: 60)
         let el = Leeways.effective(leeways.expiration, default: 150)
         let nl = Leeways.effective(leeways.notBefore, default: 150)
         guard exp != nil || nbf != nil || iat != nil else {
-            throw MountError.badRequest("error validating token: no issued at (iat), not before (nbf), or expiration time (exp) claims in token")
+            try log.fail("time_claims", expected: "exp, nbf or iat", actual: "none", .noTimeClaims)
         }
         let current = now.timeIntervalSince1970
-        let expEffective = exp ?? (max(iat ?? 0, nbf ?? 0) + el)
-        let nbfEffective = nbf ?? iat ?? (expEffective - nl)
-        if current + cs < nbfEffective {
-            throw MountError.badRequest("error validating token: invalid not before (nbf) claim: token not yet valid")
-        }
-        if current - cs > expEffective {
-            throw MountError.badRequest("error validating token: invalid expiration time (exp) claim: token is expired")
-        }
-        if let iat, current + cs < iat {
-            throw MountError.badRequest("error validating token: invalid issued at (iat) claim: token issued in the future")
-        }
+        let (expEffective, expSource) = exp.map { ($0, "exp") }
+            ?? (max(iat ?? 0, nbf ?? 0) + el, "\((iat ?? 0) >= (nbf ?? 0) ? "iat" : "nbf") + expiration_leeway \(shown(el))s")
+        let (nbfEffective, nbfSource) = nbf.map { ($0, "nbf") } ?? iat.map { ($0, "iat") }
+            ?? (expEffective - nl, "exp - not_before_leeway \(shown(nl))s")
+        let skew = "clock_skew_leeway \(shown(cs))s"
+        let nbfExpected = "at most now + \(skew)", nbfActual = "\(shown(nbfEffective)) (\(nbfSource)), now \(shown(current))"
+        if current + cs < nbfEffective { try log.fail("nbf", expected: nbfExpected, actual: nbfActual, .notYetValid) }
+        log.pass("nbf", expected: nbfExpected, actual: nbfActual)
+        let expExpected = "at least now - \(skew)", expActual = "\(shown(expEffective)) (\(expSource)), now \(shown(current))"
+        if current - cs > expEffective { try log.fail("exp", expected: expExpected, actual: expActual, .expired) }
+        log.pass("exp", expected: expExpected, actual: expActual)
+        guard let iat else { return log.skip("iat", expected: "at most now + \(skew)", actual: "absent") }
+        let iatActual = "\(shown(iat)), now \(shown(current))"
+        if current + cs < iat { try log.fail("iat", expected: "at most now + \(skew)", actual: iatActual, .issuedInFuture) }
+        log.pass("iat", expected: "at most now + \(skew)", actual: iatActual)
     }
 
     /// A NumericDate claim: a number (fractions truncated); `0` or `null` is absent.
-    static func numericDate(_ value: JSONValue?) throws -> Double? {
+    static func numericDate(_ value: JSONValue?) throws(JWTLoginFailure) -> Double? {
         switch value {
         case nil, .null?: return nil
         case .int(let number)?: return number == 0 ? nil : Double(number)
         case .double(let number)?: return number == 0 ? nil : number.rounded(.towardZero)
-        default: throw MountError.badRequest("error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate")
+        default: throw .numericDateType
         }
+    }
+
+    /// Seconds as a whole number when they are one (claims are truncated), else
+    /// as Swift prints a double (`1e+300`): huge claims must not trap a conversion.
+    static func shown(_ seconds: Double) -> String {
+        guard seconds.magnitude < 1e15, seconds == seconds.rounded(.towardZero) else { return String(seconds) }
+        return String(Int64(seconds))
     }
 }

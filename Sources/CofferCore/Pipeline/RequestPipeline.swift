@@ -44,7 +44,7 @@ package struct RequestPipeline: Sendable {
             }
             token = try await authenticate(request, routed: routed)
         } catch {
-            try refused(&record, error)
+            try await refused(&record, error)
         }
         record.token = token
         // A token whose last use this request took is revoked once the request is done.
@@ -62,24 +62,24 @@ package struct RequestPipeline: Sendable {
     }
 
     /// Logs a refusal (request and response lines, with the error), then throws it.
-    private func refused(_ record: inout AuditRecord, _ error: any Error) throws -> Never {
+    private func refused(_ record: inout AuditRecord, _ error: any Error) async throws -> Never {
         record.error = CoreError.from(error).messages.joined(separator: "; ")
-        try audit.record(record, type: "request")
-        try audit.record(record, type: "response")
+        try await audit.record(record, .request)
+        try await audit.record(record, .response)
         throw error
     }
 
     private func dispatch(
         _ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?, record: inout AuditRecord
     ) async throws -> Response {
-        guard let (mount, relativePath) = routed else { try refused(&record, CoreError.noRoute(request.path)) }
+        guard let (mount, relativePath) = routed else { try await refused(&record, CoreError.noRoute(request.path)) }
 
         switch mount.handler {
         case .core(let backend):
             if let token, !backend.authorizesItself(relativePath) {
-                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: true), record: &record)
+                try await checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: true), record: &record)
             }
-            try audit.record(record, type: "request")
+            try await audit.record(record, .request)
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
             return try await answered(record) { try await backend.handle(call) }
         case .plugin(let handler):
@@ -90,9 +90,9 @@ package struct RequestPipeline: Sendable {
             mountRequest.operation = try await Self.mountOperation(request.operation, handler, mountRequest)
             record.operation = mountRequest.operation.rawValue
             if let token {
-                try checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create), record: &record)
+                try await checkedAuthorize(request, token: token, capability: Self.capability(for: request.operation, exists: mountRequest.operation != .create), record: &record)
             }
-            try audit.record(record, type: "request")
+            try await audit.record(record, .request)
             let finalRequest = mountRequest
             return try await answered(record) {
                 // A login (no token) for a method with guessable secrets: user lockout.
@@ -118,11 +118,11 @@ package struct RequestPipeline: Sendable {
         var record = record
         do {
             let response = try await wrappedIfAsked(try await handler(), record.request)
-            try audit.record(record, type: "response", response: response)
+            try await audit.record(record, .response, response: response)
             return response
         } catch {
             record.error = CoreError.from(error).messages.joined(separator: "; ")
-            try audit.record(record, type: "response")
+            try await audit.record(record, .response)
             throw error
         }
     }
@@ -135,13 +135,13 @@ package struct RequestPipeline: Sendable {
     }
 
     /// The ACL check, with its outcome recorded for the audit log.
-    private func checkedAuthorize(_ request: Request, token: TokenEntry, capability: Capabilities, record: inout AuditRecord) throws {
+    private func checkedAuthorize(_ request: Request, token: TokenEntry, capability: Capabilities, record: inout AuditRecord) async throws {
         do {
             try authorize(request, token: token, capability: capability)
             record.grantingPolicies = token.policies
         } catch {
             record.allowed = false
-            try refused(&record, error)
+            try await refused(&record, error)
         }
     }
 

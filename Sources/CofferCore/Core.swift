@@ -32,7 +32,7 @@ package final class Core: Sendable {
         let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
         let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
         let cluster = ClusterStore(barrier: barrier)
-        let audit = AuditBroker(barrier: barrier)
+        let audit = AuditBroker(barrier: barrier, clock: clock)
         let lockouts = UserLockouts(barrier: barrier, clock: clock)
 
         let bringUp: @Sendable () async throws -> Void = {
@@ -59,7 +59,7 @@ package final class Core: Sendable {
             postUnseal: bringUp,
             preSeal: {
                 await keyRotation.stop()
-                audit.unload()
+                await audit.unload()
                 await expiration.unload()
                 await mounts.unload()
                 policies.unload()

@@ -22,19 +22,45 @@ import Testing
             try await client.execute(uri: "/v1/secret/data/app", method: .post, headers: rootHeaders,
                                      body: jsonBody(["data": ["password": "correct-horse", "nested": ["deep": "battery-staple"]]])) { _ in }
             try await client.execute(uri: "/v1/secret/data/app", method: .get, headers: rootHeaders) { _ in }
-            let hash = try await client.execute(uri: "/v1/sys/audit-hash/file", method: .post, headers: rootHeaders,
-                                                body: jsonBody(["input": "correct-horse"])) { $0.json?["data"]?["hash"]?.stringValue }
+            // Both hashes must exist: a missing one must fail the test, not compare nil with nil.
+            let hash = try #require(try await auditHash(client, "correct-horse"))
+            let deepHash = try #require(try await auditHash(client, "battery-staple"))
+            #expect(hash.hasPrefix("hmac-sha256:") && deepHash.hasPrefix("hmac-sha256:"))
             let text = try String(contentsOfFile: path, encoding: .utf8)
+            let lines = text.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+            try #require(lines.count >= 4)
             #expect(!text.contains("correct-horse"))
             #expect(!text.contains("battery-staple"))
             #expect(!text.contains(TestCore.rootToken))
-            let lines = text.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
             let read = try #require(lines.last { $0["type"] == "response" && $0["request"]?["operation"] == "read" })
-            #expect(read["response"]?["data"]?["data"]?["password"]?.stringValue == hash)
-            #expect(read["response"]?["data"]?["data"]?["nested"]?["deep"]?.stringValue?.hasPrefix("hmac-sha256:") == true)
+            let password = try #require(read["response"]?["data"]?["data"]?["password"]?.stringValue)
+            #expect(password == hash)
+            let deep = try #require(read["response"]?["data"]?["data"]?["nested"]?["deep"]?.stringValue)
+            #expect(deep == deepHash)
             #expect(read["response"]?["data"]?["metadata"]?["version"] == 1)
             let write = try #require(lines.first { $0["request"]?["path"] == "secret/data/app" })
             #expect(write["request"]?["operation"] == "create")
+        }
+    }
+
+    func auditHash(_ client: any TestClientProtocol, _ input: String) async throws -> String? {
+        try await client.execute(uri: "/v1/sys/audit-hash/file", method: .post, headers: rootHeaders, body: jsonBody(["input": .string(input)])) {
+            $0.json?["data"]?["hash"]?.stringValue
+        }
+    }
+
+    @Test("each line's time is the core's clock, not the wall clock")
+    func injectedClock() async throws {
+        let path = logPath()
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_700_000_000))
+        try await withAPI(try await TestCore.unsealed(clock: clock)) { client in
+            try await client.execute(uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
+                                     body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])) { #expect($0.status == .noContent) }
+            clock.advance(by: 90)
+            try await client.execute(uri: "/v1/sys/mounts", method: .get, headers: rootHeaders) { _ in }
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+            let mounts = try #require(lines.first { $0["request"]?["path"] == "sys/mounts" })
+            #expect(mounts["time"]?.stringValue == Timestamps.rfc3339(clock.now()))
         }
     }
 

@@ -1,6 +1,7 @@
 import CofferMountKit
 import Crypto
 import Foundation
+import Logging
 import Synchronization
 
 /// The enabled audit devices: records every request and response in each, and
@@ -14,13 +15,17 @@ package final class AuditBroker: Sendable {
     private static let saltPrefix = "core/audit-salt/"
 
     private let barrier: SecurityBarrier
-    private let devices = Mutex<[FileAuditDevice]>([])
+    /// The entries' `time`.
+    private let clock: @Sendable () -> Date
+    private let devices = Mutex<[any AuditDevice]>([])
     private let declared = Mutex<[AuditDeviceEntry]>([])
+    private let logger = Logger(label: "coffer.audit")
     /// Whether `sys/audit/<path>` may enable devices (dev mode, or the unsafe config flag).
     package let apiCreationAllowed: Mutex<Bool> = Mutex(false)
 
-    init(barrier: SecurityBarrier) {
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
         self.barrier = barrier
+        self.clock = clock
     }
 
     /// Devices from the server config; they open at each unseal.
@@ -36,29 +41,38 @@ package final class AuditBroker: Sendable {
 
     /// After unseal: open the config's devices and the stored ones.
     func load() async throws {
-        var opened: [FileAuditDevice] = []
+        var opened: [any AuditDevice] = []
         let stored: [AuditDeviceEntry] = try await barrier.get(Self.tablePath).map { try JSONDecoder().decode([AuditDeviceEntry].self, from: $0) } ?? []
         for entry in declared.withLock({ $0 }) + stored {
-            opened.append(try FileAuditDevice(entry: entry, salt: try await salt(for: entry.path)))
+            opened.append(try await AuditDevices.make(entry, salt: try await salt(for: entry.path), enabling: false))
         }
         devices.withLock { $0 = opened }
     }
 
-    func unload() {
-        devices.withLock { $0 = [] }
+    func unload() async {
+        for device in devices.withLock({ current in defer { current = [] }; return current }) {
+            await device.close()
+        }
     }
 
     func enable(_ entry: AuditDeviceEntry) async throws {
-        guard entry.type == "file" else { throw CoreError.badRequest("unknown backend type: \(entry.type)") }
+        guard AuditDevices.types.contains(entry.type) else { throw CoreError.badRequest("unknown backend type: \(entry.type)") }
         guard !entries.contains(where: { $0.path == entry.path }) else { throw CoreError.badRequest("path already in use") }
-        let device: FileAuditDevice
+        let device: any AuditDevice
         do {
-            device = try FileAuditDevice(entry: entry, salt: try await salt(for: entry.path))
-        } catch let error as CoreError {
+            device = try await AuditDevices.make(entry, salt: try await salt(for: entry.path), enabling: true)
+        } catch let error as CoreError where entry.type == "file" {
+            // The file device's messages name the path (they did before the other
+            // devices came); socket and syslog answer in OpenBao's words.
             throw CoreError.badRequest("sys/audit: \(entry.path) could not be enabled: \(error.description)")
         }
         let stored = (entries + [entry]).filter { !$0.fromConfig }
-        try await barrier.put(Self.tablePath, try JSONEncoder().encode(stored))
+        do {
+            try await barrier.put(Self.tablePath, try JSONEncoder().encode(stored))
+        } catch {
+            await device.close()
+            throw error
+        }
         devices.withLock { $0.append(device) }
     }
 
@@ -68,31 +82,42 @@ package final class AuditBroker: Sendable {
         if entry.fromConfig { throw CoreError.badRequest("cannot disable an audit device declared in the server config") }
         let stored = entries.filter { !$0.fromConfig && $0.path != key }
         try await barrier.put(Self.tablePath, try JSONEncoder().encode(stored))
-        devices.withLock { $0.removeAll { $0.entry.path == key } }
+        let removed = devices.withLock { current in
+            defer { current.removeAll { $0.entry.path == key } }
+            return current.filter { $0.entry.path == key }
+        }
+        for device in removed { await device.close() }
     }
 
     /// `sys/audit-hash/<path>`: what the device writes for `input`.
     func hash(_ input: String, device path: String) -> String? {
         let key = path.withTrailingSlash
-        return devices.withLock { $0.first { $0.entry.path == key } }?.hmac(input)
+        return devices.withLock { $0.first { $0.entry.path == key } }?.redaction.hmac(input)
     }
 
-    /// Writes one entry to every device. With devices enabled, at least one must
-    /// take it, or the request is refused.
-    func record(_ record: AuditRecord, type: String, response: Response? = nil) throws {
+    /// Writes one entry to every device, each redacted with its own salt. With
+    /// devices enabled, at least one must take it, or the request is refused.
+    func record(_ record: AuditRecord, _ kind: AuditEntry.Kind, response: Response? = nil) async throws {
         let current = devices.withLock { $0 }
         guard !current.isEmpty else { return }
+        let entry = record.entry(kind, response: response, time: clock())
         var recorded = false
         for device in current {
-            let line = record.line(type: type, response: response, device: device)
-            if (try? device.write(line, reopenIfRemoved: type == "request")) != nil { recorded = true }
+            let bytes = AuditEntryWriter.line(record.redactions.redacted(entry, for: device))
+            do {
+                try await device.write(AuditLine(bytes: bytes, kind: kind, time: entry.time))
+                recorded = true
+            } catch {
+                // The device's words only (an errno, an address): never the line.
+                logger.error("audit device failed to record the \(kind.rawValue)", metadata: ["path": "\(device.entry.path)", "error": "\(error)"])
+            }
         }
         guard recorded else { throw CoreError(.internal, "internal error") }
     }
 
-    /// SIGHUP: every file device reopens its file (log rotation).
-    package func reopenAll() {
-        for device in devices.withLock({ $0 }) { device.reopen() }
+    /// SIGHUP: files reopen (log rotation), sockets reconnect.
+    package func reloadAll() async {
+        for device in devices.withLock({ $0 }) { await device.reload() }
     }
 
     private func salt(for path: String) async throws -> SymmetricKey {

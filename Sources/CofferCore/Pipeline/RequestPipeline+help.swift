@@ -4,7 +4,7 @@ extension RequestPipeline {
     /// `GET <path>?help=1`: the route's help from the mount's path table. Any valid
     /// token may ask (no ACL check, as in OpenBao); login paths need none.
     func answerHelp(_ request: Request, mount: RoutedMount, relativePath: String, record: AuditRecord) async throws -> Response {
-        try audit.record(record, type: "request")
+        try await audit.record(record, .request)
         return try await answered(record) {
             let help: PathHelp
             switch mount.handler {

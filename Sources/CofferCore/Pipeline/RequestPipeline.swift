@@ -44,7 +44,7 @@ package struct RequestPipeline: Sendable {
             }
             token = try await authenticate(request, routed: routed)
         } catch {
-            try refused(&record, error)
+            try await refused(&record, error)
         }
         record.token = token
         // A token whose last use this request took is revoked once the request is done.
@@ -62,17 +62,17 @@ package struct RequestPipeline: Sendable {
     }
 
     /// Logs a refusal (request and response lines, with the error), then throws it.
-    private func refused(_ record: inout AuditRecord, _ error: any Error) throws -> Never {
+    private func refused(_ record: inout AuditRecord, _ error: any Error) async throws -> Never {
         record.error = CoreError.from(error).messages.joined(separator: "; ")
-        try audit.record(record, type: "request")
-        try audit.record(record, type: "response")
+        try await audit.record(record, .request)
+        try await audit.record(record, .response)
         throw error
     }
 
     private func dispatch(
         _ request: Request, routed: (mount: RoutedMount, relativePath: String)?, token: TokenEntry?, record: inout AuditRecord
     ) async throws -> Response {
-        guard let (mount, relativePath) = routed else { try refused(&record, CoreError.noRoute(request.path)) }
+        guard let (mount, relativePath) = routed else { try await refused(&record, CoreError.noRoute(request.path)) }
         if request.isHelp {
             return try await answerHelp(request, mount: mount, relativePath: relativePath, record: record)
         }
@@ -80,18 +80,18 @@ package struct RequestPipeline: Sendable {
         switch mount.handler {
         case .core(let backend):
             if let token, !backend.authorizesItself(relativePath) {
-                try checkedAuthorize(ACLRequest(request, exists: true), token: token, record: &record)
+                try await checkedAuthorize(ACLRequest(request, exists: true), token: token, record: &record)
             }
-            try audit.record(record, type: "request")
+            try await audit.record(record, .request)
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
             return try await answered(record) { try await backend.handle(call) }
         case .plugin(let handler):
             let mountRequest = try await Self.mountRequest(request, relativePath, mount, handler)
             record.operation = mountRequest.operation.rawValue
             if let token {
-                try checkedAuthorize(ACLRequest(request, exists: mountRequest.operation != .create), token: token, record: &record)
+                try await checkedAuthorize(ACLRequest(request, exists: mountRequest.operation != .create), token: token, record: &record)
             }
-            try audit.record(record, type: "request")
+            try await audit.record(record, .request)
             return try await answered(record) {
                 // A login (no token) for a method with guessable secrets: user lockout.
                 let alias = token == nil ? handler.lockoutAlias(mountRequest) : nil
@@ -116,11 +116,11 @@ package struct RequestPipeline: Sendable {
         var record = record
         do {
             let response = try await wrappedIfAsked(try await handler(), record.request)
-            try audit.record(record, type: "response", response: response)
+            try await audit.record(record, .response, response: response)
             return response
         } catch {
             record.error = CoreError.from(error).messages.joined(separator: "; ")
-            try audit.record(record, type: "response")
+            try await audit.record(record, .response)
             throw error
         }
     }
@@ -134,11 +134,11 @@ package struct RequestPipeline: Sendable {
 
     /// The ACL's decision, with its outcome recorded for the audit log; a denial is
     /// `permission denied` (403), whichever check failed.
-    private func checkedAuthorize(_ question: ACLRequest, token: TokenEntry, record: inout AuditRecord) throws {
+    private func checkedAuthorize(_ question: ACLRequest, token: TokenEntry, record: inout AuditRecord) async throws {
         let decision = policies.acl(for: token.policies).decide(question)
         guard decision.isAllowed else {
             record.allowed = false
-            try refused(&record, CoreError.forbidden)
+            try await refused(&record, CoreError.forbidden)
         }
         record.grantingPolicies = token.policies
     }

@@ -14,8 +14,17 @@ package enum GoDuration {
     /// Go `time.ParseDuration` grammar: a sequence of decimal numbers with units.
     package static func seconds(from text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return 0 }
         if let whole = Int64(trimmed) { return inRange(whole) ? whole : nil }
+        // In range by `interval`'s check, so the conversion cannot fail.
+        return interval(from: trimmed).flatMap { Int64(checking: $0.rounded(.towardZero)) }
+    }
+
+    /// The duration in seconds with its fraction (`"500ms"` is 0.5), for
+    /// deadlines; nil when it does not parse or is longer than `maxSeconds`.
+    package static func interval(from text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return 0 }
+        if let whole = Int64(trimmed) { return inRange(whole) ? Double(whole) : nil }
         var rest = Substring(trimmed)
         var sign: Double = 1
         if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
@@ -36,8 +45,7 @@ package enum GoDuration {
             // `total` finite however many digits were sent.
             guard total < Double(maxSeconds + 1) else { return nil }
         }
-        // In range by the check above, so the conversion cannot fail.
-        return Int64(checking: (sign * total).rounded(.towardZero))
+        return sign * total
     }
 
     /// Whether `seconds` is a duration Go can hold.

@@ -98,11 +98,11 @@ package struct ServerAssembly {
         )
     }
 
-    /// `kill -HUP`: audit devices reopen their files, for log rotation.
+    /// `kill -HUP`: audit devices reopen their files (log rotation) and redial their sockets.
     private static func reopenAuditLogsOnSIGHUP(_ audit: AuditBroker) -> any DispatchSourceSignal {
         signal(SIGHUP, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGHUP)
-        source.setEventHandler { audit.reopenAll() }
+        source.setEventHandler { Task { await audit.reloadAll() } }
         source.resume()
         return source
     }

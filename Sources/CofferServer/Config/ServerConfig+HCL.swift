@@ -55,12 +55,14 @@ extension ServerConfig {
         }
     }
 
-    /// `audit "file" "name" { description = "..." options { file_path = "..." } }`.
+    /// `audit "file" "name" { description = "..." options { file_path = "..." } }`
+    /// (or `"socket"`, `"syslog"`; their options are checked when the device opens).
     private static func auditDevice(_ block: HCLBlock) throws -> AuditDeviceEntry {
-        guard block.labels.count >= 1, block.labels[0] == "file" else {
-            throw ConfigError("\(block.position): unknown audit device type \"\(block.label ?? "")\" (supported: file)")
+        guard block.labels.count >= 1, ["file", "socket", "syslog"].contains(block.labels[0]) else {
+            throw ConfigError("\(block.position): unknown audit device type \"\(block.label ?? "")\" (supported: file, socket, syslog)")
         }
-        let path = block.labels.count > 1 ? block.labels[1] : "file"
+        let type = block.labels[0]
+        let path = block.labels.count > 1 ? block.labels[1] : type
         var options: [String: String] = [:]
         if let body = try block.body.object("options") ?? block.body.blocks(ofType: "options").first?.body {
             for attribute in body.attributes {
@@ -68,8 +70,10 @@ extension ServerConfig {
                 options[attribute.name] = text
             }
         }
-        guard options["file_path"] != nil else { throw ConfigError("\(block.position): audit device \"\(path)\" needs options { file_path = \"...\" }") }
-        return AuditDeviceEntry(path: path, type: "file", description: try block.body.string("description") ?? "", options: options)
+        if type == "file", options["file_path"] == nil {
+            throw ConfigError("\(block.position): audit device \"\(path)\" needs options { file_path = \"...\" }")
+        }
+        return AuditDeviceEntry(path: path, type: type, description: try block.body.string("description") ?? "", options: options)
     }
 
     private static func listener(_ block: HCLBlock) throws -> Listener {

@@ -36,6 +36,26 @@ import Testing
         #expect(machine.bufferedBytes == half)
     }
 
+    @Test("a body still arriving that holds exactly 32 MiB does not stop reading: only its end or one more byte can follow")
+    func bodyAtTheLimitKeepsReading() {
+        var machine = Machine()
+        _ = machine.headReceived(Self.head("/v1/big"))
+        machine.bodyReceived(Self.bytes(Machine.maxBodySize))
+        let reads = machine.readRequested()
+        machine.bodyReceived(Self.bytes(1))
+        #expect(reads && machine.bufferedBytes == 0)
+        // Behind a waiting request, it pauses until that one is taken up.
+        var behind = Machine()
+        _ = Self.receive(&behind, "/v1/first")
+        _ = Self.receive(&behind, "/v1/second")
+        _ = behind.headReceived(Self.head("/v1/big"))
+        behind.bodyReceived(Self.bytes(Machine.maxBodySize))
+        let readsBehind = behind.readRequested()
+        _ = behind.answerReady()
+        let next = behind.answerWritten()
+        #expect(!readsBehind && next == .answer(.init(head: APIRequest(Self.head("/v1/second")), framing: .init(Self.head("/v1/second"))), resumeReading: true))
+    }
+
     @Test("reading pauses while 16 requests wait their turn")
     func pausesOnWaitingRequests() {
         var machine = Machine()

@@ -86,7 +86,16 @@ extension VaultRequestHandler {
 
         /// Whether the channel may be asked for more bytes now.
         var mayRead: Bool {
-            !closing && !unparseable && writable && waiting.count < Self.maxWaiting && bufferedBytes < Self.maxBufferedBytes
+            !closing && !unparseable && writable && waiting.count < Self.maxWaiting && !bodiesFull
+        }
+
+        /// Bodies fill the connection's share only while a request waits: taking
+        /// it up frees its bytes and reading resumes. A body still arriving is
+        /// never over `maxBodySize` alone, and waiting for it to shrink would
+        /// wait forever (one of exactly 32 MiB stalled a connection until its
+        /// read deadline).
+        private var bodiesFull: Bool {
+            bufferedBytes >= Self.maxBufferedBytes && !waiting.isEmpty
         }
 
         /// Whether an answer is under way.

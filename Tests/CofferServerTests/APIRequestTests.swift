@@ -1,3 +1,4 @@
+import CofferCore
 import CofferTesting
 import Logging
 import NIOHTTP1
@@ -32,5 +33,21 @@ import Testing
         #expect(request.forwardedFor == "10.0.0.5, 203.0.113.9")
         let responder = VaultAPIResponder(core: try await TestCore.unsealed(), logger: Logger(label: "test"), trustedProxies: ["10.1.0.0/16"])
         #expect(responder.clientAddress(request, peer: "10.1.2.3") == "203.0.113.9")
+    }
+
+    @Test("the operation comes from the method and the list flag, in one place", arguments: [
+        ("GET", "", "read"), ("HEAD", "", "read"), ("GET", "list=true", "list"), ("GET", "list=T", "list"),
+        ("HEAD", "list=1", "list"), ("GET", "list=false", "read"), ("GET", "list=", "read"), ("POST", "list=true", "write"),
+        ("PUT", "", "write"), ("DELETE", "", "delete"), ("PATCH", "", "patch"),
+        // Refused: a list flag that is no boolean, OPTIONS, and any other verb. LIST
+        // never gets here: `ListVerbRewriter` sends it on as GET ?list=true.
+        ("GET", "list=maybe", "refused"), ("OPTIONS", "", "refused"), ("TRACE", "", "refused"), ("LIST", "", "refused"),
+    ])
+    func operation(method: String, query: String, expected: String) {
+        let request = APIRequest(method: method, target: "/v1/secret/metadata/ci?\(query)") { name in
+            name == "Content-Type" ? "application/merge-patch+json" : nil
+        }
+        let operation = try? HTTPRequestTranslator.operation(request, query: HTTPRequestTranslator.parseQuery(request.query))
+        #expect((operation?.rawValue ?? "refused") == expected)
     }
 }

@@ -1,22 +1,57 @@
 import CofferCore
 import CofferMountKit
-import CofferServer
-import CofferStorage
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
 import Logging
+import NIOCore
+import ServiceLifecycle
 import Testing
 
-/// Runs `test` against the HTTP API of `core`, in process (no socket).
-func withAPI(_ core: Core, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let app = Application(responder: VaultAPIResponder(core: core, logger: Logger(label: "test")))
-    try await app.test(.router) { client in try await test(client) }
+@testable import CofferServer
+
+/// Thrown when the test server stopped before it listened.
+struct TestServerDidNotStart: Error {}
+
+/// Runs `test` against the HTTP API of `core` as production serves it: the
+/// listener `ServerAssembly` builds (Hummingbird's server, `VaultHTTP1Channel`,
+/// `VaultRequestHandler`) on 127.0.0.1 and a port of its own, stopped
+/// gracefully when the test is done.
+func withAPI(_ core: Core, _ test: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
+    var listener = ServerConfig.Listener()
+    listener.address = "127.0.0.1:0"
+    listener.tlsDisable = true
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let (ports, portReady) = AsyncStream.makeStream(of: Int.self)
+    let server = try ServerAssembly.makeServer(core: core, listener: listener, maxConnections: 64, logger: logger) { port in
+        portReady.yield(port)
+        portReady.finish()
+    }
+    let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask {
+            // Ends the wait below when the server could not start.
+            defer { portReady.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await tasks.waitForAll()
+            throw TestServerDidNotStart()
+        }
+        do {
+            try await test(APITestClient(port: port))
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
 }
 
-extension TestResponse {
+extension APITestResponse {
     var json: JSONValue? { try? JSONValue.parse(Data(body.readableBytesView)) }
     var errors: [String]? { json?["errors"]?.arrayValue?.compactMap(\.stringValue) }
 }

@@ -3,8 +3,7 @@ import CofferMountKit
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The file audit device (spec/vault-api.md §4.11).

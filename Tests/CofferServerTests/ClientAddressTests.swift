@@ -1,15 +1,16 @@
-import CofferServer
 import CofferTesting
-import HTTPTypes
-import Hummingbird
 import Logging
+import NIOHTTP1
 import Testing
 
+@testable import CofferServer
+
+/// Who the client is: the connection's address, or the nearest hop a trusted proxy names.
 @Suite struct ClientAddressTests {
-    func request(forwardedFor: String?) -> Hummingbird.Request {
-        var fields: HTTPFields = [:]
-        if let forwardedFor { fields[HTTPField.Name("X-Forwarded-For")!] = forwardedFor }
-        return Hummingbird.Request(head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/v1/sys/health", headerFields: fields), body: .init(buffer: .init()))
+    func request(forwardedFor: String?) -> APIRequest {
+        var headers = HTTPHeaders()
+        if let forwardedFor { headers.add(name: "X-Forwarded-For", value: forwardedFor) }
+        return APIRequest(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/sys/health", headers: headers))
     }
 
     @Test("X-Forwarded-For is believed only from a trusted proxy, and only its nearest hop")

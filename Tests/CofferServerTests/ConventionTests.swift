@@ -2,8 +2,7 @@ import CofferCore
 import CofferMountKit
 import CofferTesting
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The request and response conventions of spec/vault-api.md §1-2.

@@ -3,8 +3,7 @@ import CofferMountKit
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Requests that used to trap the whole process (issue 12, item 1) now get a

@@ -2,8 +2,7 @@ import CofferCore
 import CofferMountKit
 import CofferTesting
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// `sys/mounts`, `sys/auth` and the KV preflight (spec/vault-api.md §4.5, 4.6, 4.13).

@@ -5,8 +5,7 @@ import CofferStorage
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Init, unseal, seal and health through the HTTP API (spec/vault-api.md §4.1-4.4).

@@ -4,8 +4,7 @@ import CofferStorage
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Tokens, policies and their enforcement through the HTTP API (spec/vault-api.md §5, §14).
@@ -18,7 +17,7 @@ import Testing
 
     func headers(_ token: String) -> HTTPFields { [HTTPField.Name("X-Vault-Token")!: token] }
 
-    func createToken(_ client: any TestClientProtocol, _ body: JSONValue, as parent: String = TestCore.rootToken) async throws -> String {
+    func createToken(_ client: APITestClient, _ body: JSONValue, as parent: String = TestCore.rootToken) async throws -> String {
         let response = try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(parent), body: jsonBody(body)) { $0 }
         #expect(response.status == .ok)
         return try #require(response.json?["auth"]?["client_token"]?.stringValue)

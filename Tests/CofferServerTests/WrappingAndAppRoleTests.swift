@@ -3,8 +3,7 @@ import CofferMountKit
 import CofferTesting
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Response wrapping and AppRole through the HTTP API (spec/vault-api.md §2.5, §4.9, §7).
@@ -85,7 +84,7 @@ import Testing
         }
     }
 
-    func setUpAppRole(_ client: any TestClientProtocol, _ role: JSONValue) async throws -> String {
+    func setUpAppRole(_ client: APITestClient, _ role: JSONValue) async throws -> String {
         try await client.execute(uri: "/v1/sys/auth/approle", method: .post, headers: rootHeaders, body: jsonBody(["type": "approle"])) { _ in }
         try await client.execute(uri: "/v1/auth/approle/role/runner", method: .post, headers: rootHeaders, body: jsonBody(role)) {
             #expect($0.status == .noContent)

@@ -3,7 +3,6 @@ import CofferMounts
 import CofferMountKit
 import CofferStorage
 import Foundation
-import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
@@ -64,7 +63,7 @@ package struct ServerAssembly {
                     metadata: ["address": "\(listener.address)", "max_connections": "\(cap.limit)", "open_file_limit": "\(openFileLimit)"]
                 )
             }
-            services.append(try makeApplication(core: core, listener: listener, maxConnections: cap.limit, logger: logger))
+            services.append(try makeServer(core: core, listener: listener, maxConnections: cap.limit, logger: logger))
         }
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -72,27 +71,30 @@ package struct ServerAssembly {
         try await group.run()
     }
 
-    static func makeApplication(core: Core, listener: ServerConfig.Listener, maxConnections: Int, logger: Logger) throws -> some Service {
+    /// The server of one listener. `onRunning` hears the port it took, which the
+    /// tests need when they listen on port 0.
+    static func makeServer(
+        core: Core, listener: ServerConfig.Listener, maxConnections: Int, logger: Logger,
+        onRunning: (@Sendable (Int) async -> Void)? = nil
+    ) throws -> any Service {
         let (host, port) = try listener.hostAndPort()
         let tls = listener.tlsDisable ? nil : try TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!)
         let responder = VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies)
-        let server = try HTTPServerBuilder.vaultHTTP1(responder: responder, tls: tls, limits: listener.connectionLimits)
         let scheme = listener.tlsDisable ? "http" : "https"
-        // Hummingbird runs the listener; requests go to `responder` through
-        // `VaultHTTP1Channel`, not through the application's own responder.
-        return Application(
-            responder: responder,
-            server: server,
-            configuration: .init(
-                address: .hostname(host, port: port),
-                serverName: nil,
-                // Clients beyond the cap wait here, not in the process; Go listens
-                // with the system's maximum (somaxconn), usually 4096.
-                backlog: 4096,
-                availableConnectionsDelegate: ListenerConnectionCap(limit: maxConnections, logger: logger)
-            ),
-            onServerRunning: { _ in
-                logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(port)"])
+        let configuration = ServerConfiguration(
+            address: .hostname(host, port: port),
+            serverName: nil,
+            // Clients beyond the cap wait here, not in the process; Go listens
+            // with the system's maximum (somaxconn), usually 4096.
+            backlog: 4096,
+            availableConnectionsDelegate: ListenerConnectionCap(limit: maxConnections, logger: logger)
+        )
+        return try VaultHTTP1Channel.makeServer(
+            responder: responder, tls: tls, limits: listener.connectionLimits, configuration: configuration,
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info("Coffer server started", metadata: ["address": "\(scheme)://\(host):\(bound)"])
+                await onRunning?(bound)
             },
             logger: logger
         )

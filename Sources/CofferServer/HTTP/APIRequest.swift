@@ -1,12 +1,9 @@
-import HTTPTypes
-import Hummingbird
 import NIOHTTP1
 
 /// What the API reads of an HTTP request's head: the method, the target, and
 /// the handful of headers Vault clients send. Taken straight from NIO's parsed
-/// head on the server, or from a Hummingbird request in the in-process tests,
-/// so the server's hot path builds no `HTTPFields` it would only search.
-struct APIRequest: Sendable {
+/// head, so the server's hot path builds no `HTTPFields` it would only search.
+struct APIRequest: Equatable, Sendable {
     /// Upper case, as sent (`LIST` arrives as `GET ...?list=true`, see `ListVerbRewriter`).
     var method: String
     var path: String
@@ -42,12 +39,6 @@ struct APIRequest: Sendable {
         self.init(method: head.method.rawValue, target: head.uri) { name in
             let values = head.headers[name]
             return values.count > 1 ? values.joined(separator: ", ") : values.first
-        }
-    }
-
-    init(_ request: Hummingbird.Request) {
-        self.init(method: request.method.rawValue, target: request.head.path ?? "") { name in
-            HTTPField.Name(name).flatMap { request.headers[$0] }
         }
     }
 }

@@ -2,7 +2,7 @@ import CofferCore
 import CofferMountKit
 import Foundation
 import HTTPTypes
-import Hummingbird
+import NIOCore
 
 /// Turns an HTTP request into the core's `Request`, following Vault's conventions
 /// (spec/vault-api.md §1): methods to operations, query or body to data, token headers.
@@ -50,7 +50,11 @@ struct HTTPRequestTranslator {
         return seconds == 0 ? nil : seconds
     }
 
-    private static func operation(_ request: APIRequest, query: [String: String]) throws -> CofferCore.Request.Operation {
+    /// The one place where an HTTP request becomes an operation. Vault's `LIST`
+    /// verb arrives here as `GET ...?list=true`: NIO's parser knows no `LIST`, so
+    /// `ListVerbRewriter` rewrites it on the wire, the way spec §1.4 says the two
+    /// are the same request.
+    static func operation(_ request: APIRequest, query: [String: String]) throws -> CofferCore.Request.Operation {
         switch request.method {
         case "GET", "HEAD":
             guard let list = query["list"] else { return .read }
@@ -70,8 +74,6 @@ struct HTTPRequestTranslator {
             return .patch
         case "OPTIONS":
             throw Refusal(response: .error(.badRequest("cannot handle internal-only request operation")))
-        case "LIST":
-            return .list
         default:
             throw Refusal(response: .error(CoreError(.methodNotAllowed, [])))
         }

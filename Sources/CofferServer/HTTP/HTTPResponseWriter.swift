@@ -2,7 +2,7 @@ import CofferCore
 import CofferMountKit
 import Foundation
 import HTTPTypes
-import Hummingbird
+import NIOCore
 
 /// A whole response, ready to send: the API's answers are small and complete
 /// before the first byte goes out, so none is streamed.
@@ -10,12 +10,6 @@ struct HTTPAnswer: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields
     var body: ByteBuffer?
-
-    /// The same answer for Hummingbird's responder interface (the in-process tests).
-    var response: Hummingbird.Response {
-        guard let body else { return Hummingbird.Response(status: status, headers: headers) }
-        return Hummingbird.Response(status: status, headers: headers, body: .init(byteBuffer: body))
-    }
 }
 
 /// Writes the core's `Response` as Vault does: the envelope, the status codes,

@@ -2,19 +2,15 @@ import CofferCore
 import CofferMountKit
 import Foundation
 import HTTPTypes
-import Hummingbird
 import Logging
+import NIOCore
 
 /// The whole HTTP API: every `/v1/...` request goes through the core's pipeline.
+/// `VaultRequestHandler` reads each request whole and asks this for its answer.
 ///
 /// A responder rather than a router, because Vault's routes are data (the mount
 /// table changes at run time) and its verbs include the custom `LIST`.
-package struct VaultAPIResponder: HTTPResponder {
-    package typealias Context = CofferRequestContext
-
-    /// The largest request body taken: 32 MiB, OpenBao's default (spec §1.6).
-    static let maxBodySize = 32 * 1024 * 1024
-
+package struct VaultAPIResponder: Sendable {
     let core: Core
     let logger: Logger
     /// Peers allowed to name the client in `X-Forwarded-For`.
@@ -28,24 +24,12 @@ package struct VaultAPIResponder: HTTPResponder {
 
     /// The client's address: the connection's, or, when the connection comes from
     /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
-    package func clientAddress(_ request: Hummingbird.Request, peer: String?) -> String? {
-        clientAddress(APIRequest(request), peer: peer)
-    }
-
     func clientAddress(_ request: APIRequest, peer: String?) -> String? {
         guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
               let forwarded = request.forwardedFor,
               let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
         else { return peer }
         return nearest
-    }
-
-    package func respond(to request: Hummingbird.Request, context: Context) async throws -> Hummingbird.Response {
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        var answer = await answer(APIRequest(request), body: body, peer: context.clientAddress)
-        if request.method == .head { answer.body = nil }
-        return answer.response
     }
 
     /// The answer to one request whose body has been read whole. `peer` is the

@@ -1,16 +1,18 @@
+import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import ServiceLifecycle
 
 /// An HTTP/1.1 connection of the Vault API: `ConnectionDeadlineHandler` (which
 /// closes it when the client is too slow), `ListVerbRewriter`, NIO's HTTP/1
 /// request parser, and `VaultRequestHandler`, which answers each request.
 ///
-/// Hummingbird still runs the server (listening, TLS, graceful shutdown) and
-/// still supplies the request type; what this replaces is its per-connection
+/// Hummingbird still runs the server (listening, TLS, graceful shutdown); what
+/// this replaces is its per-connection
 /// async loop over a `NIOAsyncChannel`, and the conversions to and from
 /// HTTPTypes. Those cost about a fifth of a login's CPU; a channel handler that
 /// starts one task per request and writes each answer as one buffer costs a
@@ -61,16 +63,21 @@ final class EventLoopTaskExecutor: TaskExecutor {
     }
 }
 
-extension HTTPServerBuilder {
-    /// HTTP/1.1 that also accepts the `LIST` verb, optionally over TLS, answered by
-    /// `responder`, closing connections whose clients are slower than `limits` allow.
-    static func vaultHTTP1(
-        responder: VaultAPIResponder, tls: TLSConfiguration? = nil, limits: ConnectionLimits = ConnectionLimits()
-    ) throws -> HTTPServerBuilder {
-        HTTPServerBuilder { _ in
-            let plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
-            guard let tls else { return plain }
-            return try TLSChannel(plain, tlsConfiguration: tls)
+extension VaultHTTP1Channel {
+    /// A listener's server: Hummingbird accepts connections (up to the cap in
+    /// `configuration`), adds TLS when given, and shuts down gracefully; each
+    /// connection is a `VaultHTTP1Channel` answered by `responder`, closed when
+    /// its client is slower than `limits` allow.
+    static func makeServer(
+        responder: VaultAPIResponder, tls: TLSConfiguration?, limits: ConnectionLimits, configuration: ServerConfiguration,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
+    ) throws -> any Service {
+        let plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
+        let group = EventLoopGroupProvider.singleton.eventLoopGroup
+        guard let tls else {
+            return plain.server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
         }
+        return try TLSChannel(plain, tlsConfiguration: tls)
+            .server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
     }
 }

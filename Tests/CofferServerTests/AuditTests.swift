@@ -42,7 +42,7 @@ import Testing
         }
     }
 
-    func auditHash(_ client: any TestClientProtocol, _ input: String) async throws -> String? {
+    func auditHash(_ client: APITestClient, _ input: String) async throws -> String? {
         try await client.execute(uri: "/v1/sys/audit-hash/file", method: .post, headers: rootHeaders, body: jsonBody(["input": .string(input)])) {
             $0.json?["data"]?["hash"]?.stringValue
         }

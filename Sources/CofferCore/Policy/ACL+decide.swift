@@ -27,6 +27,7 @@ extension ACL {
         return decision(selection, checks)
     }
 
+    /// One check's record, in one line at each call site.
     static func check(_ name: String, _ expected: String, _ actual: String, _ outcome: CheckOutcome) -> ACLDecision.Check {
         ACLDecision.Check(name: name, expected: expected, actual: actual, outcome: outcome)
     }

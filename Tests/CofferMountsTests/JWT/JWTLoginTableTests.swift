@@ -16,6 +16,7 @@ import Testing
         "exp": .int(Int64(now) + 300), "iat": .int(Int64(now) - 10), "project_id": "p1", "ref": "refs/heads/main",
     ]
 
+    /// One table row: claims over the base token, role and config changes, and the expected decision.
     struct Row: Sendable, CustomTestStringConvertible {
         let name: String
         /// Claims to set over the base claims; `.null` removes one.

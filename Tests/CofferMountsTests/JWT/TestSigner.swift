@@ -27,5 +27,6 @@ struct TestSigner {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
+    /// The signer's own public key did not parse as a PEM key.
     enum TestSignerError: Error { case unparsableKey }
 }

@@ -8,6 +8,7 @@ import Testing
 @Suite struct TimeClaimsTests {
     static let now: Double = 1_700_000_000
 
+    /// One table row: the claims, the leeways, and the check expected to fail.
     struct Row: Sendable, CustomTestStringConvertible {
         let name: String
         var exp: Double? = nil

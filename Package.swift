@@ -34,7 +34,10 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .target(name: "CofferMountKit"),
+        // JSON, Go durations, hex and timestamps: what every layer reads and writes,
+        // without the mount contract.
+        .target(name: "CofferEncoding"),
+        .target(name: "CofferMountKit", dependencies: ["CofferEncoding"]),
         .target(name: "CofferHCL"),
         .target(
             name: "CofferCore",
@@ -81,6 +84,8 @@ let package = Package(
         .target(
             name: "CofferCIOIDC",
             dependencies: [
+                "CofferEncoding",
+                // For SecureRandom and PrivateFile only (key files): no mount types.
                 "CofferMountKit",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -116,6 +121,7 @@ let package = Package(
         ),
         .target(name: "CofferTesting", dependencies: ["CofferCore", "CofferStorage", "CofferMounts"]),
         .testTarget(name: "CofferHCLTests", dependencies: ["CofferHCL"]),
+        .testTarget(name: "CofferEncodingTests", dependencies: ["CofferEncoding"]),
         .testTarget(name: "CofferMountKitTests", dependencies: ["CofferMountKit"]),
         .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),

@@ -1,4 +1,4 @@
-import CofferMountKit
+import CofferEncoding
 import Foundation
 import Hummingbird
 import HummingbirdCore

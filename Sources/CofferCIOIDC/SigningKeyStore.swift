@@ -1,6 +1,6 @@
+import CofferMountKit
 import Crypto
 import CryptoExtras
-import CofferMountKit
 import Foundation
 import JWTKit
 

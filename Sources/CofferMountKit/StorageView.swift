@@ -1,3 +1,4 @@
+import CofferEncoding
 import Foundation
 
 /// Plaintext key/value storage as the core offers it (the barrier, behind it).

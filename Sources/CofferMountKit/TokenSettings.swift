@@ -1,3 +1,4 @@
+import CofferEncoding
 /// The `token_*` fields every auth method's roles share (spec/jwt-auth.md §2.2),
 /// with Vault's legacy aliases (`ttl`, `policies`, ...).
 package struct TokenSettings: Codable, Sendable, Equatable {

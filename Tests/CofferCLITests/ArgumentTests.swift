@@ -1,4 +1,5 @@
 @testable import CofferCLI
+import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing

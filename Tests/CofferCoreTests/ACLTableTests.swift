@@ -1,4 +1,5 @@
 @testable import CofferCore
+import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import CofferCore
+import CofferEncoding
 import CofferMountKit
 import CofferStorage
 import CofferTesting

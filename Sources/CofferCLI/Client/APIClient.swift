@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CofferEncoding
 import CofferMountKit
 import Foundation
 import NIOCore

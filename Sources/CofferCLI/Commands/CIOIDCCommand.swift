@@ -1,5 +1,6 @@
 import ArgumentParser
 import CofferCIOIDC
+import CofferEncoding
 import CofferMountKit
 import CofferServer
 import Foundation

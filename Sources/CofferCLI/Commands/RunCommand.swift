@@ -1,4 +1,5 @@
 import ArgumentParser
+import CofferEncoding
 import CofferMountKit
 import Foundation
 

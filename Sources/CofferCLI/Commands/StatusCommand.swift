@@ -1,4 +1,5 @@
 import ArgumentParser
+import CofferEncoding
 import CofferMountKit
 
 /// `coffer status`: seal state; exit code 2 while sealed, as Vault's CLI does.

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// The tables `auth list` prints, brief and `-detailed`, from the `sys/auth` data map.

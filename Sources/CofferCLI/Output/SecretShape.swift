@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// An API answer as Vault's CLI prints it with `-format=json|yaml`: decoded into the

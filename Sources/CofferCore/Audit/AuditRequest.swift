@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// The `request` object of an audit line: what the client asked for.

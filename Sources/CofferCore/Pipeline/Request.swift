@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// One API request as the core sees it: no HTTP types, every field decoded.

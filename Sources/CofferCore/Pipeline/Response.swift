@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// One API answer as the core gives it; the HTTP layer only writes it out.

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// What the ACL is asked about one request: the path, the capability the

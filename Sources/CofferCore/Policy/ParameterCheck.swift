@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// Checks a request's top-level parameters against a rule's constraints

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferHCL
 import CofferMountKit
 import Foundation

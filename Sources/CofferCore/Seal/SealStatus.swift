@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// What `sys/seal-status` and `sys/unseal` report (spec/vault-api.md §4.2).

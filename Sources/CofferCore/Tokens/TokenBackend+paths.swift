@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// A request to `auth/token/` from an authenticated caller.

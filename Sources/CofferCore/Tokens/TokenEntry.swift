@@ -1,3 +1,4 @@
+import CofferEncoding
 import Foundation
 
 /// A token as the store keeps it. The token's own id is never stored: entries are

@@ -1,3 +1,4 @@
+import CofferEncoding
 /// Typed access to a request's data, with the coercions Vault clients rely on
 /// (spec/vault-api.md §1.5): numbers and booleans as strings, lists as comma
 /// strings, durations in every spelling, maps as JSON text.

@@ -1,4 +1,5 @@
 import CofferCore
+import CofferEncoding
 import CofferHCL
 import CofferMountKit
 

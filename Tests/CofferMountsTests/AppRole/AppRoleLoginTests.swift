@@ -1,3 +1,4 @@
+import CofferEncoding
 @testable import CofferMounts
 import CofferMountKit
 import Foundation

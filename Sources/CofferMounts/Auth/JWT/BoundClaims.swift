@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// `bound_claims` matching: both sides as lists, any-of against any-of, equality

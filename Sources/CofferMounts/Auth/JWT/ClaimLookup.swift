@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// Finding claims the way the JWT plugin does (spec/jwt-auth.md §3.7-3.8): a key

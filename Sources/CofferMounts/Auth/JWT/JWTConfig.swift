@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// `auth/<mount>/config`: where keys come from and what the issuer must be

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 import Foundation
 

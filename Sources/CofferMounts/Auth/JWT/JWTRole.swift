@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// `auth/<mount>/role/<name>`: which tokens may log in and what token they get

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 
 /// JSON merge-patch (RFC 7396), as `PATCH` on KV v2 data and metadata applies it.

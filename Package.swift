@@ -5,7 +5,7 @@ let package = Package(
     name: "coffer",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "coffer", targets: ["CofferCLI"]),
+        .executable(name: "coffer", targets: ["CofferCLI"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

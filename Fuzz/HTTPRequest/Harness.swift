@@ -45,7 +45,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let trimmed = String(request.path.dropFirst(4))
     let logicalPath = trimmed.utf8.contains(UInt8(ascii: "%")) ? trimmed.removingPercentEncoding ?? trimmed : trimmed
     let body = ByteBuffer(bytes: Array(bytes[min(bodyStart, bytes.count)...]))
-    guard let translated = try? HTTPRequestTranslator.translate(request, logicalPath: logicalPath, body: body, clientAddress: "127.0.0.1") else {
+    guard let translated = try? HTTPRequestTranslator.translate(request, logicalPath: logicalPath, body: body, clientAddress: "127.0.0.1")
+    else {
         return 0
     }
     // Every field the way a path may read it.

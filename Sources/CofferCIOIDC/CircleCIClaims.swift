@@ -37,10 +37,12 @@ package struct CircleCIClaims: JWTPayload, Equatable {
     }
 
     /// Every claim name this issuer emits, for the discovery document.
-    package static let claimNames: [String] = ["sub", "aud", "exp", "iat", "iss"] + [
-        CodingKeys.orgID, .projectID, .contextIDs, .vcsOrigin, .vcsRef, .sshRerun,
-        .pipelineID, .pipelineDefinitionID, .workflowID, .jobID,
-    ].map(\.rawValue)
+    package static let claimNames: [String] =
+        ["sub", "aud", "exp", "iat", "iss"]
+        + [
+            CodingKeys.orgID, .projectID, .contextIDs, .vcsOrigin, .vcsRef, .sshRerun,
+            .pipelineID, .pipelineDefinitionID, .workflowID, .jobID,
+        ].map(\.rawValue)
 
     /// The claims for `job`, issued by `issuer` now, valid for `ttl` seconds.
     package init(job: CircleCIJob, issuer: String, audience: String?, subject: SubjectFormat, issuedAt: Date, ttl: Int64) {

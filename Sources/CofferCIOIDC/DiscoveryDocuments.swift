@@ -19,12 +19,15 @@ package enum DiscoveryDocuments {
 
     /// `<issuer>/.well-known/jwks-pub.json`: every published public key.
     package static func jwks(_ keys: [SigningKeyStore.Key]) throws -> JSONValue {
-        .object(["keys": .array(try keys.map { key in
-            let (modulus, exponent) = try key.privateKey.publicKey.getKeyPrimitives()
-            return [
-                "kty": "RSA", "alg": "RS256", "use": "sig", "kid": .string(key.kid),
-                "n": .string(modulus.base64URLEncoded()), "e": .string(exponent.base64URLEncoded()),
-            ]
-        })])
+        .object([
+            "keys": .array(
+                try keys.map { key in
+                    let (modulus, exponent) = try key.privateKey.publicKey.getKeyPrimitives()
+                    return [
+                        "kty": "RSA", "alg": "RS256", "use": "sig", "kid": .string(key.kid),
+                        "n": .string(modulus.base64URLEncoded()), "e": .string(exponent.base64URLEncoded()),
+                    ]
+                })
+        ])
     }
 }

@@ -28,7 +28,8 @@ package struct IssuerServer: Sendable {
         router.get("/org/:org/.well-known/openid-configuration") { _, context -> Response in
             let org = try context.parameters.require("org")
             guard settings.orgIDs.contains(org) else { return Self.notFound }
-            return Self.json(DiscoveryDocuments.configuration(issuer: TokenMinter.issuer(base: settings.issuerBase, orgID: org, root: false)))
+            return Self.json(
+                DiscoveryDocuments.configuration(issuer: TokenMinter.issuer(base: settings.issuerBase, orgID: org, root: false)))
         }
         router.get("/org/:org/.well-known/jwks-pub.json") { _, context -> Response in
             let org = try context.parameters.require("org")

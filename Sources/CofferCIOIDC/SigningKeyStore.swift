@@ -38,7 +38,8 @@ package struct SigningKeyStore: Sendable {
     package static func open(_ path: String, now: Date = Date()) throws -> SigningKeyStore {
         let directory = URL(fileURLWithPath: path, isDirectory: true)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CIOIDCError("cannot create key dir \(path): \(error.localizedDescription)")
         }
@@ -69,7 +70,9 @@ package struct SigningKeyStore: Sendable {
                     throw CIOIDCError("cannot read key dir \(path): \(entry.kid).pem is missing or unreadable")
                 }
                 do {
-                    return Key(kid: entry.kid, created: entry.created, retired: entry.retired, privateKey: try JWTKit.Insecure.RSA.PrivateKey(pem: pem))
+                    return Key(
+                        kid: entry.kid, created: entry.created, retired: entry.retired,
+                        privateKey: try JWTKit.Insecure.RSA.PrivateKey(pem: pem))
                 } catch {
                     throw CIOIDCError("cannot read key dir \(path): \(entry.kid).pem is not an RSA private key")
                 }

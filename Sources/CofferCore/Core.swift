@@ -48,24 +48,26 @@ package final class Core: Sendable {
             try await audit.load()
             await keyRotation.start()
         }
-        let seal = SealManager(physical: physical, barrier: barrier, hooks: .init(
-            setUp: { rootTokenID in
-                try await bringUp()
-                try await cluster.create()
-                var root = TokenStore.Request(policies: ["root"], path: "auth/token/root", displayName: "root")
-                root.id = rootTokenID
-                return try await tokens.create(root).id
-            },
-            postUnseal: bringUp,
-            preSeal: {
-                await keyRotation.stop()
-                await audit.unload()
-                await expiration.unload()
-                await mounts.unload()
-                policies.unload()
-                tokens.reset()
-            }
-        ))
+        let seal = SealManager(
+            physical: physical, barrier: barrier,
+            hooks: .init(
+                setUp: { rootTokenID in
+                    try await bringUp()
+                    try await cluster.create()
+                    var root = TokenStore.Request(policies: ["root"], path: "auth/token/root", displayName: "root")
+                    root.id = rootTokenID
+                    return try await tokens.create(root).id
+                },
+                postUnseal: bringUp,
+                preSeal: {
+                    await keyRotation.stop()
+                    await audit.unload()
+                    await expiration.unload()
+                    await mounts.unload()
+                    policies.unload()
+                    tokens.reset()
+                }
+            ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
             expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts
@@ -103,7 +105,8 @@ package final class Core: Sendable {
         audit.allowAPICreation(true)
         let (keys, rootToken) = try await seal.initialize(shares: 1, threshold: 1, rootTokenID: rootTokenID)
         _ = try await seal.unseal(share: keys[0])
-        try await mounts.enable(MountEntry.newSecrets(path: "secret/", type: "kv", description: "key/value secret storage", options: ["version": "2"]))
+        try await mounts.enable(
+            MountEntry.newSecrets(path: "secret/", type: "kv", description: "key/value secret storage", options: ["version": "2"]))
         return (keys[0], rootToken)
     }
 }

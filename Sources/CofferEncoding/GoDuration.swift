@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as Vault clients send and expect them: `600`, `"600"`, `"15m"`, `"1h0m0s"`.
 package enum GoDuration {
     /// The longest duration Go can hold, in whole seconds: `time.Duration` counts
@@ -27,7 +29,12 @@ package enum GoDuration {
         if let whole = Int64(trimmed) { return inRange(whole) ? Double(whole) : nil }
         var rest = Substring(trimmed)
         var sign: Double = 1
-        if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
+        if rest.first == "-" {
+            sign = -1
+            rest = rest.dropFirst()
+        } else if rest.first == "+" {
+            rest = rest.dropFirst()
+        }
         if rest == "0" { return 0 }
         // A lone sign is not a duration (Go: `time: invalid duration "-"`).
         guard !rest.isEmpty else { return nil }
@@ -70,5 +77,3 @@ package enum GoDuration {
         return "\(sign)\(secs)s"
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import CofferEncoding
+
 /// A lease a mount asks for on the secret it returns (dynamic credentials): the
 /// core records it, reports its id, and calls the mount back to revoke it.
 package struct MountLease: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import CofferEncoding
+
 /// What a mount answers: data to show, or nothing (a 204), with warnings.
 package struct MountResponse: Sendable {
     package var data: [String: JSONValue]?

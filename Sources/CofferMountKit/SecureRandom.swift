@@ -1,8 +1,9 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Random bytes from the kernel's CSPRNG (the source of Swift's
@@ -65,9 +66,9 @@ package enum SecureRandom {
             // secret can be made safely.
             let chunk = min(256, buffer.count - filled)
             #if canImport(Glibc)
-            precondition(getentropy(buffer.baseAddress! + filled, chunk) == 0, "getentropy failed: errno \(errno)")
+                precondition(getentropy(buffer.baseAddress! + filled, chunk) == 0, "getentropy failed: errno \(errno)")
             #else
-            arc4random_buf(buffer.baseAddress! + filled, chunk)
+                arc4random_buf(buffer.baseAddress! + filled, chunk)
             #endif
             filled += chunk
         }

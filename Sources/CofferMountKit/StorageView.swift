@@ -51,12 +51,13 @@ package struct StorageView: Sendable {
     }
 
     package func apply(_ writes: [StorageWrite]) async throws {
-        try await storage.apply(writes.map { write in
-            switch write {
-            case .put(let key, let value): return .put(try scoped(key), value)
-            case .delete(let key): return .delete(try scoped(key))
-            }
-        })
+        try await storage.apply(
+            writes.map { write in
+                switch write {
+                case .put(let key, let value): return .put(try scoped(key), value)
+                case .delete(let key): return .delete(try scoped(key))
+                }
+            })
     }
 
     /// Refuses `..` segments, so a crafted path cannot climb out of the view.

@@ -1,4 +1,5 @@
 import CofferEncoding
+
 /// The `token_*` fields every auth method's roles share (spec/jwt-auth.md §2.2),
 /// with Vault's legacy aliases (`ttl`, `policies`, ...).
 package struct TokenSettings: Codable, Sendable, Equatable {
@@ -60,7 +61,8 @@ package struct TokenSettings: Codable, Sendable, Equatable {
         }
         if let key = name("token_bound_cidrs"), let value = try fields.stringList(key) {
             for entry in value where CIDRBlock(entry) == nil {
-                throw MountError.badRequest("error parsing address \"\(entry)\": Unable to convert \"\(entry)\" to an IPv4 or IPv6 address, or a UNIX Socket")
+                throw MountError.badRequest(
+                    "error parsing address \"\(entry)\": Unable to convert \"\(entry)\" to an IPv4 or IPv6 address, or a UNIX Socket")
             }
             boundCIDRs = value
         }

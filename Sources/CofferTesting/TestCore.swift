@@ -24,7 +24,9 @@ package enum TestCore {
     }
 
     /// The core and its single unseal key share, for tests that seal and unseal.
-    package static func unsealedWithKey(storage: any PhysicalStorage = MemoryStorage(), clock: ManualClock? = nil) async throws -> (core: Core, unsealKey: [UInt8]) {
+    package static func unsealedWithKey(storage: any PhysicalStorage = MemoryStorage(), clock: ManualClock? = nil) async throws -> (
+        core: Core, unsealKey: [UInt8]
+    ) {
         let core = make(storage: storage, clock: clock)
         let (key, _) = try await core.startDev(rootTokenID: rootToken)
         return (core, key)

@@ -1,7 +1,8 @@
-@testable import CofferCIOIDC
 import Foundation
 import JWTKit
 import Testing
+
+@testable import CofferCIOIDC
 
 @Suite struct TokenMinterTests {
     let org = "1b2c3d4e-0000-4000-8000-0000000000a1"
@@ -14,8 +15,9 @@ import Testing
     @Test("a v2 token carries CircleCI's claims and verifies against the published key")
     func v2Token() async throws {
         let store = try SigningKeyStore.open(keyDir())
-        let job = CircleCIJob(orgID: org, projectID: project, contextIDs: ["7a0322cc-b8ce-485e-9a6f-06a11f5a2a75"],
-                              vcsOrigin: "github.com/acme/app", vcsRef: "refs/heads/main")
+        let job = CircleCIJob(
+            orgID: org, projectID: project, contextIDs: ["7a0322cc-b8ce-485e-9a6f-06a11f5a2a75"],
+            vcsOrigin: "github.com/acme/app", vcsRef: "refs/heads/main")
         let token = try await TokenMinter(keys: store).mint(job: job, issuerBase: "https://127.0.0.1:8443", now: Date())
 
         let verifier = JWTKeyCollection()
@@ -36,7 +38,9 @@ import Testing
 
     @Test("a v1 subject stops at the user; a webhook job has no VCS claims even in v2")
     func subjects() {
-        let job = CircleCIJob(orgID: org, projectID: project, userID: "f021c70e-abc9-421f-b0f4-da2a8a5e82c2", vcsOrigin: "github.com/a/b", vcsRef: "refs/heads/x")
+        let job = CircleCIJob(
+            orgID: org, projectID: project, userID: "f021c70e-abc9-421f-b0f4-da2a8a5e82c2", vcsOrigin: "github.com/a/b",
+            vcsRef: "refs/heads/x")
         #expect(CircleCIClaims.subject(job, format: .v1) == "org/\(org)/project/\(project)/user/f021c70e-abc9-421f-b0f4-da2a8a5e82c2")
         let webhook = CircleCIJob(orgID: org, projectID: project, userID: "f021c70e-abc9-421f-b0f4-da2a8a5e82c2")
         #expect(CircleCIClaims.subject(webhook, format: .v2) == CircleCIClaims.subject(webhook, format: .v1))

@@ -1,14 +1,19 @@
-@testable import CofferCLI
 import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing
 
+@testable import CofferCLI
+
 @Suite struct ArgumentTests {
     @Test("Vault's single-dash long flags become double-dash; short flags, values and stdin stay")
     func flagSpelling() {
-        #expect(VaultFlagSpelling.normalize(["server", "-dev", "-dev-root-token-id=root"]) == ["server", "--dev", "--dev-root-token-id=root"])
-        #expect(VaultFlagSpelling.normalize(["write", "-f", "-field=token", "auth/x", "jwt=-"]) == ["write", "-f", "--field=token", "auth/x", "jwt=-"])
+        #expect(
+            VaultFlagSpelling.normalize(["server", "-dev", "-dev-root-token-id=root"]) == ["server", "--dev", "--dev-root-token-id=root"])
+        #expect(
+            VaultFlagSpelling.normalize(["write", "-f", "-field=token", "auth/x", "jwt=-"]) == [
+                "write", "-f", "--field=token", "auth/x", "jwt=-",
+            ])
         #expect(VaultFlagSpelling.normalize(["write", "path", "-"]) == ["write", "path", "-"])
         #expect(VaultFlagSpelling.normalize(["--format=json", "--", "-literal"]) == ["--format=json", "--", "-literal"])
     }

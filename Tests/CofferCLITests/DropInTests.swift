@@ -1,8 +1,9 @@
-@testable import CofferCLI
 import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCLI
 
 @Suite struct DropInTests {
     @Test("global client flags come out of the arguments, override the environment, and stop at --")
@@ -25,11 +26,12 @@ import Testing
 
     @Test("VAULT_ and BAO_ names both work; COFFER_ then VAULT_ then BAO_ win in that order")
     func environmentNames() {
-        let bao = ClientSettings.fromEnvironment([
-            "BAO_ADDR": "http://bao", "BAO_TOKEN": "b", "BAO_CACERT": "/ca.pem", "BAO_NAMESPACE": "ns1",
-            "BAO_MAX_RETRIES": "0", "BAO_SKIP_VERIFY": "true", "BAO_WRAP_TTL": "5m", "BAO_CLIENT_CERT": "/c", "BAO_CLIENT_KEY": "/k",
-            "BAO_CAPATH": "/cas",
-        ], flags: GlobalFlags())
+        let bao = ClientSettings.fromEnvironment(
+            [
+                "BAO_ADDR": "http://bao", "BAO_TOKEN": "b", "BAO_CACERT": "/ca.pem", "BAO_NAMESPACE": "ns1",
+                "BAO_MAX_RETRIES": "0", "BAO_SKIP_VERIFY": "true", "BAO_WRAP_TTL": "5m", "BAO_CLIENT_CERT": "/c", "BAO_CLIENT_KEY": "/k",
+                "BAO_CAPATH": "/cas",
+            ], flags: GlobalFlags())
         #expect(bao.address == "http://bao" && bao.token == "b" && bao.caCertFile == "/ca.pem" && bao.namespace == "ns1/")
         #expect(bao.maxRetries == 0 && bao.skipVerify && bao.wrapTTL == "5m" && bao.clientCertFile == "/c" && bao.clientKeyFile == "/k")
         #expect(bao.caPath == "/cas")
@@ -48,17 +50,18 @@ import Testing
     @Test("-format=yaml prints keys sorted, lists under their key, ambiguous strings quoted")
     func yaml() {
         let value: JSONValue = ["b": ["x": 1, "empty": [:]], "a": ["p", "q"], "s": "true", "m": .null, "t": "plain text"]
-        #expect(YAMLWriter.render(value) == """
-            a:
-            - p
-            - q
-            b:
-              empty: {}
-              x: 1
-            m: null
-            s: "true"
-            t: plain text
-            """)
+        #expect(
+            YAMLWriter.render(value) == """
+                a:
+                - p
+                - q
+                b:
+                  empty: {}
+                  x: 1
+                m: null
+                s: "true"
+                t: plain text
+                """)
         #expect(YAMLWriter.render(["l": [["k": "v", "w": 2]]]) == "l:\n- k: v\n  w: 2")
     }
 
@@ -72,7 +75,9 @@ import Testing
 
     @Test("--env NAME=path#field parses; bad names and shapes are refused")
     func secretReferences() throws {
-        #expect(try SecretReference.parse("DB_PASSWORD=secret/ci/db#password") == SecretReference(variable: "DB_PASSWORD", path: "secret/ci/db", field: "password"))
+        #expect(
+            try SecretReference.parse("DB_PASSWORD=secret/ci/db#password")
+                == SecretReference(variable: "DB_PASSWORD", path: "secret/ci/db", field: "password"))
         for bad in ["NOEQUALS", "1X=secret/a#b", "A-B=secret/a#b", "X=secret/a", "X=#f", "X=secret/a#"] {
             #expect(throws: SecretReference.Invalid.self) { try SecretReference.parse(bad) }
         }
@@ -91,8 +96,10 @@ import Testing
     func childEnvironment() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("env-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let outcome = try ChildProcess(arguments: ["sh", "-c", "printf %s \"$ONLY_HERE\" > \"$OUT\""],
-                                       environment: ["PATH": "/usr/bin:/bin", "ONLY_HERE": "v", "OUT": out.path]).run()
+        let outcome = try ChildProcess(
+            arguments: ["sh", "-c", "printf %s \"$ONLY_HERE\" > \"$OUT\""],
+            environment: ["PATH": "/usr/bin:/bin", "ONLY_HERE": "v", "OUT": out.path]
+        ).run()
         #expect(outcome == .exited(0))
         #expect(try String(contentsOf: out, encoding: .utf8) == "v")
         #expect(ProcessInfo.processInfo.environment["ONLY_HERE"] == nil)

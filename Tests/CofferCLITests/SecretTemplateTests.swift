@@ -1,7 +1,8 @@
-@testable import CofferCLI
 import CofferEncoding
 import CofferMountKit
 import Testing
+
+@testable import CofferCLI
 
 /// `coffer run --template`: Vault Agent's `with secret` blocks, fields, trims,
 /// and a refusal for anything it does not understand.
@@ -13,15 +14,16 @@ import Testing
 
     @Test("fields of KV v2 and v1 secrets, text kept, trims applied")
     func renders() throws {
-        let template = try SecretTemplate(parsing: """
-            [db]
-            {{- with secret "secret/data/app" }}
-            user = {{ .Data.data.user }}
-            port = {{ .Data.data.port }}
-            {{- end }}
-            legacy = {{ with secret "/kv1/legacy/" }}{{ .Data.token }}{{ end }}
+        let template = try SecretTemplate(
+            parsing: """
+                [db]
+                {{- with secret "secret/data/app" }}
+                user = {{ .Data.data.user }}
+                port = {{ .Data.data.port }}
+                {{- end }}
+                legacy = {{ with secret "/kv1/legacy/" }}{{ .Data.token }}{{ end }}
 
-            """)
+                """)
         #expect(template.paths == ["secret/data/app", "kv1/legacy"])
         #expect(try template.render(secrets) == "[db]\nuser = deploy\nport = 5432\nlegacy = t-1\n")
     }
@@ -32,10 +34,12 @@ import Testing
         #expect(throws: SecretTemplate.Invalid.self) { try template.render(secrets) }
     }
 
-    @Test("what the template language does not support is refused before anything is read", arguments: [
-        "{{ .Data.data.x }}", #"{{ with secret "a" }}x"#, "{{ end }}", "{{ range $k := .Data }}{{ end }}",
-        #"{{ with secret "a" }}{{ with secret "b" }}{{ end }}{{ end }}"#, "{{ oops", #"{{ with secret a }}{{ end }}"#,
-    ])
+    @Test(
+        "what the template language does not support is refused before anything is read",
+        arguments: [
+            "{{ .Data.data.x }}", #"{{ with secret "a" }}x"#, "{{ end }}", "{{ range $k := .Data }}{{ end }}",
+            #"{{ with secret "a" }}{{ with secret "b" }}{{ end }}{{ end }}"#, "{{ oops", #"{{ with secret a }}{{ end }}"#,
+        ])
     func refusals(source: String) throws {
         if let template = try? SecretTemplate(parsing: source) {
             #expect(throws: SecretTemplate.Invalid.self) { try template.render(secrets) }

@@ -1,6 +1,7 @@
-@testable import CofferCore
 import CofferMountKit
 import Testing
+
+@testable import CofferCore
 
 /// What an `ACLDecision` says beyond allowed or not: which policies wrote the
 /// deciding rule, which rules it outranked and why, and each check it ran.
@@ -42,13 +43,18 @@ import Testing
 
     @Test("rules that lose say why: an exact rule, a longer prefix, or the priority step")
     func outrankedReasons() throws {
-        let acl = try Self.acl([("p", """
-            path "secret/data/+/production/*" { capabilities = ["read"] }
-            path "secret/data/ci/*" { capabilities = ["list"] }
-            path "secret/data/ci/prod*" { capabilities = ["update"] }
-            path "secret/data/+/+/db" { capabilities = ["create"] }
-            path "secret/data/ci/production/db" { capabilities = ["delete"] }
-            """)])
+        let acl = try Self.acl([
+            (
+                "p",
+                """
+                path "secret/data/+/production/*" { capabilities = ["read"] }
+                path "secret/data/ci/*" { capabilities = ["list"] }
+                path "secret/data/ci/prod*" { capabilities = ["update"] }
+                path "secret/data/+/+/db" { capabilities = ["create"] }
+                path "secret/data/ci/production/db" { capabilities = ["delete"] }
+                """
+            )
+        ])
         let exact = acl.decide(ACLRequest(path: "secret/data/ci/production/db", capability: .delete))
         #expect(exact.rule?.kind == .exact)
         #expect(Set(exact.selection?.outranked.map(\.reason) ?? []) == [.exactRuleWins])
@@ -57,10 +63,11 @@ import Testing
         let wildcard = acl.decide(ACLRequest(path: "secret/data/ci/production/api", capability: .update))
         #expect(wildcard.rule?.pattern == "secret/data/ci/prod*")
         let reasons = Dictionary(uniqueKeysWithValues: (wildcard.selection?.outranked ?? []).map { ($0.rule.pattern, $0.reason) })
-        #expect(reasons == [
-            "secret/data/ci/*": .longerPrefixWins,
-            "secret/data/+/production/*": .priority(.earlierWildcard),
-        ])
+        #expect(
+            reasons == [
+                "secret/data/ci/*": .longerPrefixWins,
+                "secret/data/+/production/*": .priority(.earlierWildcard),
+            ])
     }
 
     @Test("a LIST with a trailing slash falls back to the rule without it, and says so")
@@ -86,17 +93,24 @@ import Testing
         #expect(enable.checks.first { $0.name == "sudo" }?.outcome == .passed)
     }
 
-    @Test("wrapping bounds: unwrapped, too short, too long and within", arguments: [
-        (nil, "wrapping"), (Int64(30), "min_wrapping_ttl"), (Int64(7200), "max_wrapping_ttl"), (Int64(600), nil),
-    ] as [(Int64?, String?)])
+    @Test(
+        "wrapping bounds: unwrapped, too short, too long and within",
+        arguments: [
+            (nil, "wrapping"), (Int64(30), "min_wrapping_ttl"), (Int64(7200), "max_wrapping_ttl"), (Int64(600), nil),
+        ] as [(Int64?, String?)])
     func wrapping(ttl: Int64?, failing: String?) throws {
-        let acl = try Self.acl([("w", """
-            path "secret/data/w" {
-              capabilities = ["read"]
-              min_wrapping_ttl = "1m"
-              max_wrapping_ttl = "1h"
-            }
-            """)])
+        let acl = try Self.acl([
+            (
+                "w",
+                """
+                path "secret/data/w" {
+                  capabilities = ["read"]
+                  min_wrapping_ttl = "1m"
+                  max_wrapping_ttl = "1h"
+                }
+                """
+            )
+        ])
         let decision = acl.decide(ACLRequest(path: "secret/data/w", capability: .read, wrapTTL: ttl))
         #expect(decision.failedCheck?.name == failing)
         #expect(decision.isAllowed == (failing == nil))

@@ -1,8 +1,9 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The rule-selection table of spec/jwt-auth.md §5.3-5.4, from Tests/Fixtures/acl-cases.json
 /// (the same file scripts/acl-compare-openbao runs against a real OpenBao).
@@ -84,7 +85,10 @@ import Testing
 @Suite struct PolicyParserTests {
     @Test("an unknown capability is refused with OpenBao's message")
     func unknownCapability() {
-        #expect(throws: PolicyParser.Error(description: "failed to parse policy: path \"secret/*\": path \"secret/*\": invalid capability \"fly\"")) {
+        #expect(
+            throws: PolicyParser.Error(
+                description: "failed to parse policy: path \"secret/*\": path \"secret/*\": invalid capability \"fly\"")
+        ) {
             try PolicyParser.parse(name: "x", text: "path \"secret/*\" { capabilities = [\"fly\"] }")
         }
     }
@@ -101,29 +105,39 @@ import Testing
 
     @Test("+* is forbidden; unknown keys are refused")
     func invalidForms() {
-        #expect(throws: PolicyParser.Error.self) { try PolicyParser.parse(name: "x", text: "path \"secret/data/+*\" { capabilities = [\"read\"] }") }
-        #expect(throws: PolicyParser.Error.self) { try PolicyParser.parse(name: "x", text: "path \"a\" { capabilities = [\"read\"] foo = 1 }") }
+        #expect(throws: PolicyParser.Error.self) {
+            try PolicyParser.parse(name: "x", text: "path \"secret/data/+*\" { capabilities = [\"read\"] }")
+        }
+        #expect(throws: PolicyParser.Error.self) {
+            try PolicyParser.parse(name: "x", text: "path \"a\" { capabilities = [\"read\"] foo = 1 }")
+        }
         #expect(throws: PolicyParser.Error.self) { try PolicyParser.parse(name: "x", text: "foo = 1") }
     }
 
     @Test("the JSON form means the same as the HCL form")
     func jsonForm() throws {
-        let json = try PolicyParser.parse(name: "j", text: #"{"path": {"secret/data/j/*": {"capabilities": ["read"]}, "secret/metadata/j/*": {"capabilities": ["list"]}}}"#)
-        let hcl = try PolicyParser.parse(name: "j", text: "path \"secret/data/j/*\" { capabilities = [\"read\"] }\npath \"secret/metadata/j/*\" { capabilities = [\"list\"] }")
+        let json = try PolicyParser.parse(
+            name: "j",
+            text: #"{"path": {"secret/data/j/*": {"capabilities": ["read"]}, "secret/metadata/j/*": {"capabilities": ["list"]}}}"#)
+        let hcl = try PolicyParser.parse(
+            name: "j",
+            text: "path \"secret/data/j/*\" { capabilities = [\"read\"] }\npath \"secret/metadata/j/*\" { capabilities = [\"list\"] }")
         #expect(Set(json.rules.map(\.pattern)) == Set(hcl.rules.map(\.pattern)))
         #expect(ACL(policies: [json]).capabilities(on: "secret/data/j/x") == .read)
     }
 
     @Test("parameter constraints: denied, required and allowed with globs")
     func parameters() throws {
-        let policy = try PolicyParser.parse(name: "p", text: """
-            path "kv/app" {
-              capabilities = ["create", "update"]
-              allowed_parameters = { "env" = ["dev", "stag*"], "owner" = [] }
-              denied_parameters = { "secret" = [] }
-              required_parameters = ["owner"]
-            }
-            """)
+        let policy = try PolicyParser.parse(
+            name: "p",
+            text: """
+                path "kv/app" {
+                  capabilities = ["create", "update"]
+                  allowed_parameters = { "env" = ["dev", "stag*"], "owner" = [] }
+                  denied_parameters = { "secret" = [] }
+                  required_parameters = ["owner"]
+                }
+                """)
         let acl = ACL(policies: [policy])
         func allows(_ parameters: [String: JSONValue]) -> Bool {
             acl.decide(ACLRequest(path: "kv/app", capability: .update, parameters: parameters)).isAllowed

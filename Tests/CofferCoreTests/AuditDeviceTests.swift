@@ -1,16 +1,19 @@
-@testable import CofferCore
 import Crypto
 import Foundation
 import Testing
+
+@testable import CofferCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The socket and syslog devices against sockets the test owns: options and
 /// errors in OpenBao's words, and the bytes that reach the other end.
 @Suite struct AuditDeviceTests {
     static let salt = SymmetricKey(data: Data(repeating: 1, count: 32))
-    static let line = AuditLine(bytes: Data("{\"type\":\"request\"}\n".utf8), kind: .request, time: Date(timeIntervalSince1970: 1_800_000_000))
+    static let line = AuditLine(
+        bytes: Data("{\"type\":\"request\"}\n".utf8), kind: .request, time: Date(timeIntervalSince1970: 1_800_000_000))
 
     static func entry(_ type: String, _ options: [String: String]) -> AuditDeviceEntry {
         AuditDeviceEntry(path: type, type: type, description: "", options: options)
@@ -20,7 +23,8 @@ import Glibc
     func syslogMessage() throws {
         let message = try SyslogMessage(facility: "auth", tag: "coffer", pid: 42)
         let utc = try #require(TimeZone(identifier: "UTC"))
-        let text = String(decoding: message.datagram(Self.line.bytes, at: Date(timeIntervalSince1970: 1_799_136_000), timeZone: utc), as: UTF8.self)
+        let text = String(
+            decoding: message.datagram(Self.line.bytes, at: Date(timeIntervalSince1970: 1_799_136_000), timeZone: utc), as: UTF8.self)
         #expect(text == "<38>Jan  5 08:00:00 coffer[42]: {\"type\":\"request\"}\n")
         #expect(try SyslogMessage(facility: "LOCAL7", tag: "t").priority == 23 << 3 | 6)
         #expect(throws: CoreError.badRequest("invalid syslog facility: BOGUS")) { try SyslogMessage(facility: "bogus", tag: "t") }
@@ -28,7 +32,9 @@ import Glibc
 
     @Test("socket options are refused with OpenBao's messages")
     func socketOptions() {
-        #expect(throws: CoreError.badRequest("address is required")) { try SocketAuditDevice(entry: Self.entry("socket", [:]), salt: Self.salt) }
+        #expect(throws: CoreError.badRequest("address is required")) {
+            try SocketAuditDevice(entry: Self.entry("socket", [:]), salt: Self.salt)
+        }
         #expect(throws: CoreError.badRequest("time: invalid duration \"soon\"")) {
             try SocketAuditDevice(entry: Self.entry("socket", ["address": "127.0.0.1:1", "write_timeout": "soon"]), salt: Self.salt)
         }

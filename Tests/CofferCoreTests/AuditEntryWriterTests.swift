@@ -1,8 +1,9 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The audit line's bytes: keys in Go's sorted order, Go's escaping, one line
 /// per entry (the shape log shippers already parse; spec/vault-api.md §4.11).
@@ -19,7 +20,8 @@ import Testing
             kind: .request, time: Self.time, auth: .noToken,
             request: AuditRequest(id: "id-1", operation: "update", path: "auth/approle/login", remoteAddress: "127.0.0.1")
         )
-        let expected = #"{"auth":{"token_type":"default"},"request":{"id":"id-1","namespace":{"id":"root"},"operation":"update","#
+        let expected =
+            #"{"auth":{"token_type":"default"},"request":{"id":"id-1","namespace":{"id":"root"},"operation":"update","#
             + #""path":"auth/approle/login","remote_address":"127.0.0.1"},"time":"\#(Timestamps.rfc3339(Self.time))","type":"request"}"#
             + "\n"
         #expect(Self.text(entry) == expected)
@@ -29,7 +31,8 @@ import Testing
     func fullResponse() {
         let entry = AuditRedactionTests.fullEntry()
         let issued = Timestamps.rfc3339(entry.auth.tokenIssueTime ?? .distantPast)
-        let expected = #"{"auth":{"accessor":"secret-accessor","client_token":"secret-token","display_name":"token","metadata":{"role":"ci"},"#
+        let expected =
+            #"{"auth":{"accessor":"secret-accessor","client_token":"secret-token","display_name":"token","metadata":{"role":"ci"},"#
             + #""policies":["app"],"policy_results":{"allowed":true,"granting_policies":[{"name":"app","namespace_id":"root","type":"acl"}]},"#
             + #""token_issue_time":"\#(issued)","token_policies":["app"],"token_ttl":60,"token_type":"service"},"#
             + #""error":"1 error occurred","#

@@ -1,7 +1,8 @@
-@testable import CofferCore
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The entry the pipeline's record makes, before redaction: what is left out
 /// must stay out (the bytes of `scripts/audit-compare` depend on it).
@@ -33,7 +34,8 @@ import Testing
 
     @Test("a response line for a non-logical answer still has a response object")
     func noContent() {
-        let entry = AuditRecord(request: Request(operation: .delete, path: "x", id: "id")).entry(.response, response: .noContent, time: Self.time)
+        let entry = AuditRecord(request: Request(operation: .delete, path: "x", id: "id")).entry(
+            .response, response: .noContent, time: Self.time)
         #expect(entry.response == AuditResponse())
         #expect(String(decoding: AuditEntryWriter.line(entry), as: UTF8.self).contains(#""response":{},"#))
     }

@@ -1,9 +1,10 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import Crypto
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The redaction pass (spec/vault-api.md §4.11): which audit fields are
 /// hashed is a security property, so every field of a full entry is checked.
@@ -26,11 +27,15 @@ import Testing
                 operation: "update", path: "secret/data/app", remoteAddress: "127.0.0.1", wrapTTL: 60
             ),
             response: AuditResponse(
-                auth: ["client_token": "secret-login-token", "accessor": "secret-login-accessor", "policies": ["app"], "lease_duration": 60],
+                auth: [
+                    "client_token": "secret-login-token", "accessor": "secret-login-accessor", "policies": ["app"], "lease_duration": 60,
+                ],
                 data: ["value": "secret-answer", "count": 2, "list": ["secret-in-list"]],
                 mount: AuditMount(accessor: "kv_1234abcd", mountClass: "secret", point: "secret/", type: "kv"), leaseID: "secret/creds/abc",
-                wrapInfo: ["token": "secret-wrap-token", "accessor": "secret-wrap-accessor", "wrapped_accessor": "secret-wrapped",
-                           "creation_path": "secret/data/app", "ttl": 60]
+                wrapInfo: [
+                    "token": "secret-wrap-token", "accessor": "secret-wrap-accessor", "wrapped_accessor": "secret-wrapped",
+                    "creation_path": "secret/data/app", "ttl": 60,
+                ]
             ),
             error: "1 error occurred"
         )

@@ -1,10 +1,11 @@
-@testable import CofferCore
 import CofferMountKit
 import CofferStorage
 import Crypto
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CofferCore
 
 /// Physical storage that refuses the keyring's put once told to: a crash or a
 /// storage outage at the moment a rotation stores the new keyring.
@@ -137,25 +138,29 @@ private final class KeyringPutFails: PhysicalStorage {
         #expect(!config.isDue(encryptions: .max, installedAt: start, now: .distantFuture))
     }
 
-    @Test("OpenBao's limits on the rotation policy", arguments: [
-        (Int64?.some(999_999), Int64?.none, "max_operations must be in the range [1000000,3865470566]"),
-        (3_865_470_567, nil, "max_operations must be in the range [1000000,3865470566]"),
-        (-1, nil, "max_operations must be in the range [1000000,3865470566]"),
-        (nil, 3600, "interval must be greater or equal to 24h0m0s"),
-    ])
+    @Test(
+        "OpenBao's limits on the rotation policy",
+        arguments: [
+            (Int64?.some(999_999), Int64?.none, "max_operations must be in the range [1000000,3865470566]"),
+            (3_865_470_567, nil, "max_operations must be in the range [1000000,3865470566]"),
+            (-1, nil, "max_operations must be in the range [1000000,3865470566]"),
+            (nil, 3600, "interval must be greater or equal to 24h0m0s"),
+        ])
     func policyLimits(maxOperations: Int64?, interval: Int64?, message: String) {
         #expect(KeyRotationConfig.validate(maxOperations: maxOperations, interval: interval) == message)
     }
 
-    @Test("a keyring read back from storage with bad terms, keys or times is refused as corrupt, never a crash", arguments: [
-        #"{"activeTerm":1,"keys":{"x":"AAAA"}}"#,
-        #"{"activeTerm":2,"keys":{"1":"\#(Data(count: 32).base64EncodedString())"}}"#,
-        #"{"activeTerm":1,"keys":{"1":"AAAA"}}"#,
-        #"{"activeTerm":1,"keys":{"99999999999":"\#(Data(count: 32).base64EncodedString())"}}"#,
-        #"{"activeTerm":-1,"keys":{}}"#,
-        #"{"activeTerm":1,"keys":{"1":"\#(Data(count: 32).base64EncodedString())"},"rotation":{"enabled":true,"maxOperations":0,"interval":0}}"#,
-        "not json",
-    ])
+    @Test(
+        "a keyring read back from storage with bad terms, keys or times is refused as corrupt, never a crash",
+        arguments: [
+            #"{"activeTerm":1,"keys":{"x":"AAAA"}}"#,
+            #"{"activeTerm":2,"keys":{"1":"\#(Data(count: 32).base64EncodedString())"}}"#,
+            #"{"activeTerm":1,"keys":{"1":"AAAA"}}"#,
+            #"{"activeTerm":1,"keys":{"99999999999":"\#(Data(count: 32).base64EncodedString())"}}"#,
+            #"{"activeTerm":-1,"keys":{}}"#,
+            #"{"activeTerm":1,"keys":{"1":"\#(Data(count: 32).base64EncodedString())"},"rotation":{"enabled":true,"maxOperations":0,"interval":0}}"#,
+            "not json",
+        ])
     func corruptKeyring(text: String) {
         #expect(throws: BarrierError.corrupt) { try Keyring(serialized: Data(text.utf8)) }
     }

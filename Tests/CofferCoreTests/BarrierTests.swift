@@ -1,8 +1,9 @@
-@testable import CofferCore
 import CofferStorage
 import Crypto
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 @Suite struct BarrierTests {
     func unsealedBarrier() async throws -> (SecurityBarrier, MemoryStorage, SymmetricKey) {

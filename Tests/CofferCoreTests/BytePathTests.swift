@@ -1,12 +1,13 @@
-@testable import CofferCore
 import CofferMountKit
 import Testing
+
+@testable import CofferCore
 
 /// Paths compare as Vault compares them (issue 12, item 7): as UTF-8 bytes, by whole
 /// segments where a segment is meant.
 @Suite struct BytePathTests {
-    static let composed = "caf\u{E9}"        // é as one code point
-    static let decomposed = "cafe\u{301}"    // e + combining acute accent
+    static let composed = "caf\u{E9}"  // é as one code point
+    static let decomposed = "cafe\u{301}"  // e + combining acute accent
 
     static func acl(_ text: String) throws -> ACL {
         ACL(policies: [try PolicyParser.parse(name: "p", text: text)])

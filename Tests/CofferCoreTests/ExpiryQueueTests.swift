@@ -1,6 +1,7 @@
-@testable import CofferCore
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The sweep revokes exactly what is due: a renewed deadline replaces the old
 /// one, a forgotten id never comes back, and due ids come out once.

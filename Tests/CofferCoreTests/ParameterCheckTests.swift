@@ -1,7 +1,8 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import Testing
+
+@testable import CofferCore
 
 /// `allowed_parameters` / `denied_parameters` see every key a request sends (issue 12,
 /// item 3), asked through the ACL's own decision.

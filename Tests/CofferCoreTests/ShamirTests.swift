@@ -1,5 +1,6 @@
-@testable import CofferCore
 import Testing
+
+@testable import CofferCore
 
 @Suite struct ShamirTests {
     /// A seeded generator so a failing case can be replayed.

@@ -1,7 +1,8 @@
-@testable import CofferCore
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// Stored records are input too: a token or lease written by an older version,
 /// or by a bug, with a date 10^300 seconds away must still read, look up and

@@ -1,8 +1,9 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// Token and lease entries are written by hand; what is read back after a restart
 /// must be exactly what was written, dates to the last bit.
@@ -30,16 +31,18 @@ import Testing
     func leaseRoundTrip() throws {
         let secret = LeaseEntry(
             id: "database/creds/ci/abc", kind: .secret, path: "database/creds/ci", mountPath: "database/",
-            issueTime: Date(timeIntervalSinceReferenceDate: 815_414_400.25), expireTime: Date(timeIntervalSinceReferenceDate: 815_418_000.75),
+            issueTime: Date(timeIntervalSinceReferenceDate: 815_414_400.25),
+            expireTime: Date(timeIntervalSinceReferenceDate: 815_418_000.75),
             lastRenewal: nil, lease: MountLease(ttl: 3600, maxTTL: 7200, renewable: true, internalData: ["user": "ci-1", "n": 2]),
             tokenHash: "h"
         )
         #expect(try LeaseEntry(stored: secret.stored) == secret)
-        let marker = LeaseStore.tokenMarker(for: TokenEntry(
-            accessor: "a", policies: [], path: "auth/jwt/login", displayName: "d", meta: nil, creationTime: Date(), creationTTL: 60,
-            expireTime: Date().addingTimeInterval(60), explicitMaxTTL: 0, period: 0, numUses: 0, renewable: true, parentHash: nil,
-            type: "service", boundCIDRs: nil, lastRenewal: nil, hash: "h1"
-        ))
+        let marker = LeaseStore.tokenMarker(
+            for: TokenEntry(
+                accessor: "a", policies: [], path: "auth/jwt/login", displayName: "d", meta: nil, creationTime: Date(), creationTTL: 60,
+                expireTime: Date().addingTimeInterval(60), explicitMaxTTL: 0, period: 0, numUses: 0, renewable: true, parentHash: nil,
+                type: "service", boundCIDRs: nil, lastRenewal: nil, hash: "h1"
+            ))
         #expect(marker.count == 1)
     }
 

@@ -1,7 +1,8 @@
-@testable import CofferCore
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// The per-token state machine and the TTL decisions, with no storage: a token
 /// being revoked takes no change, a failed revocation keeps it refused, and no

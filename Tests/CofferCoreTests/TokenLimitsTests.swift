@@ -1,9 +1,10 @@
-@testable import CofferCore
 import CofferEncoding
 import CofferMountKit
 import CofferTesting
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// Issue 12, items 4 and 5: a caller cannot widen a token's or a secret ID's
 /// limits, and disabling an auth method revokes what it issued.
@@ -38,7 +39,8 @@ import Testing
     @Test("a period needs sudo: a token without it is refused as in OpenBao")
     func periodNeedsSudo() async throws {
         let core = try await TestCore.unsealed()
-        _ = await Self.call(core, .write, "sys/policies/acl/creator", ["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
+        _ = await Self.call(
+            core, .write, "sys/policies/acl/creator", ["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
         let caller = try await Self.token(core, policies: ["creator"])
         let answer = await Self.call(core, .write, "auth/token/create", ["policies": ["creator"], "period": "10m"], token: caller)
         #expect(answer.error?.code == .badRequest)
@@ -52,7 +54,8 @@ import Testing
         let core = try await TestCore.unsealed()
         let capped = await Self.call(core, .write, "auth/token/create", ["period": "2h", "explicit_max_ttl": "1h"])
         #expect(capped.auth["lease_duration"] == 3600)
-        #expect(capped.logical?.warnings == ["period of \"2h\" exceeded the effective max_ttl of \"1h\"; period value is capped accordingly"])
+        #expect(
+            capped.logical?.warnings == ["period of \"2h\" exceeded the effective max_ttl of \"1h\"; period value is capped accordingly"])
         let huge = await Self.call(core, .write, "auth/token/create-orphan", ["period": "2000h"])
         #expect(huge.auth["lease_duration"] == .int(TokenSettings.systemTTL))
     }
@@ -63,7 +66,9 @@ import Testing
         for (path, policies) in [("auth/token/create-orphan", ["default"]), ("auth/token/create", ["root"])] {
             let answer = await Self.call(core, .write, path, ["ttl": "2000h", "policies": JSONValue(policies)])
             #expect(answer.auth["lease_duration"] == .int(TokenSettings.systemTTL))
-            #expect(answer.logical?.warnings == ["TTL of \"2000h\" exceeded the effective max_ttl of \"768h\"; TTL value is capped accordingly"])
+            #expect(
+                answer.logical?.warnings == ["TTL of \"2000h\" exceeded the effective max_ttl of \"768h\"; TTL value is capped accordingly"]
+            )
         }
     }
 
@@ -94,9 +99,12 @@ import Testing
     @Test("a secret ID cannot ask for more uses, more time or wider networks than its role")
     func secretIDWithinRole() async throws {
         let core = try await TestCore.unsealed()
-        _ = try await Self.appRole(core, [
-            "secret_id_num_uses": 3, "secret_id_ttl": "1h", "secret_id_bound_cidrs": ["10.0.0.0/8"], "token_bound_cidrs": ["10.0.0.0/8"],
-        ])
+        _ = try await Self.appRole(
+            core,
+            [
+                "secret_id_num_uses": 3, "secret_id_ttl": "1h", "secret_id_bound_cidrs": ["10.0.0.0/8"],
+                "token_bound_cidrs": ["10.0.0.0/8"],
+            ])
         let path = "auth/approle/role/ci/secret-id"
         for uses in [0, 5] as [JSONValue] {
             let answer = await Self.call(core, .write, path, ["num_uses": uses])
@@ -109,10 +117,11 @@ import Testing
         for field in ["cidr_list", "token_bound_cidrs"] {
             let answer = await Self.call(core, .write, path, [field: ["11.0.0.0/8"]])
             #expect(answer.error?.code == .internal)
-            #expect(answer.error?.messages == [
-                "1 error occurred:\n\t* failed to verify subset relationship between CIDR blocks on the role [\"10.0.0.0/8\"] "
-                    + "and CIDR blocks on the secret ID [\"11.0.0.0/8\"]: %!w(<nil>)\n\n",
-            ])
+            #expect(
+                answer.error?.messages == [
+                    "1 error occurred:\n\t* failed to verify subset relationship between CIDR blocks on the role [\"10.0.0.0/8\"] "
+                        + "and CIDR blocks on the secret ID [\"11.0.0.0/8\"]: %!w(<nil>)\n\n"
+                ])
         }
         let narrower = await Self.call(core, .write, path, ["num_uses": 2, "ttl": "30m", "token_bound_cidrs": ["10.1.0.0/16"]])
         #expect(narrower.data["secret_id_num_uses"] == 2)
@@ -123,7 +132,8 @@ import Testing
         let core = try await TestCore.unsealed()
         let roleID = try await Self.appRole(core, ["token_strictly_bind_ip": true, "token_ttl": "1h"])
         let secret = try #require(await Self.call(core, .write, "auth/approle/role/ci/secret-id").data["secret_id"]?.stringValue)
-        let login = await Self.call(core, .write, "auth/approle/login", ["role_id": .string(roleID), "secret_id": .string(secret)], token: nil, from: "10.0.0.5")
+        let login = await Self.call(
+            core, .write, "auth/approle/login", ["role_id": .string(roleID), "secret_id": .string(secret)], token: nil, from: "10.0.0.5")
         let token = try #require(login.token)
         #expect(await Self.call(core, .read, "auth/token/lookup-self", token: token, from: "10.0.0.5").error == nil)
         #expect(await Self.call(core, .read, "auth/token/lookup-self", token: token, from: "10.0.0.6").error?.code == .permissionDenied)
@@ -132,14 +142,17 @@ import Testing
     @Test("disabling an auth method revokes every token it issued, their children and leases")
     func disableRevokesIssuedTokens() async throws {
         let core = try await TestCore.unsealed()
-        _ = await Self.call(core, .write, "sys/policies/acl/creator", ["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
+        _ = await Self.call(
+            core, .write, "sys/policies/acl/creator", ["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
         let roleID = try await Self.appRole(core, ["token_ttl": "1h", "token_policies": ["creator"]])
         var issued: [String] = []
         for _ in 0..<3 {
             let secret = try #require(await Self.call(core, .write, "auth/approle/role/ci/secret-id").data["secret_id"]?.stringValue)
-            issued.append(try #require(await Self.call(
-                core, .write, "auth/approle/login", ["role_id": .string(roleID), "secret_id": .string(secret)], token: nil
-            ).token))
+            issued.append(
+                try #require(
+                    await Self.call(
+                        core, .write, "auth/approle/login", ["role_id": .string(roleID), "secret_id": .string(secret)], token: nil
+                    ).token))
         }
         let child = try #require(await Self.call(core, .write, "auth/token/create", ["policies": ["creator"]], token: issued[0]).token)
         issued.append(child)
@@ -157,7 +170,8 @@ import Testing
     func disableDuringLogins() async throws {
         let core = try await TestCore.unsealed()
         for _ in 0..<10 {
-            let roleID = try await Self.appRole(core, ["token_ttl": "1h", "bind_secret_id": false, "secret_id_bound_cidrs": ["10.0.0.0/8"]])
+            let roleID = try await Self.appRole(
+                core, ["token_ttl": "1h", "bind_secret_id": false, "secret_id_bound_cidrs": ["10.0.0.0/8"]])
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<50 {
                     group.addTask {

@@ -1,9 +1,10 @@
-@testable import CofferCore
 import CofferMountKit
 import CofferStorage
 import CofferTesting
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// Issue 12, acceptance 5: fifty requests race one revocation, a hundred times
 /// over, through the real pipeline with real concurrency. Once the revocation has
@@ -52,9 +53,10 @@ struct TokenRaceTests {
                         if index.isMultiple(of: 2) {
                             _ = await core.handle(Request(operation: .read, path: "auth/token/lookup-self", token: token))
                         } else {
-                            _ = await core.handle(Request(
-                                operation: .write, path: "auth/token/renew", data: ["token": .string(token)], token: TestCore.rootToken
-                            ))
+                            _ = await core.handle(
+                                Request(
+                                    operation: .write, path: "auth/token/renew", data: ["token": .string(token)], token: TestCore.rootToken
+                                ))
                         }
                     }
                 }
@@ -72,7 +74,8 @@ struct TokenRaceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-race-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let storage: any PhysicalStorage = backend == .memory
+        let storage: any PhysicalStorage =
+            backend == .memory
             ? MemoryStorage() : try SQLiteStorage(path: directory.appendingPathComponent("race.db").path)
         let core = try await TestCore.unsealed(storage: storage)
         for _ in 0..<backend.rounds {
@@ -81,7 +84,8 @@ struct TokenRaceTests {
                 for index in 0..<width {
                     group.addTask {
                         if index == width / 2 {
-                            let revoke = Request(operation: .write, path: "auth/token/revoke", data: ["token": .string(token)], token: TestCore.rootToken)
+                            let revoke = Request(
+                                operation: .write, path: "auth/token/revoke", data: ["token": .string(token)], token: TestCore.rootToken)
                             _ = await core.handle(revoke)
                         } else {
                             await request(core, token)

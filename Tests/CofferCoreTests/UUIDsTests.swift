@@ -1,8 +1,9 @@
-@testable import CofferCore
 import CofferMountKit
 import Crypto
 import Foundation
 import Testing
+
+@testable import CofferCore
 
 /// Request ids, entity ids, token ids and accessors are written straight into
 /// their strings; clients parse them, so their spelling is what they rely on.

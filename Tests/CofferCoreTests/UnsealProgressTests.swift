@@ -1,5 +1,6 @@
-@testable import CofferCore
 import Testing
+
+@testable import CofferCore
 
 /// The unseal state machine: operators hand in shares one by one, from several
 /// terminals, and sometimes the same share twice.

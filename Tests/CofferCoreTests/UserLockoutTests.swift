@@ -1,5 +1,6 @@
-@testable import CofferCore
 import Testing
+
+@testable import CofferCore
 
 /// User lockout's counting and settings, without a server (issue 12, item 11).
 @Suite struct UserLockoutTests {
@@ -38,7 +39,8 @@ import Testing
         let stanzas = [UserLockoutStanza(type: "all", threshold: 7), UserLockoutStanza(type: "approle", duration: 60)]
         let approle = UserLockoutStanza.settings(for: "approle", in: stanzas)
         #expect(approle == UserLockoutSettings(threshold: 7, duration: 60, counterReset: 900))
-        #expect(UserLockoutStanza.settings(for: "userpass", in: stanzas) == UserLockoutSettings(threshold: 7, duration: 900, counterReset: 900))
+        #expect(
+            UserLockoutStanza.settings(for: "userpass", in: stanzas) == UserLockoutSettings(threshold: 7, duration: 900, counterReset: 900))
         #expect(UserLockoutStanza.settings(for: "approle", in: []) == .defaults)
         let tuned = approle.tuned(by: UserLockoutSettings(threshold: 2))
         #expect(tuned == UserLockoutSettings(threshold: 2, duration: 60, counterReset: 900))

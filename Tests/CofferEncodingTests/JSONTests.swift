@@ -28,10 +28,12 @@ import Testing
         #expect(try parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\n\té😀"))
     }
 
-    @Test("malformed documents are refused with a reason, never a crash", arguments: [
-        "", "{", "[1,", #"{"a" 1}"#, #"{"a":1,}"#, "[1 2]", "tru", "nul", #""abc"#, #""\x""#, #""\u12""#,
-        "\"a\u{01}b\"", "1 2", "{} x", "-", "1e999", "[" + String(repeating: "[", count: 600) + "]",
-    ])
+    @Test(
+        "malformed documents are refused with a reason, never a crash",
+        arguments: [
+            "", "{", "[1,", #"{"a" 1}"#, #"{"a":1,}"#, "[1 2]", "tru", "nul", #""abc"#, #""\x""#, #""\u12""#,
+            "\"a\u{01}b\"", "1 2", "{} x", "-", "1e999", "[" + String(repeating: "[", count: 600) + "]",
+        ])
     func malformed(_ text: String) {
         #expect(throws: JSONParseError.self) { _ = try parse(text) }
     }
@@ -78,7 +80,9 @@ import Testing
 
     @Test("what the writer writes, the parser reads back the same")
     func roundTrip() throws {
-        let value: JSONValue = ["text": "<tag> & \"quote\" \u{2028} 😀", "list": [1, .double(2.5), -3, false], "empty": [:], "nothing": .null]
+        let value: JSONValue = [
+            "text": "<tag> & \"quote\" \u{2028} 😀", "list": [1, .double(2.5), -3, false], "empty": [:], "nothing": .null,
+        ]
         #expect(try JSONValue.parse(value.serialized()) == value)
     }
 }

@@ -61,7 +61,9 @@ import Testing
 
     @Test func unquotedValue() {
         let error = parseError("listener \"tcp\" {\n  address = localhost\n}")
-        #expect(error?.description == #"At 2:13: expected a value for "address", found identifier "localhost"; quote text values, e.g. "localhost""#)
+        #expect(
+            error?.description
+                == #"At 2:13: expected a value for "address", found identifier "localhost"; quote text values, e.g. "localhost""#)
     }
 
     @Test func unquotedDurationIsOneBadNumber() {

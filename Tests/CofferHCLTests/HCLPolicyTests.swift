@@ -38,9 +38,10 @@ import Testing
     @Test func iteratesPathBlocksInOrder() throws {
         let body = try HCLParser.parse(Self.policy)
         let paths = body.blocks(ofType: "path")
-        #expect(paths.compactMap(\.label) == [
-            "secret/data/*", "secret/metadata/*", "sys/policies/acl/dev", "auth/token/lookup-self",
-        ])
+        #expect(
+            paths.compactMap(\.label) == [
+                "secret/data/*", "secret/metadata/*", "sys/policies/acl/dev", "auth/token/lookup-self",
+            ])
         #expect(paths.map(\.position.line) == [2, 6, 12, 26])
     }
 

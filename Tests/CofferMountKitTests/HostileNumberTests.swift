@@ -6,10 +6,12 @@ import Testing
 /// Numbers and durations a client or storage sends are refused or clamped, never
 /// converted unchecked: each case here trapped (killed the server) before issue 12.
 @Suite struct HostileNumberTests {
-    @Test("whole doubles convert only when they fit Int64", arguments: [
-        (1e19, nil), (0x1p63, nil), (-0x1p64, nil), (1e300, nil), (.infinity, nil), (-.infinity, nil),
-        (.nan, nil), (0.5, nil), (-0.0, 0), (-0x1p63, Int64.min), (0x1p62, 0x4000_0000_0000_0000), (3600, 3600),
-    ] as [(Double, Int64?)])
+    @Test(
+        "whole doubles convert only when they fit Int64",
+        arguments: [
+            (1e19, nil), (0x1p63, nil), (-0x1p64, nil), (1e300, nil), (.infinity, nil), (-.infinity, nil),
+            (.nan, nil), (0.5, nil), (-0.0, 0), (-0x1p63, Int64.min), (0x1p62, 0x4000_0000_0000_0000), (3600, 3600),
+        ] as [(Double, Int64?)])
     func checkedConversion(value: Double, expected: Int64?) {
         #expect(Int64(checking: value) == expected)
     }
@@ -39,11 +41,13 @@ import Testing
         #expect(error.reason.contains("value out of range"))
     }
 
-    @Test("durations longer than Go can hold are refused as Vault refuses them", arguments: [
-        JSONValue.int(.max), .int(.min), .int(9_223_372_037), .double(1e19), .double(1e300), .double(0.5),
-        .string("9223372036854775807"), .string("99999999999999999999h"), .string("2562048h"),
-        .string(String(repeating: "9", count: 400) + "h"), .string("-"), .string("١٢٣"), .string("١٢٣s"),
-    ])
+    @Test(
+        "durations longer than Go can hold are refused as Vault refuses them",
+        arguments: [
+            JSONValue.int(.max), .int(.min), .int(9_223_372_037), .double(1e19), .double(1e300), .double(0.5),
+            .string("9223372036854775807"), .string("99999999999999999999h"), .string("2562048h"),
+            .string(String(repeating: "9", count: 400) + "h"), .string("-"), .string("١٢٣"), .string("١٢٣s"),
+        ])
     func durationBounds(value: JSONValue) {
         #expect(throws: FieldError.self) { try RequestFields(["ttl": value]).duration("ttl") }
     }
@@ -65,10 +69,12 @@ import Testing
         #expect(GoDuration.format(seconds: .max) == "2562047788015215h30m7s")
     }
 
-    @Test("dates far in the future or past format clamped to years 0000-9999", arguments: [
-        (1e300, "9999-12-31T23:59:59.999Z"), (9.3e18, "9999-12-31T23:59:59.999Z"), (1e13, "9999-12-31T23:59:59.999Z"),
-        (-1e300, "0000-01-01T00:00:00.000Z"), (.nan, "1970-01-01T00:00:00.000Z"),
-    ] as [(Double, String)])
+    @Test(
+        "dates far in the future or past format clamped to years 0000-9999",
+        arguments: [
+            (1e300, "9999-12-31T23:59:59.999Z"), (9.3e18, "9999-12-31T23:59:59.999Z"), (1e13, "9999-12-31T23:59:59.999Z"),
+            (-1e300, "0000-01-01T00:00:00.000Z"), (.nan, "1970-01-01T00:00:00.000Z"),
+        ] as [(Double, String)])
     func farDates(seconds: Double, expected: String) {
         #expect(Timestamps.rfc3339(Date(timeIntervalSince1970: seconds)) == expected)
         #expect(Timestamps.rfc3339(.distantFuture) == "4001-01-01T00:00:00.000Z")

@@ -5,7 +5,10 @@ import Testing
 private actor Occupancy {
     private(set) var inside = 0
     private(set) var most = 0
-    func enter() { inside += 1; most = max(most, inside) }
+    func enter() {
+        inside += 1
+        most = max(most, inside)
+    }
     func leave() { inside -= 1 }
 }
 

@@ -1,6 +1,7 @@
-@testable import CofferMounts
 import Foundation
 import Testing
+
+@testable import CofferMounts
 
 /// JWS parts are unpadded base64url; the login's decoder must read exactly what
 /// Foundation reads once the padding and alphabet are restored, and refuse the rest.

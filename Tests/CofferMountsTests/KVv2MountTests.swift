@@ -1,9 +1,10 @@
 import CofferEncoding
-@testable import CofferMounts
 import CofferMountKit
 import CofferStorage
 import Foundation
 import Testing
+
+@testable import CofferMounts
 
 /// Plaintext storage for mount tests: the mount contract without the core.
 final class PlainStorage: LogicalStorage {
@@ -14,12 +15,13 @@ final class PlainStorage: LogicalStorage {
     func list(prefix: String) async throws -> [String] { try await physical.list(prefix: prefix) }
     func delete(prefix: String) async throws { try await physical.delete(prefix: prefix) }
     func apply(_ writes: [StorageWrite]) async throws {
-        try await physical.apply(writes.map { write in
-            switch write {
-            case .put(let key, let value): .put(key, value)
-            case .delete(let key): .delete(key)
-            }
-        })
+        try await physical.apply(
+            writes.map { write in
+                switch write {
+                case .put(let key, let value): .put(key, value)
+                case .delete(let key): .delete(key)
+                }
+            })
     }
 }
 
@@ -58,7 +60,9 @@ final class PlainStorage: LogicalStorage {
     @Test("a write without data, or with data that is not an object, is refused")
     func badWrites() async throws {
         let mount = self.mount
-        await #expect(throws: MountError.badRequest("no data provided")) { try await mount.handle(request(.create, "data/x", ["foo": "bar"])) }
+        await #expect(throws: MountError.badRequest("no data provided")) {
+            try await mount.handle(request(.create, "data/x", ["foo": "bar"]))
+        }
         await #expect(throws: MountError.self) { try await mount.handle(request(.create, "data/x", ["data": "text"])) }
         await #expect(throws: MountError.notFound) { try await mount.handle(request(.read, "data/x")) }
     }
@@ -93,7 +97,10 @@ final class PlainStorage: LogicalStorage {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<20 {
                 group.addTask {
-                    _ = try await mount.handle(MountRequest(operation: .update, path: "data/race", fields: RequestFields(["data": ["i": .int(Int64(index))]]), storage: view, mountPath: "secret/"))
+                    _ = try await mount.handle(
+                        MountRequest(
+                            operation: .update, path: "data/race", fields: RequestFields(["data": ["i": .int(Int64(index))]]),
+                            storage: view, mountPath: "secret/"))
                 }
             }
             try await group.waitForAll()
@@ -146,7 +153,9 @@ final class PlainStorage: LogicalStorage {
         // A destroyed version cannot be undeleted.
         _ = try await mount.handle(request(.update, "undelete/v", ["versions": [2]]))
         #expect(try await mount.handle(request(.read, "data/v", ["version": 2])).isNotFound)
-        await #expect(throws: MountError.badRequest("No version number provided")) { try await mount.handle(request(.update, "undelete/v")) }
+        await #expect(throws: MountError.badRequest("No version number provided")) {
+            try await mount.handle(request(.update, "undelete/v"))
+        }
     }
 
     @Test("subkeys shows the structure with null leaves")

@@ -1,8 +1,9 @@
 import CofferEncoding
-@testable import CofferMounts
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferMounts
 
 /// Mount path tables: routing, operations, field checks and help come from the
 /// table itself, so each is tested on the tables the mounts ship.
@@ -23,7 +24,9 @@ import Testing
                 operations: [.read: { owner, call in MountResponse(data: ["owner": .string(owner), "name": .string(call["name"])]) }],
                 synopsis: "one"
             ),
-            MountPath("data/{path...}", operations: [.update: { _, call in MountResponse(data: ["path": .string(call["path"])]) }], synopsis: "rest"),
+            MountPath(
+                "data/{path...}", operations: [.update: { _, call in MountResponse(data: ["path": .string(call["path"])]) }],
+                synopsis: "rest"),
         ],
         backendHelp: "echo"
     )
@@ -40,7 +43,9 @@ import Testing
         #expect(created.data?["path"] == "x")
     }
 
-    @Test("names in paths follow OpenBao's rule; a bare prefix is not its rest", arguments: ["role/-ci", "role/ci.", "role/a/b", "data", "nothing"])
+    @Test(
+        "names in paths follow OpenBao's rule; a bare prefix is not its rest",
+        arguments: ["role/-ci", "role/ci.", "role/a/b", "data", "nothing"])
     func unmatched(_ path: String) async {
         await #expect(throws: MountError.unsupportedPath) {
             _ = try await Self.echo.handle(request(.read, path), owner: "me")

@@ -1,5 +1,6 @@
-@testable import CofferMounts
 import Testing
+
+@testable import CofferMounts
 
 /// JWKS refetches are spaced out (issue 12, item 9), without a network.
 @Suite struct RefetchLimiterTests {

@@ -28,7 +28,8 @@ struct APITestClient: Sendable {
         body: ByteBuffer? = nil,
         testCallback: @escaping (APITestResponse) async throws -> Return = { $0 }
     ) async throws -> Return {
-        let response = try await send(head: head(uri: uri, method: method, headers: headers, bodyLength: body?.readableBytes ?? 0), body: body)
+        let response = try await send(
+            head: head(uri: uri, method: method, headers: headers, bodyLength: body?.readableBytes ?? 0), body: body)
         return try await testCallback(response)
     }
 
@@ -58,7 +59,8 @@ struct APITestClient: Sendable {
             for try await part in inbound {
                 switch part {
                 case .head(let head):
-                    answer = APITestResponse(status: .init(code: Int(head.status.code)), headers: Self.fields(head.headers), body: ByteBuffer())
+                    answer = APITestResponse(
+                        status: .init(code: Int(head.status.code)), headers: Self.fields(head.headers), body: ByteBuffer())
                 case .body(var chunk):
                     answer?.body.writeBuffer(&chunk)
                 case .end:

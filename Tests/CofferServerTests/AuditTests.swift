@@ -17,10 +17,14 @@ import Testing
     func linesAreHashed() async throws {
         let path = logPath()
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])) { #expect($0.status == .noContent) }
-            try await client.execute(uri: "/v1/secret/data/app", method: .post, headers: rootHeaders,
-                                     body: jsonBody(["data": ["password": "correct-horse", "nested": ["deep": "battery-staple"]]])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
+                body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])
+            ) { #expect($0.status == .noContent) }
+            try await client.execute(
+                uri: "/v1/secret/data/app", method: .post, headers: rootHeaders,
+                body: jsonBody(["data": ["password": "correct-horse", "nested": ["deep": "battery-staple"]]])
+            ) { _ in }
             try await client.execute(uri: "/v1/secret/data/app", method: .get, headers: rootHeaders) { _ in }
             // Both hashes must exist: a missing one must fail the test, not compare nil with nil.
             let hash = try #require(try await auditHash(client, "correct-horse"))
@@ -44,7 +48,9 @@ import Testing
     }
 
     func auditHash(_ client: APITestClient, _ input: String) async throws -> String? {
-        try await client.execute(uri: "/v1/sys/audit-hash/file", method: .post, headers: rootHeaders, body: jsonBody(["input": .string(input)])) {
+        try await client.execute(
+            uri: "/v1/sys/audit-hash/file", method: .post, headers: rootHeaders, body: jsonBody(["input": .string(input)])
+        ) {
             $0.json?["data"]?["hash"]?.stringValue
         }
     }
@@ -54,11 +60,15 @@ import Testing
         let path = logPath()
         let clock = ManualClock(Date(timeIntervalSince1970: 1_700_000_000))
         try await withAPI(try await TestCore.unsealed(clock: clock)) { client in
-            try await client.execute(uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])) { #expect($0.status == .noContent) }
+            try await client.execute(
+                uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
+                body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])
+            ) { #expect($0.status == .noContent) }
             clock.advance(by: 90)
             try await client.execute(uri: "/v1/sys/mounts", method: .get, headers: rootHeaders) { _ in }
-            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+                try? JSONValue.parse(Data($0.utf8))
+            }
             let mounts = try #require(lines.first { $0["request"]?["path"] == "sys/mounts" })
             #expect(mounts["time"]?.stringValue == Timestamps.rfc3339(clock.now()))
         }
@@ -68,11 +78,15 @@ import Testing
     func failClosed() async throws {
         let path = logPath()
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/audit/file", method: .put, headers: rootHeaders,
+                body: jsonBody(["type": "file", "options": ["file_path": .string(path)]])
+            ) { _ in }
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-            try await client.execute(uri: "/v1/secret/data/blocked", method: .post, headers: rootHeaders, body: jsonBody(["data": ["a": "b"]])) {
+            try await client.execute(
+                uri: "/v1/secret/data/blocked", method: .post, headers: rootHeaders, body: jsonBody(["data": ["a": "b"]])
+            ) {
                 #expect($0.status == .internalServerError)
             }
             try FileManager.default.removeItem(atPath: path)

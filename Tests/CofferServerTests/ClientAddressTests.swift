@@ -15,7 +15,8 @@ import Testing
 
     @Test("X-Forwarded-For is believed only from a trusted proxy, and only its nearest hop")
     func forwardedFor() async throws {
-        let responder = VaultAPIResponder(core: try await TestCore.unsealed(), logger: Logger(label: "test"), trustedProxies: ["10.0.0.0/8"])
+        let responder = VaultAPIResponder(
+            core: try await TestCore.unsealed(), logger: Logger(label: "test"), trustedProxies: ["10.0.0.0/8"])
         #expect(responder.clientAddress(request(forwardedFor: "203.0.113.9"), peer: "10.1.2.3") == "203.0.113.9")
         #expect(responder.clientAddress(request(forwardedFor: "198.51.100.1, 203.0.113.9"), peer: "10.1.2.3") == "203.0.113.9")
         #expect(responder.clientAddress(request(forwardedFor: "203.0.113.9"), peer: "192.0.2.50") == "192.0.2.50")

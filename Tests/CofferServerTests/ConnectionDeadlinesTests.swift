@@ -1,6 +1,7 @@
-@testable import CofferServer
 import NIOCore
 import Testing
+
+@testable import CofferServer
 
 /// A connection's deadlines, driven by events at chosen times: no channel, no clock.
 @Suite struct ConnectionDeadlinesTests {

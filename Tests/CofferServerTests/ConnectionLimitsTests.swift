@@ -1,19 +1,21 @@
-@testable import CofferServer
 import Logging
 import NIOCore
 import Testing
 
+@testable import CofferServer
+
 /// The listener keys for slow clients and the connection cap, as an operator writes them.
 @Suite struct ConnectionLimitsTests {
     func listener(_ keys: String) throws -> ServerConfig.Listener {
-        let config = try ServerConfig(hcl: """
-            storage "inmem" {}
-            listener "tcp" {
-              address = "127.0.0.1:8200"
-              tls_disable = true
-            \(keys)
-            }
-            """)
+        let config = try ServerConfig(
+            hcl: """
+                storage "inmem" {}
+                listener "tcp" {
+                  address = "127.0.0.1:8200"
+                  tls_disable = true
+                \(keys)
+                }
+                """)
         return try #require(config.listeners.first)
     }
 
@@ -26,13 +28,15 @@ import Testing
 
     @Test("Vault's key names and duration forms are read")
     func keys() throws {
-        let limits = try listener("""
+        let limits = try listener(
+            """
               http_idle_timeout = "90s"
               http_read_header_timeout = "500ms"
               http_read_timeout = "1m30s"
               http_write_timeout = 20
               max_connections = 3000
-            """).connectionLimits
+            """
+        ).connectionLimits
         #expect(limits.deadlines == .init(header: .milliseconds(500), read: .seconds(90), idle: .seconds(90), write: .seconds(20)))
         #expect(limits.maxConnections == 3000)
     }
@@ -48,10 +52,12 @@ import Testing
         #expect(onlyHeader.deadlines.read == nil)
     }
 
-    @Test("bad values are refused with the key named", arguments: [
-        "http_idle_timeout = \"5 minutes\"", "http_read_timeout = \"-1s\"", "http_read_header_timeout = \"\"",
-        "http_write_timeout = \"9999999h\"", "max_connections = 0", "max_connections = -5", "max_connections = 99999999999",
-    ])
+    @Test(
+        "bad values are refused with the key named",
+        arguments: [
+            "http_idle_timeout = \"5 minutes\"", "http_read_timeout = \"-1s\"", "http_read_header_timeout = \"\"",
+            "http_write_timeout = \"9999999h\"", "max_connections = 0", "max_connections = -5", "max_connections = 99999999999",
+        ])
     func refused(_ line: String) {
         #expect(throws: ConfigError.self) { try listener(line) }
     }

@@ -10,8 +10,10 @@ import Testing
     @Test("every answer carries Content-Type application/json and Cache-Control no-store, 204s too")
     func standardHeaders() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            for (uri, method, body) in [("/v1/sys/health", HTTPRequest.Method.get, nil), ("/v1/secret/data/x", .post, jsonBody(["data": ["a": "b"]])),
-                                        ("/v1/sys/mounts/extra", .post, jsonBody(["type": "kv"])), ("/v1/nope", .get, nil)] as [(String, HTTPRequest.Method, ByteBuffer?)] {
+            for (uri, method, body) in [
+                ("/v1/sys/health", HTTPRequest.Method.get, nil), ("/v1/secret/data/x", .post, jsonBody(["data": ["a": "b"]])),
+                ("/v1/sys/mounts/extra", .post, jsonBody(["type": "kv"])), ("/v1/nope", .get, nil),
+            ] as [(String, HTTPRequest.Method, ByteBuffer?)] {
                 try await client.execute(uri: uri, method: method, headers: rootHeaders, body: body) { response in
                     #expect(response.headers[.contentType] == "application/json")
                     #expect(response.headers[.cacheControl] == "no-store")
@@ -48,7 +50,8 @@ import Testing
     func badTokens() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
             try await client.execute(uri: "/v1/secret/data/x", method: .get) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/v1/secret/data/x", method: .get, headers: [HTTPField.Name("X-Vault-Token")!: "s.unknown"]) { response in
+            try await client.execute(uri: "/v1/secret/data/x", method: .get, headers: [HTTPField.Name("X-Vault-Token")!: "s.unknown"]) {
+                response in
                 #expect(response.status == .forbidden)
                 #expect(response.errors == ["permission denied"])
             }
@@ -61,7 +64,10 @@ import Testing
             try await client.execute(uri: "/v1/sys/mounts", method: .get, headers: [.authorization: "Bearer \(TestCore.rootToken)"]) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/v1/sys/mounts", method: .get, headers: [.authorization: "Bearer wrong", HTTPField.Name("X-Vault-Token")!: TestCore.rootToken]) {
+            try await client.execute(
+                uri: "/v1/sys/mounts", method: .get,
+                headers: [.authorization: "Bearer wrong", HTTPField.Name("X-Vault-Token")!: TestCore.rootToken]
+            ) {
                 #expect($0.status == .ok)
             }
             try await client.execute(uri: "/v1/sys/mounts", method: .get, headers: [.authorization: "Basic \(TestCore.rootToken)"]) {
@@ -73,11 +79,14 @@ import Testing
     @Test("malformed JSON and a JSON array are 400 and write nothing")
     func malformedBodies() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/secret/data/x", method: .post, headers: rootHeaders, body: ByteBuffer(string: "{\"data\": {")) { response in
+            try await client.execute(
+                uri: "/v1/secret/data/x", method: .post, headers: rootHeaders, body: ByteBuffer(string: "{\"data\": {")
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["failed to decode JSON input: unexpected EOF"])
             }
-            try await client.execute(uri: "/v1/secret/data/x", method: .post, headers: rootHeaders, body: ByteBuffer(string: "[1]")) { response in
+            try await client.execute(uri: "/v1/secret/data/x", method: .post, headers: rootHeaders, body: ByteBuffer(string: "[1]")) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors?.first?.contains("cannot unmarshal array") == true)
             }
@@ -96,7 +105,10 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["cannot handle internal-only request operation"])
             }
-            try await client.execute(uri: "/v1/secret/data/x", method: .patch, headers: rootHeaders.merging([.contentType: "application/json"]), body: jsonBody(["data": [:]])) { response in
+            try await client.execute(
+                uri: "/v1/secret/data/x", method: .patch, headers: rootHeaders.merging([.contentType: "application/json"]),
+                body: jsonBody(["data": [:]])
+            ) { response in
                 #expect(response.status == .unsupportedMediaType)
             }
         }
@@ -105,7 +117,9 @@ import Testing
     @Test("LIST and GET ?list=true both list; a bad list flag is 400")
     func listSpellings() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/secret/data/ci/db", method: .post, headers: rootHeaders, body: jsonBody(["data": ["a": "b"]])) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/v1/secret/data/ci/db", method: .post, headers: rootHeaders, body: jsonBody(["data": ["a": "b"]])
+            ) { #expect($0.status == .ok) }
             for uri in ["/v1/secret/metadata/ci?list=true", "/v1/secret/metadata/ci/?list=true"] {
                 try await client.execute(uri: uri, method: .get, headers: rootHeaders) { response in
                     #expect(response.json?["data"]?["keys"] == ["db"])
@@ -118,7 +132,8 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(response.errors == [])
             }
-            try await client.execute(uri: "/v1/secret/metadata/nothing", method: HTTPRequest.Method("LIST")!, headers: rootHeaders) { response in
+            try await client.execute(uri: "/v1/secret/metadata/nothing", method: HTTPRequest.Method("LIST")!, headers: rootHeaders) {
+                response in
                 #expect(response.status == .notFound)
                 #expect(response.errors == [])
             }
@@ -138,7 +153,8 @@ import Testing
     @Test("writing to a path that ends in a slash is refused")
     func trailingSlashWrite() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/mounts/trail/", method: .post, headers: rootHeaders, body: jsonBody(["type": "kv"])) { response in
+            try await client.execute(uri: "/v1/sys/mounts/trail/", method: .post, headers: rootHeaders, body: jsonBody(["type": "kv"])) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["cannot write to a path ending in '/'"])
             }

@@ -14,7 +14,9 @@ import Testing
     /// answer's status line.
     static func statusLines(_ output: String) -> [String] {
         // On bytes: a Swift string takes CR LF for one character.
-        output.utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0.dropLast(), as: UTF8.self) }.filter { $0.hasPrefix("HTTP/1.1 ") }
+        output.utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0.dropLast(), as: UTF8.self) }.filter {
+            $0.hasPrefix("HTTP/1.1 ")
+        }
     }
 
     @Test("pipelined requests, LIST among them, are answered in order; nothing after Connection: close is")

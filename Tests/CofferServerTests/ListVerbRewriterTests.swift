@@ -1,5 +1,6 @@
-@testable import CofferServer
 import Testing
+
+@testable import CofferServer
 
 /// The byte-level LIST rewriter must keep HTTP framing intact across reads.
 @Suite struct ListVerbRewriterTests {
@@ -10,7 +11,9 @@ import Testing
 
     @Test("LIST becomes GET with list=true, keeping the query")
     func rewritesList() {
-        #expect(run(["LIST /v1/secret/metadata/ci HTTP/1.1\r\nHost: x\r\n\r\n"]) == "GET /v1/secret/metadata/ci?list=true HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(
+            run(["LIST /v1/secret/metadata/ci HTTP/1.1\r\nHost: x\r\n\r\n"])
+                == "GET /v1/secret/metadata/ci?list=true HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(run(["LIST /v1/a?after=b HTTP/1.1\r\n\r\n"]) == "GET /v1/a?list=true&after=b HTTP/1.1\r\n\r\n")
     }
 
@@ -18,7 +21,8 @@ import Testing
     func respectsBodies() {
         let body = "LIST /nope HTTP/1.1\r\n"
         let input = "POST /v1/x HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)LIST /v1/y HTTP/1.1\r\n\r\n"
-        #expect(run([input]) == "POST /v1/x HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)GET /v1/y?list=true HTTP/1.1\r\n\r\n")
+        #expect(
+            run([input]) == "POST /v1/x HTTP/1.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)GET /v1/y?list=true HTTP/1.1\r\n\r\n")
     }
 
     @Test("a request line split across reads is still rewritten")
@@ -35,8 +39,12 @@ import Testing
     @Test("framing survives headers and bodies split across reads")
     func splitHeadersAndBodies() {
         let body = "LIST /no HTTP/1.1\r\n"
-        let chunks = ["POST /v1/x HTTP/1.1\r\nconTent-Len", "gth:  \(body.utf8.count) \r\n", "\r", "\n", String(body.prefix(5)), String(body.dropFirst(5)) + "LIST /v1/y HTTP/1.1\r\n\r\n"]
-        #expect(run(chunks) == "POST /v1/x HTTP/1.1\r\nconTent-Length:  \(body.utf8.count) \r\n\r\n\(body)GET /v1/y?list=true HTTP/1.1\r\n\r\n")
+        let chunks = [
+            "POST /v1/x HTTP/1.1\r\nconTent-Len", "gth:  \(body.utf8.count) \r\n", "\r", "\n", String(body.prefix(5)),
+            String(body.dropFirst(5)) + "LIST /v1/y HTTP/1.1\r\n\r\n",
+        ]
+        #expect(
+            run(chunks) == "POST /v1/x HTTP/1.1\r\nconTent-Length:  \(body.utf8.count) \r\n\r\n\(body)GET /v1/y?list=true HTTP/1.1\r\n\r\n")
     }
 
     @Test("a request line held back across reads is passed on whole even when unchanged")
@@ -104,7 +112,11 @@ import Testing
 
     @Test("requests without a body, and with Content-Length 0, are followed by the next")
     func noBody() {
-        #expect(run(["GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\nLIST /v1/b HTTP/1.1\r\n\r\n"]) == "GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/b?list=true HTTP/1.1\r\n\r\n")
-        #expect(run(["POST /v1/a HTTP/1.1\r\nContent-Length: 0\r\n\r\nLIST /v1/b HTTP/1.1\n\n"]) == "POST /v1/a HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /v1/b?list=true HTTP/1.1\n\n")
+        #expect(
+            run(["GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\nLIST /v1/b HTTP/1.1\r\n\r\n"])
+                == "GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/b?list=true HTTP/1.1\r\n\r\n")
+        #expect(
+            run(["POST /v1/a HTTP/1.1\r\nContent-Length: 0\r\n\r\nLIST /v1/b HTTP/1.1\n\n"])
+                == "POST /v1/a HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /v1/b?list=true HTTP/1.1\n\n")
     }
 }

@@ -53,7 +53,12 @@ import Testing
         let readsBehind = behind.readRequested()
         _ = behind.answerReady()
         let next = behind.answerWritten()
-        #expect(!readsBehind && next == .answer(.init(head: APIRequest(Self.head("/v1/second")), framing: .init(Self.head("/v1/second"))), resumeReading: true))
+        #expect(
+            !readsBehind
+                && next
+                    == .answer(
+                        .init(head: APIRequest(Self.head("/v1/second")), framing: .init(Self.head("/v1/second"))), resumeReading: true)
+        )
     }
 
     @Test("reading pauses while 16 requests wait their turn")
@@ -68,7 +73,8 @@ import Testing
         let reads = machine.readRequested()
         _ = machine.answerReady()
         let next = machine.answerWritten()
-        #expect(!reads && next == .answer(.init(head: APIRequest(Self.head("/v1/0")), framing: .init(Self.head("/v1/0"))), resumeReading: true))
+        #expect(
+            !reads && next == .answer(.init(head: APIRequest(Self.head("/v1/0")), framing: .init(Self.head("/v1/0"))), resumeReading: true))
     }
 
     @Test("a body past 32 MiB is dropped as it comes, and its request refused whole")

@@ -10,7 +10,9 @@ import Testing
 @Suite struct RequestStateMachineTests {
     typealias Machine = VaultRequestHandler.StateMachine
 
-    static func head(_ uri: String, _ method: HTTPMethod = .GET, version: HTTPVersion = .http1_1, _ headers: [(String, String)] = []) -> HTTPRequestHead {
+    static func head(_ uri: String, _ method: HTTPMethod = .GET, version: HTTPVersion = .http1_1, _ headers: [(String, String)] = [])
+        -> HTTPRequestHead
+    {
         HTTPRequestHead(version: version, method: method, uri: uri, headers: HTTPHeaders(headers))
     }
 
@@ -82,7 +84,8 @@ import Testing
         _ = Self.receive(&machine, Self.head("/v1/sys/health", .HEAD))
         let write = machine.answerReady()
         #expect(write == Machine.AnswerWrite(closing: false, keepingAlive: false, headOnly: true))
-        let answer = HTTPAnswer(status: .ok, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"initialized\":true}\n"))
+        let answer = HTTPAnswer(
+            status: .ok, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"initialized\":true}\n"))
         let wire = String(buffer: answer.encoded(closing: false, headOnly: true, allocator: ByteBufferAllocator()))
         #expect(wire.hasPrefix("HTTP/1.1 200 OK\r\n") && wire.hasSuffix("\r\n\r\n"))
         #expect(!wire.contains("initialized") && !wire.contains("Content-Length"))

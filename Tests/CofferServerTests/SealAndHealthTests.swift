@@ -1,6 +1,6 @@
 import CofferCore
-import CofferMounts
 import CofferMountKit
+import CofferMounts
 import CofferStorage
 import CofferTesting
 import Foundation
@@ -34,11 +34,14 @@ import Testing
     @Test("init, then unseal with threshold shares; wrong shares leave it sealed; status codes follow")
     func initAndUnseal() async throws {
         try await withAPI(freshCore()) { client in
-            try await client.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 1, "secret_threshold": 3])) { response in
+            try await client.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 1, "secret_threshold": 3])) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["invalid seal configuration: threshold cannot be larger than shares"])
             }
-            let initAnswer = try await client.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 5, "secret_threshold": 3])) { $0 }
+            let initAnswer = try await client.execute(
+                uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 5, "secret_threshold": 3])
+            ) { $0 }
             #expect(initAnswer.status == .ok)
             let keys = (initAnswer.json?["keys"]?.arrayValue ?? []).compactMap { $0.stringValue }
             let base64Keys = (initAnswer.json?["keys_base64"]?.arrayValue ?? []).compactMap { $0.stringValue }
@@ -46,11 +49,14 @@ import Testing
             #expect(keys.count == 5 && keys.allSatisfy { $0.count == 66 })
             #expect(initAnswer.json?["root_token"]?.stringValue?.hasPrefix("s.") == true)
 
-            try await client.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 1, "secret_threshold": 1])) { response in
+            try await client.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 1, "secret_threshold": 1])) {
+                response in
                 #expect(response.errors == ["Vault is already initialized"])
             }
             try await client.execute(uri: "/v1/sys/health", method: .get) { #expect($0.status.code == 503) }
-            try await client.execute(uri: "/v1/sys/health?sealedcode=299&uninitcode=298&activecode=297", method: .get) { #expect($0.status.code == 299) }
+            try await client.execute(uri: "/v1/sys/health?sealedcode=299&uninitcode=298&activecode=297", method: .get) {
+                #expect($0.status.code == 299)
+            }
             try await client.execute(uri: "/v1/sys/health?activecode=abc", method: .get) { #expect($0.status == .badRequest) }
 
             // Bad inputs change nothing.
@@ -83,9 +89,13 @@ import Testing
                 #expect(response.json?["progress"] == 1)
                 #expect(response.json?["nonce"]?.stringValue?.isEmpty == false)
             }
-            try await client.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["reset": true])) { #expect($0.json?["progress"] == 0) }
+            try await client.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["reset": true])) {
+                #expect($0.json?["progress"] == 0)
+            }
             for key in [keys[4], base64Keys[1]] {
-                try await client.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(key)])) { #expect($0.json?["sealed"] == true) }
+                try await client.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(key)])) {
+                    #expect($0.json?["sealed"] == true)
+                }
             }
             try await client.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(keys[2])])) { response in
                 #expect(response.json?["sealed"] == false)
@@ -103,7 +113,9 @@ import Testing
         try await withAPI(try await TestCore.unsealed()) { client in
             try await client.execute(uri: "/v1/sys/seal", method: .put) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/v1/sys/seal", method: .put, headers: rootHeaders) { #expect($0.status == .noContent) }
-            try await client.execute(uri: "/v1/secret/data/x", method: .get, headers: rootHeaders) { #expect($0.status == .serviceUnavailable) }
+            try await client.execute(uri: "/v1/secret/data/x", method: .get, headers: rootHeaders) {
+                #expect($0.status == .serviceUnavailable)
+            }
             try await client.execute(uri: "/v1/sys/leader", method: .get) { #expect($0.json == ["ha_enabled": false]) }
             try await client.execute(uri: "/v1/sys/seal-status", method: .get) { response in
                 #expect(response.json?["sealed"] == true)

@@ -19,7 +19,8 @@ import Testing
     func headers(_ token: String) -> HTTPFields { [HTTPField.Name("X-Vault-Token")!: token] }
 
     func createToken(_ client: APITestClient, _ body: JSONValue, as parent: String = TestCore.rootToken) async throws -> String {
-        let response = try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(parent), body: jsonBody(body)) { $0 }
+        let response = try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(parent), body: jsonBody(body))
+        { $0 }
         #expect(response.status == .ok)
         return try #require(response.json?["auth"]?["client_token"]?.stringValue)
     }
@@ -27,11 +28,16 @@ import Testing
     @Test("the guide's policy: production readable, staging and elsewhere 403, nothing after revoke-self")
     func guidePolicyFlow() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/ci-production", method: .put, headers: rootHeaders, body: jsonBody(["policy": .string(Self.guidePolicy)])) {
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/ci-production", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": .string(Self.guidePolicy)])
+            ) {
                 #expect($0.status == .noContent)
             }
             for key in ["ci/production/db", "ci/staging/db", "other"] {
-                try await client.execute(uri: "/v1/secret/data/\(key)", method: .post, headers: rootHeaders, body: jsonBody(["data": ["password": "pw"]])) { _ in }
+                try await client.execute(
+                    uri: "/v1/secret/data/\(key)", method: .post, headers: rootHeaders, body: jsonBody(["data": ["password": "pw"]])
+                ) { _ in }
             }
             let token = try await createToken(client, ["policies": ["ci-production"], "ttl": "15m"])
             try await client.execute(uri: "/v1/secret/data/ci/production/db", method: .get, headers: headers(token)) { response in
@@ -44,7 +50,9 @@ import Testing
                     #expect(response.errors == ["1 error occurred:\n\t* permission denied\n\n"])
                 }
             }
-            try await client.execute(uri: "/v1/secret/data/ci/production/db", method: .post, headers: headers(token), body: jsonBody(["data": ["x": "y"]])) {
+            try await client.execute(
+                uri: "/v1/secret/data/ci/production/db", method: .post, headers: headers(token), body: jsonBody(["data": ["x": "y"]])
+            ) {
                 #expect($0.status == .forbidden)
             }
             // The preflight passes on a mount the token can read something in.
@@ -55,7 +63,9 @@ import Testing
                 #expect(response.json?["data"]?["policies"] == ["ci-production", "default"])
                 #expect(response.json?["data"]?["creation_ttl"] == 900)
             }
-            try await client.execute(uri: "/v1/auth/token/revoke-self", method: .post, headers: headers(token)) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/v1/auth/token/revoke-self", method: .post, headers: headers(token)) {
+                #expect($0.status == .noContent)
+            }
             try await client.execute(uri: "/v1/secret/data/ci/production/db", method: .get, headers: headers(token)) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.errors == ["permission denied"])
@@ -71,7 +81,9 @@ import Testing
             let token = try await createToken(client, ["ttl": "2s", "policies": ["default"]])
             try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .ok) }
             clock.advance(by: 2)
-            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) {
+                #expect($0.status == .forbidden)
+            }
             // The background sweep may get there first: either way it is gone.
             await core.expiration.revokeExpired()
             #expect(core.expiration.pendingCount == 0)
@@ -90,7 +102,8 @@ import Testing
         let first = TestCore.make(storage: try SQLiteStorage(path: path), clock: clock)
         let (keys, root) = try await first.seal.initialize(shares: 1, threshold: 1)
         _ = try await first.seal.unseal(share: keys[0])
-        var request = CofferCore.Request(operation: .write, path: "auth/token/create", data: ["ttl": "2s", "policies": ["default"]], token: root)
+        var request = CofferCore.Request(
+            operation: .write, path: "auth/token/create", data: ["ttl": "2s", "policies": ["default"]], token: root)
         guard case .logical(let created) = await first.handle(request), let token = created.auth["client_token"]?.stringValue else {
             Issue.record("token create failed")
             return
@@ -118,7 +131,9 @@ import Testing
         try await withAPI(try await TestCore.unsealed()) { client in
             let token = try await createToken(client, ["num_uses": 1, "policies": ["default"]])
             try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) {
+                #expect($0.status == .forbidden)
+            }
         }
     }
 
@@ -128,23 +143,33 @@ import Testing
             let token = try await createToken(client, ["num_uses": 2, "policies": ["default"]])
             try await client.execute(uri: "/v1/secret/data/x", method: .get, headers: headers(token)) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) {
+                #expect($0.status == .forbidden)
+            }
         }
     }
 
     @Test("revoking a parent revokes its children; revoke-orphan keeps them")
     func tokenTree() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/creator", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/creator", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
+            ) { _ in }
             let parent = try await createToken(client, ["policies": ["creator"]])
             let child = try await createToken(client, ["policies": ["default"]], as: parent)
-            try await client.execute(uri: "/v1/auth/token/revoke", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(parent)])) { _ in }
-            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(child)) { #expect($0.status == .forbidden) }
+            try await client.execute(
+                uri: "/v1/auth/token/revoke", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(parent)])
+            ) { _ in }
+            try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(child)) {
+                #expect($0.status == .forbidden)
+            }
 
             let parent2 = try await createToken(client, ["policies": ["creator"]])
             let child2 = try await createToken(client, ["policies": ["default"]], as: parent2)
-            try await client.execute(uri: "/v1/auth/token/revoke-orphan", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(parent2)])) { _ in }
+            try await client.execute(
+                uri: "/v1/auth/token/revoke-orphan", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(parent2)])
+            ) { _ in }
             try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(child2)) { response in
                 #expect(response.status == .ok)
                 #expect(response.json?["data"]?["orphan"] == true)
@@ -155,42 +180,60 @@ import Testing
     @Test("a child cannot get policies its parent lacks")
     func noEscalation() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/creator", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/creator", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"auth/token/create\" { capabilities = [\"update\"] }"])
+            ) { _ in }
             let parent = try await createToken(client, ["policies": ["creator"]])
-            try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(parent), body: jsonBody(["policies": ["root"]])) { response in
+            try await client.execute(
+                uri: "/v1/auth/token/create", method: .post, headers: headers(parent), body: jsonBody(["policies": ["root"]])
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["child policies must be subset of parent"])
             }
             let plain = try await createToken(client, ["policies": ["default"]])
-            try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(plain), body: jsonBody([:])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/v1/auth/token/create", method: .post, headers: headers(plain), body: jsonBody([:])) {
+                #expect($0.status == .forbidden)
+            }
         }
     }
 
     @Test("lookup, lookup-accessor, renew and the root token's refusal to renew")
     func lookupAndRenew() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            let token = try await createToken(client, ["policies": ["default"], "ttl": "1h", "explicit_max_ttl": "2h", "meta": ["project": "app"]])
-            let accessor = try await client.execute(uri: "/v1/auth/token/lookup", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(token)])) { response in
+            let token = try await createToken(
+                client, ["policies": ["default"], "ttl": "1h", "explicit_max_ttl": "2h", "meta": ["project": "app"]])
+            let accessor = try await client.execute(
+                uri: "/v1/auth/token/lookup", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(token)])
+            ) { response in
                 #expect(response.json?["data"]?["meta"] == ["project": "app"])
                 #expect(response.json?["data"]?["id"]?.stringValue == token)
                 return response.json?["data"]?["accessor"]?.stringValue ?? ""
             }
-            try await client.execute(uri: "/v1/auth/token/lookup-accessor", method: .post, headers: rootHeaders, body: jsonBody(["accessor": .string(accessor)])) { response in
+            try await client.execute(
+                uri: "/v1/auth/token/lookup-accessor", method: .post, headers: rootHeaders, body: jsonBody(["accessor": .string(accessor)])
+            ) { response in
                 #expect(response.json?["data"]?["id"] == "")
             }
-            try await client.execute(uri: "/v1/auth/token/lookup", method: .post, headers: rootHeaders, body: jsonBody(["token": "s.nothing"])) { response in
+            try await client.execute(
+                uri: "/v1/auth/token/lookup", method: .post, headers: rootHeaders, body: jsonBody(["token": "s.nothing"])
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.errors == ["bad token"])
             }
-            try await client.execute(uri: "/v1/auth/token/renew-self", method: .post, headers: headers(token), body: jsonBody(["increment": "30m"])) { response in
+            try await client.execute(
+                uri: "/v1/auth/token/renew-self", method: .post, headers: headers(token), body: jsonBody(["increment": "30m"])
+            ) { response in
                 #expect(response.json?["auth"]?["lease_duration"] == 1800)
             }
             try await client.execute(uri: "/v1/auth/token/renew-self", method: .post, headers: rootHeaders) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["lease is not renewable"])
             }
-            try await client.execute(uri: "/v1/auth/token/revoke-accessor", method: .post, headers: rootHeaders, body: jsonBody(["accessor": "AAAAAAAAAAAAAAAAAAAAAAAA"])) { response in
+            try await client.execute(
+                uri: "/v1/auth/token/revoke-accessor", method: .post, headers: rootHeaders,
+                body: jsonBody(["accessor": "AAAAAAAAAAAAAAAAAAAAAAAA"])
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.json?["warnings"] == ["No token found with this accessor"])
             }
@@ -200,45 +243,66 @@ import Testing
     @Test("policies: names lowercased, default and root built in, legacy path with rules")
     func policyEndpoints() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/MyPolicy", method: .put, headers: rootHeaders, body: jsonBody(["policy": "path \"a/*\" { capabilities = [\"read\"] }"])) { #expect($0.status == .noContent) }
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/MyPolicy", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"a/*\" { capabilities = [\"read\"] }"])
+            ) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/v1/sys/policies/acl/MYPOLICY", method: .get, headers: rootHeaders) { response in
                 #expect(response.json?["data"]?["name"] == "mypolicy")
             }
             try await client.execute(uri: "/v1/sys/policies/acl", method: HTTPRequest.Method("LIST")!, headers: rootHeaders) { response in
                 #expect(response.json?["data"]?["keys"] == ["default", "mypolicy", "root"])
             }
-            try await client.execute(uri: "/v1/sys/policies/acl/root", method: .put, headers: rootHeaders, body: jsonBody(["policy": "path \"*\" { capabilities = [\"read\"] }"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/root", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"*\" { capabilities = [\"read\"] }"])
+            ) { response in
                 #expect(response.errors == ["cannot update \"root\" policy"])
             }
             try await client.execute(uri: "/v1/sys/policies/acl/default", method: .delete, headers: rootHeaders) { response in
                 #expect(response.errors == ["cannot delete default policy"])
             }
-            try await client.execute(uri: "/v1/sys/policies/acl/broken", method: .put, headers: rootHeaders, body: jsonBody(["policy": "path \"secret/*\" { capabilities = [\"fly\"] }"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/broken", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"secret/*\" { capabilities = [\"fly\"] }"])
+            ) { response in
                 #expect(response.errors == ["failed to parse policy: path \"secret/*\": path \"secret/*\": invalid capability \"fly\""])
             }
-            try await client.execute(uri: "/v1/sys/policy/legacy", method: .put, headers: rootHeaders, body: jsonBody(["rules": "path \"l\" { capabilities = [\"read\"] }"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/policy/legacy", method: .put, headers: rootHeaders,
+                body: jsonBody(["rules": "path \"l\" { capabilities = [\"read\"] }"])
+            ) { response in
                 #expect(response.json?["warnings"] == ["'rules' is deprecated, please use 'policy' instead"])
             }
             try await client.execute(uri: "/v1/sys/policy/legacy", method: .get, headers: rootHeaders) { response in
                 #expect(response.json?["rules"]?.stringValue?.contains("capabilities") == true)
                 #expect(response.json?["data"]?["rules"] == response.json?["rules"])
             }
-            try await client.execute(uri: "/v1/sys/policies/acl/nothing", method: .get, headers: rootHeaders) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/sys/policies/acl/nothing", method: .get, headers: rootHeaders) {
+                #expect($0.status == .notFound)
+            }
         }
     }
 
     @Test("capabilities-self reports per path, root reports root")
     func capabilities() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/ci-production", method: .put, headers: rootHeaders, body: jsonBody(["policy": .string(Self.guidePolicy)])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/ci-production", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": .string(Self.guidePolicy)])
+            ) { _ in }
             let token = try await createToken(client, ["policies": ["ci-production"]])
-            try await client.execute(uri: "/v1/sys/capabilities-self", method: .post, headers: headers(token),
-                                     body: jsonBody(["paths": ["secret/data/ci/production/db", "secret/data/ci/staging/x", "sys/mounts"]])) { response in
+            try await client.execute(
+                uri: "/v1/sys/capabilities-self", method: .post, headers: headers(token),
+                body: jsonBody(["paths": ["secret/data/ci/production/db", "secret/data/ci/staging/x", "sys/mounts"]])
+            ) { response in
                 #expect(response.json?["data"]?["secret/data/ci/production/db"] == ["read"])
                 #expect(response.json?["data"]?["secret/data/ci/staging/x"] == ["deny"])
                 #expect(response.json?["sys/mounts"] == ["deny"])
             }
-            try await client.execute(uri: "/v1/sys/capabilities-self", method: .post, headers: rootHeaders, body: jsonBody(["path": "anything"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/capabilities-self", method: .post, headers: rootHeaders, body: jsonBody(["path": "anything"])
+            ) { response in
                 #expect(response.json?["data"]?["capabilities"] == ["root"])
             }
         }
@@ -249,7 +313,9 @@ import Testing
         try await withAPI(try await TestCore.unsealed()) { client in
             let a = try await createToken(client, ["policies": ["default"]])
             let b = try await createToken(client, ["policies": ["default"]])
-            try await client.execute(uri: "/v1/cubbyhole/my-secret", method: .post, headers: headers(a), body: jsonBody(["value": "only-mine"])) { #expect($0.status == .noContent) }
+            try await client.execute(
+                uri: "/v1/cubbyhole/my-secret", method: .post, headers: headers(a), body: jsonBody(["value": "only-mine"])
+            ) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/v1/cubbyhole/my-secret", method: .get, headers: headers(a)) { response in
                 #expect(response.json?["data"] == ["value": "only-mine"])
                 #expect(response.json?["lease_duration"] == 0)
@@ -264,8 +330,10 @@ import Testing
     @Test("sealing needs sudo on sys/seal, not just update")
     func sealNeedsSudo() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/policies/acl/sealer", method: .put, headers: rootHeaders,
-                                     body: jsonBody(["policy": "path \"sys/seal\" { capabilities = [\"update\"] }"])) { _ in }
+            try await client.execute(
+                uri: "/v1/sys/policies/acl/sealer", method: .put, headers: rootHeaders,
+                body: jsonBody(["policy": "path \"sys/seal\" { capabilities = [\"update\"] }"])
+            ) { _ in }
             let token = try await createToken(client, ["policies": ["sealer"]])
             try await client.execute(uri: "/v1/sys/seal", method: .put, headers: headers(token)) { #expect($0.status == .forbidden) }
         }

@@ -18,8 +18,12 @@ import Testing
     @Test("a wrapped KV read unwraps once; the wrapping token can do nothing else")
     func wrapKVRead() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/secret/data/app", method: .post, headers: rootHeaders, body: jsonBody(["data": ["pw": "s3cr3t"]])) { _ in }
-            let wrapped = try await client.execute(uri: "/v1/secret/data/app", method: .get, headers: headers(TestCore.rootToken, wrap: "1m0s")) { $0 }
+            try await client.execute(
+                uri: "/v1/secret/data/app", method: .post, headers: rootHeaders, body: jsonBody(["data": ["pw": "s3cr3t"]])
+            ) { _ in }
+            let wrapped = try await client.execute(
+                uri: "/v1/secret/data/app", method: .get, headers: headers(TestCore.rootToken, wrap: "1m0s")
+            ) { $0 }
             #expect(wrapped.json?["request_id"] == "")
             #expect(wrapped.json?["data"] == .null)
             #expect(wrapped.json?["wrap_info"]?["ttl"] == 60)
@@ -34,8 +38,12 @@ import Testing
                 #expect(response.json?["data"]?["data"] == ["pw": "s3cr3t"])
                 #expect(response.json?["request_id"]?.stringValue?.isEmpty == false)
             }
-            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(token)) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(token)])) { response in
+            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(token)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/v1/sys/wrapping/unwrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(token)])
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.errors == ["wrapping token is not valid or does not exist"])
             }
@@ -45,26 +53,35 @@ import Testing
     @Test("a wrapping token used anywhere else is refused and spent")
     func wrappingTokenElsewhere() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            let wrapped = try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "60"), body: jsonBody(["k": "v"])) { $0 }
+            let wrapped = try await client.execute(
+                uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "60"), body: jsonBody(["k": "v"])
+            ) { $0 }
             let token = try #require(wrapped.json?["wrap_info"]?["token"]?.stringValue)
             try await client.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: headers(token)) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.errors == ["1 error occurred:\n\t* permission denied\n\n"])
             }
-            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(token)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(token)) {
+                #expect($0.status == .forbidden)
+            }
         }
     }
 
     @Test("wrap needs the header; bad wrap TTLs are 400")
     func wrapErrors() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: rootHeaders, body: jsonBody(["k": "v"])) { response in
+            try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: rootHeaders, body: jsonBody(["k": "v"])) {
+                response in
                 #expect(response.errors == ["endpoint requires response wrapping to be used"])
             }
-            try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "abc"), body: jsonBody(["k": "v"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "abc"), body: jsonBody(["k": "v"])
+            ) { response in
                 #expect(response.errors == ["error parsing X-Vault-Wrap-TTL header: time: invalid duration \"abc\""])
             }
-            try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "-5"), body: jsonBody(["k": "v"])) { response in
+            try await client.execute(
+                uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "-5"), body: jsonBody(["k": "v"])
+            ) { response in
                 #expect(response.errors == ["error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative"])
             }
         }
@@ -73,12 +90,18 @@ import Testing
     @Test("rewrap replaces the token; the old one is dead")
     func rewrap() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            let wrapped = try await client.execute(uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "5m"), body: jsonBody(["k": "v"])) { $0 }
+            let wrapped = try await client.execute(
+                uri: "/v1/sys/wrapping/wrap", method: .post, headers: headers(TestCore.rootToken, wrap: "5m"), body: jsonBody(["k": "v"])
+            ) { $0 }
             let old = try #require(wrapped.json?["wrap_info"]?["token"]?.stringValue)
-            let rewrapped = try await client.execute(uri: "/v1/sys/wrapping/rewrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(old)])) { $0 }
+            let rewrapped = try await client.execute(
+                uri: "/v1/sys/wrapping/rewrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(old)])
+            ) { $0 }
             let new = try #require(rewrapped.json?["wrap_info"]?["token"]?.stringValue)
             #expect(rewrapped.json?["wrap_info"]?["creation_path"] == "sys/wrapping/wrap")
-            try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(old)])) { #expect($0.status == .badRequest) }
+            try await client.execute(
+                uri: "/v1/sys/wrapping/unwrap", method: .post, headers: rootHeaders, body: jsonBody(["token": .string(old)])
+            ) { #expect($0.status == .badRequest) }
             try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(new)) { response in
                 #expect(response.json?["data"] == ["k": "v"])
             }
@@ -86,7 +109,9 @@ import Testing
     }
 
     func setUpAppRole(_ client: APITestClient, _ role: JSONValue) async throws -> String {
-        try await client.execute(uri: "/v1/sys/auth/approle", method: .post, headers: rootHeaders, body: jsonBody(["type": "approle"])) { _ in }
+        try await client.execute(uri: "/v1/sys/auth/approle", method: .post, headers: rootHeaders, body: jsonBody(["type": "approle"])) {
+            _ in
+        }
         try await client.execute(uri: "/v1/auth/approle/role/runner", method: .post, headers: rootHeaders, body: jsonBody(role)) {
             #expect($0.status == .noContent)
         }
@@ -106,7 +131,9 @@ import Testing
             let successes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        let request = CofferCore.Request(operation: .write, path: "auth/approle/login", data: ["role_id": .string(roleID), "secret_id": .string(secretID)])
+                        let request = CofferCore.Request(
+                            operation: .write, path: "auth/approle/login",
+                            data: ["role_id": .string(roleID), "secret_id": .string(secretID)])
                         if case .logical = await core.handle(request) { return true }
                         return false
                     }
@@ -123,7 +150,9 @@ import Testing
     func airGappedFlow() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
             let roleID = try await setUpAppRole(client, ["token_policies": "default", "secret_id_num_uses": 1, "token_ttl": "20m"])
-            let wrapped = try await client.execute(uri: "/v1/auth/approle/role/runner/secret-id", method: .post, headers: headers(TestCore.rootToken, wrap: "60s")) { $0 }
+            let wrapped = try await client.execute(
+                uri: "/v1/auth/approle/role/runner/secret-id", method: .post, headers: headers(TestCore.rootToken, wrap: "60s")
+            ) { $0 }
             let accessor = wrapped.json?["wrap_info"]?["wrapped_accessor"]?.stringValue
             let wrapping = try #require(wrapped.json?["wrap_info"]?["token"]?.stringValue)
             let secretID = try await client.execute(uri: "/v1/sys/wrapping/unwrap", method: .post, headers: headers(wrapping)) { response in
@@ -151,11 +180,16 @@ import Testing
     func secretOfAnotherRole() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
             let roleID = try await setUpAppRole(client, ["token_policies": "default"])
-            try await client.execute(uri: "/v1/auth/approle/role/other", method: .post, headers: rootHeaders, body: jsonBody(["token_policies": "default"])) { _ in }
+            try await client.execute(
+                uri: "/v1/auth/approle/role/other", method: .post, headers: rootHeaders, body: jsonBody(["token_policies": "default"])
+            ) { _ in }
             let otherSecret = try await client.execute(uri: "/v1/auth/approle/role/other/secret-id", method: .post, headers: rootHeaders) {
                 $0.json?["data"]?["secret_id"]?.stringValue ?? ""
             }
-            try await client.execute(uri: "/v1/auth/approle/login", method: .post, body: jsonBody(["role_id": .string(roleID), "secret_id": .string(otherSecret)])) { response in
+            try await client.execute(
+                uri: "/v1/auth/approle/login", method: .post,
+                body: jsonBody(["role_id": .string(roleID), "secret_id": .string(otherSecret)])
+            ) { response in
                 #expect(response.errors == ["invalid role or secret ID"])
             }
         }
@@ -164,12 +198,18 @@ import Testing
     @Test("role validation errors are 500s, as OpenBao's AppRole gives them")
     func roleValidation() async throws {
         try await withAPI(try await TestCore.unsealed()) { client in
-            try await client.execute(uri: "/v1/sys/auth/approle", method: .post, headers: rootHeaders, body: jsonBody(["type": "approle"])) { _ in }
-            try await client.execute(uri: "/v1/auth/approle/role/bad", method: .post, headers: rootHeaders, body: jsonBody(["secret_id_bound_cidrs": "not-a-cidr"])) { response in
+            try await client.execute(uri: "/v1/sys/auth/approle", method: .post, headers: rootHeaders, body: jsonBody(["type": "approle"]))
+            { _ in }
+            try await client.execute(
+                uri: "/v1/auth/approle/role/bad", method: .post, headers: rootHeaders,
+                body: jsonBody(["secret_id_bound_cidrs": "not-a-cidr"])
+            ) { response in
                 #expect(response.status == .internalServerError)
                 #expect(response.errors == ["failed to validate CIDR blocks: invalid CIDR address: not-a-cidr"])
             }
-            try await client.execute(uri: "/v1/auth/approle/role/bad", method: .post, headers: rootHeaders, body: jsonBody(["bind_secret_id": false])) { response in
+            try await client.execute(
+                uri: "/v1/auth/approle/role/bad", method: .post, headers: rootHeaders, body: jsonBody(["bind_secret_id": false])
+            ) { response in
                 #expect(response.errors == ["at least one constraint should be enabled on the role"])
             }
         }

@@ -5,8 +5,8 @@ import Testing
 /// Keys are bytes (issue 12, item 7): two keys that Swift's `String ==` calls equal
 /// (canonically equivalent Unicode) are two entries in every backend.
 @Suite struct ByteExactKeyTests {
-    static let composed = "kv/caf\u{E9}"          // é as one code point
-    static let decomposed = "kv/cafe\u{301}"      // e + combining acute accent
+    static let composed = "kv/caf\u{E9}"  // é as one code point
+    static let decomposed = "kv/cafe\u{301}"  // e + combining acute accent
 
     @Test("canonically equivalent keys do not share an entry", arguments: PhysicalStorageConformanceTests.Backend.available)
     func equivalentKeysAreDistinct(_ backend: PhysicalStorageConformanceTests.Backend) async throws {

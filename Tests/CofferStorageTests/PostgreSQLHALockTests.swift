@@ -1,6 +1,7 @@
-@testable import CofferStorage
 import Foundation
 import Testing
+
+@testable import CofferStorage
 
 /// The HA lock and the fencing of writes, on the real test cluster: what keeps
 /// two Coffer nodes from both acting as the active one.

@@ -1,6 +1,7 @@
-@testable import CofferStorage
 import Foundation
 import Testing
+
+@testable import CofferStorage
 
 /// What the PostgreSQL backend adds to the shared suite: OpenBao's row layout,
 /// its configuration, TLS as production uses it, and safe SQL names.
@@ -14,18 +15,21 @@ import Testing
         #expect(PostgreSQLKeyLayout.likePrefix("a_b%c\\") == "a\\_b\\%c\\\\%")
     }
 
-    @Test("table names are plain SQL names, quoted; anything else is refused", arguments: [
-        ("coffer_kv_store", "\"coffer_kv_store\""), ("vault.kv", "\"vault\".\"kv\""),
-        ("kv; DROP TABLE x", nil), ("a\"b", nil), ("", nil), ("1abc", nil), ("a.b.c", nil),
-        (String(repeating: "x", count: 64), nil),
-    ] as [(String, String?)])
+    @Test(
+        "table names are plain SQL names, quoted; anything else is refused",
+        arguments: [
+            ("coffer_kv_store", "\"coffer_kv_store\""), ("vault.kv", "\"vault\".\"kv\""),
+            ("kv; DROP TABLE x", nil), ("a\"b", nil), ("", nil), ("1abc", nil), ("a.b.c", nil),
+            (String(repeating: "x", count: 64), nil),
+        ] as [(String, String?)])
     func identifiers(name: String, quoted: String?) {
         #expect(PostgreSQLIdentifier.quoted(name) == quoted)
     }
 
     @Test("connection URLs: parts, percent-encoded passwords, sslmode; the password never in the description")
     func connectionURL() throws {
-        let url = try PostgreSQLConnectionURL(parsing: "postgresql://app:p%40ss%2Fw@db.internal:6432/vault?sslmode=verify-full&sslrootcert=/etc/ca.pem&connect_timeout=5")
+        let url = try PostgreSQLConnectionURL(
+            parsing: "postgresql://app:p%40ss%2Fw@db.internal:6432/vault?sslmode=verify-full&sslrootcert=/etc/ca.pem&connect_timeout=5")
         #expect(url.host == "db.internal" && url.port == 6432 && url.username == "app" && url.database == "vault")
         #expect(url.password == "p@ss/w")
         #expect(url.sslMode == .verifyFull && url.sslRootCert == "/etc/ca.pem" && url.connectTimeout == 5)
@@ -33,11 +37,15 @@ import Testing
         #expect(throws: StorageError.self) { try PostgreSQLConnectionURL(parsing: "mysql://x@y/z") }
         #expect(throws: StorageError.self) { try PostgreSQLConnectionURL(parsing: "postgres://x@y/z?sslmode=bogus") }
         #expect(throws: StorageError.self) { try PostgreSQLConnectionURL(parsing: "postgres://x@y/z?sslmode=verify-ca") }
-        #expect(throws: StorageError.self) { try PostgreSQLConnectionURL(parsing: "postgres://x@127.0.0.1/z?sslmode=verify-full&sslrootcert=/ca.pem") }
+        #expect(throws: StorageError.self) {
+            try PostgreSQLConnectionURL(parsing: "postgres://x@127.0.0.1/z?sslmode=verify-full&sslrootcert=/ca.pem")
+        }
         #expect(throws: StorageError.self) { try PostgreSQLConnectionURL(parsing: "postgres://x@y/z?connect_timeout=99999999999999999999") }
     }
 
-    @Test("sslmode=verify-full with the cluster's CA connects; with another CA it is refused", .enabled(if: PostgreSQLTestDatabase.isConfigured))
+    @Test(
+        "sslmode=verify-full with the cluster's CA connects; with another CA it is refused",
+        .enabled(if: PostgreSQLTestDatabase.isConfigured))
     func tlsVerification() async throws {
         let storage = try await PostgreSQLTestDatabase.freshStorage()
         try await storage.put("tls/check", Data("1".utf8))
@@ -51,7 +59,9 @@ import Testing
         #expect(refusal?.code == .unavailable)
     }
 
-    @Test("a second node on the same table sees the first node's writes, and creating the table twice is harmless", .enabled(if: PostgreSQLTestDatabase.isConfigured))
+    @Test(
+        "a second node on the same table sees the first node's writes, and creating the table twice is harmless",
+        .enabled(if: PostgreSQLTestDatabase.isConfigured))
     func twoNodesShareOneTable() async throws {
         let settings = try PostgreSQLTestDatabase.settings()
         async let first = PostgreSQLStorage.open(settings)
@@ -64,7 +74,8 @@ import Testing
 
     @Test("a storage that cannot reach PostgreSQL answers errors, not a crash or a hang")
     func unreachable() async throws {
-        var settings = PostgreSQLSettings(connection: PostgreSQLConnectionURL(host: "127.0.0.1", port: 1, username: "x", password: nil, database: nil))
+        var settings = PostgreSQLSettings(
+            connection: PostgreSQLConnectionURL(host: "127.0.0.1", port: 1, username: "x", password: nil, database: nil))
         settings.connection.sslMode = .disable
         settings.connection.connectTimeout = 2
         await #expect(throws: StorageError.self) { _ = try await PostgreSQLStorage.open(settings) }

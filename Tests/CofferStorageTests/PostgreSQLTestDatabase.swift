@@ -13,7 +13,9 @@ enum PostgreSQLTestDatabase {
         url != nil || ProcessInfo.processInfo.environment["CI"] == "true"
     }
 
-    static func settings(table: String = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()) throws -> PostgreSQLSettings {
+    static func settings(table: String = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()) throws
+        -> PostgreSQLSettings
+    {
         guard let url else {
             throw StorageError(.unavailable, "COFFER_TEST_PG_URL is not set: run the tests through ./scripts/test, which starts PostgreSQL")
         }

@@ -21,8 +21,10 @@ struct APIClient {
 
     /// Sends one request; the body is a JSON object or nothing. A `preflight` request
     /// (the KV mount lookup) is sent even under `-output-curl-string`, as Vault's CLI does.
-    func send(_ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil, authenticated: Bool = true,
-              contentType: String = "application/json", preflight: Bool = false) async throws -> Answer {
+    func send(
+        _ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil, authenticated: Bool = true,
+        contentType: String = "application/json", preflight: Bool = false
+    ) async throws -> Answer {
         let request = try makeRequest(method, path, body: body, query: query, authenticated: authenticated, contentType: contentType)
         if settings.outputCurlString, !preflight {
             print(CurlString.render(request, body: body))
@@ -40,8 +42,10 @@ struct APIClient {
     }
 
     /// Sends a request and fails with Vault's error text unless it succeeded.
-    func expect(_ action: String, _ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil,
-                contentType: String = "application/json") async throws -> Answer {
+    func expect(
+        _ action: String, _ method: String, _ path: String, body: JSONValue? = nil, query: String? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Answer {
         let answer = try await send(method, path, body: body, query: query, contentType: contentType)
         guard answer.status < 300 else {
             throw CLIError.api(action, method: method, url: url(path, query: query), answer: answer)
@@ -65,8 +69,10 @@ struct APIClient {
         return "\(base)/v1/\(path)" + (query.map { "?\($0)" } ?? "")
     }
 
-    fileprivate func makeRequest(_ method: String, _ path: String, body: JSONValue?, query: String?, authenticated: Bool,
-                             contentType: String) throws -> HTTPClientRequest {
+    fileprivate func makeRequest(
+        _ method: String, _ path: String, body: JSONValue?, query: String?, authenticated: Bool,
+        contentType: String
+    ) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url(path, query: query))
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "X-Vault-Request", value: "true")
@@ -143,7 +149,8 @@ struct CLIError: Error, CustomStringConvertible {
 enum APIClientTestHook {
     static func request(_ settings: ClientSettings, _ method: String, _ path: String, body: JSONValue?) -> HTTPClientRequest {
         // Building a request only fails on a body that cannot be encoded; none here.
-        (try? APIClient(settings: settings).makeRequest(method, path, body: body, query: nil, authenticated: true,
-                                                        contentType: "application/json")) ?? HTTPClientRequest(url: "")
+        (try? APIClient(settings: settings).makeRequest(
+            method, path, body: body, query: nil, authenticated: true,
+            contentType: "application/json")) ?? HTTPClientRequest(url: "")
     }
 }

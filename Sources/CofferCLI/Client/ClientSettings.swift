@@ -23,8 +23,10 @@ struct ClientSettings {
     /// `-non-interactive`: never prompt; a missing secret is an error.
     var nonInteractive = false
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
-                                flags: GlobalFlags = GlobalFlags.current) -> ClientSettings {
+    static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        flags: GlobalFlags = GlobalFlags.current
+    ) -> ClientSettings {
         let lookup = EnvironmentLookup(environment: environment)
         var settings = ClientSettings(address: flags.address ?? lookup["ADDR"] ?? "https://127.0.0.1:8200")
         settings.token = lookup["TOKEN"]

@@ -47,7 +47,10 @@ struct GlobalFlags: Sendable, Equatable {
                 rest.append(contentsOf: arguments[(index - 1)...])
                 break
             }
-            guard argument.hasPrefix("-"), argument.count > 1 else { rest.append(argument); continue }
+            guard argument.hasPrefix("-"), argument.count > 1 else {
+                rest.append(argument)
+                continue
+            }
             let body = argument.drop { $0 == "-" }
             let name = String(body.prefix { $0 != "=" })
             let inlineValue = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil

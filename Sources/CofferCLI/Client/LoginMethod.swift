@@ -37,101 +37,116 @@ struct LoginMethod: Sendable {
 
     static let all: [LoginMethod] = [token, userpass, approle, jwt, cert]
 
-    static let token = LoginMethod(name: "token", usage: """
-        Usage: $PROGRAM login TOKEN [CONFIG K=V...]
+    static let token = LoginMethod(
+        name: "token",
+        usage: """
+            Usage: $PROGRAM login TOKEN [CONFIG K=V...]
 
-          The token auth method allows logging in directly with a token. This
-          can be a token from the "token-create" command or API. There are no
-          configuration options for this auth method.
+              The token auth method allows logging in directly with a token. This
+              can be a token from the "token-create" command or API. There are no
+              configuration options for this auth method.
 
-          Authenticate using a token:
+              Authenticate using a token:
 
-              $ $PROGRAM login 96ddf4bc-d217-f3ba-f9bd-017055595017
+                  $ $PROGRAM login 96ddf4bc-d217-f3ba-f9bd-017055595017
 
-        Configuration:
+            Configuration:
 
-          token=<string>
-              The token to use for authentication. This is usually provided directly
-              via the "$PROGRAM login" command.
-        """) { _, pairs, settings in
+              token=<string>
+                  The token to use for authentication. This is usually provided directly
+                  via the "$PROGRAM login" command.
+            """
+    ) { _, pairs, settings in
         // Looked up with the token being logged in with (set by the caller).
         Call(method: "GET", path: "auth/token/lookup-self", body: nil)
     }
 
-    static let userpass = LoginMethod(name: "userpass", usage: """
-        Usage: $PROGRAM login -method=userpass [CONFIG K=V...]
+    static let userpass = LoginMethod(
+        name: "userpass",
+        usage: """
+            Usage: $PROGRAM login -method=userpass [CONFIG K=V...]
 
-          The userpass auth method allows users to authenticate using Vault's
-          internal user database.
+              The userpass auth method allows users to authenticate using Vault's
+              internal user database.
 
-          Authenticate as "sally":
+              Authenticate as "sally":
 
-              $ $PROGRAM login -method=userpass username=sally
-              Password (will be hidden):
+                  $ $PROGRAM login -method=userpass username=sally
+                  Password (will be hidden):
 
-        Configuration:
+            Configuration:
 
-          password=<string>
-              Password to use for authentication. If not provided, the CLI will prompt
-              for this on stdin.
+              password=<string>
+                  Password to use for authentication. If not provided, the CLI will prompt
+                  for this on stdin.
 
-          username=<string>
-              Username to use for authentication.
-        """) { mount, pairs, settings in
+              username=<string>
+                  Username to use for authentication.
+            """
+    ) { mount, pairs, settings in
         guard let username = pairs["username"], !username.isEmpty else { throw CLIError("'username' must be specified") }
         let password = try pairs["password"] ?? LoginMethod.prompt("password", "Password (will be hidden): ", settings)
         return Call(method: "PUT", path: "auth/\(mount)/login/\(username)", body: ["password": .string(password)])
     }
 
-    static let approle = LoginMethod(name: "approle", usage: """
-        Usage: $PROGRAM login -method=approle role_id=ROLE_ID secret_id=SECRET_ID
+    static let approle = LoginMethod(
+        name: "approle",
+        usage: """
+            Usage: $PROGRAM login -method=approle role_id=ROLE_ID secret_id=SECRET_ID
 
-          The approle auth method logs in a machine with a role ID and a secret ID.
+              The approle auth method logs in a machine with a role ID and a secret ID.
 
-        Configuration:
+            Configuration:
 
-          role_id=<string>
-              The role's ID (auth/approle/role/NAME/role-id).
+              role_id=<string>
+                  The role's ID (auth/approle/role/NAME/role-id).
 
-          secret_id=<string>
-              A secret ID issued for the role; omit when the role does not bind one.
-        """) { mount, pairs, _ in
+              secret_id=<string>
+                  A secret ID issued for the role; omit when the role does not bind one.
+            """
+    ) { mount, pairs, _ in
         guard pairs["role_id"] != nil else { throw CLIError("'role_id' must be specified") }
         return Call(method: "PUT", path: "auth/\(mount)/login", body: .object(pairs.mapValues(JSONValue.string)))
     }
 
-    static let jwt = LoginMethod(name: "jwt", usage: """
-        Usage: $PROGRAM login -method=jwt role=ROLE jwt=TOKEN
+    static let jwt = LoginMethod(
+        name: "jwt",
+        usage: """
+            Usage: $PROGRAM login -method=jwt role=ROLE jwt=TOKEN
 
-          The jwt auth method logs in with a signed JWT, such as a CI job's OIDC
-          token ($CIRCLE_OIDC_TOKEN_V2).
+              The jwt auth method logs in with a signed JWT, such as a CI job's OIDC
+              token ($CIRCLE_OIDC_TOKEN_V2).
 
-        Configuration:
+            Configuration:
 
-          jwt=<string>
-              The signed token; "-" reads it from stdin.
+              jwt=<string>
+                  The signed token; "-" reads it from stdin.
 
-          role=<string>
-              The role to log in with; the mount's default role when omitted.
-        """) { mount, pairs, settings in
+              role=<string>
+                  The role to log in with; the mount's default role when omitted.
+            """
+    ) { mount, pairs, settings in
         var body = pairs.mapValues(JSONValue.string)
         if pairs["jwt"] == nil { body["jwt"] = .string(try LoginMethod.prompt("jwt", "JWT (will be hidden): ", settings)) }
         return Call(method: "PUT", path: "auth/\(mount)/login", body: .object(body))
     }
 
-    static let cert = LoginMethod(name: "cert", usage: """
-        Usage: $PROGRAM login -method=cert [CONFIG K=V...]
+    static let cert = LoginMethod(
+        name: "cert",
+        usage: """
+            Usage: $PROGRAM login -method=cert [CONFIG K=V...]
 
-          The certificate auth method logs in with the client's TLS certificate
-          (-client-cert and -client-key, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY).
+              The certificate auth method logs in with the client's TLS certificate
+              (-client-cert and -client-key, or VAULT_CLIENT_CERT and VAULT_CLIENT_KEY).
 
-              $ $PROGRAM login -method=cert -client-cert=cert.pem -client-key=key.pem name=web
+                  $ $PROGRAM login -method=cert -client-cert=cert.pem -client-key=key.pem name=web
 
-        Configuration:
+            Configuration:
 
-          name=<string>
-              Certificate role to authenticate against.
-        """) { mount, pairs, settings in
+              name=<string>
+                  Certificate role to authenticate against.
+            """
+    ) { mount, pairs, settings in
         guard settings.clientCertFile != nil else { throw CLIError("-client-cert (or VAULT_CLIENT_CERT) is required for cert login") }
         var body: [String: JSONValue] = [:]
         if let name = pairs["name"] { body["name"] = .string(name) }

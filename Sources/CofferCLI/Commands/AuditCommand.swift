@@ -19,9 +19,11 @@ struct AuditCommand: AsyncParsableCommand {
             let parsed = try KeyValueArguments.parse(options, stdin: { FileHandle.standardInput.readDataToEndOfFile() })
             let devicePath = path ?? type
             let client = APIClient(settings: .fromEnvironment())
-            _ = try await client.expect("Error enabling audit device", "PUT", "sys/audit/\(devicePath)", body: [
-                "type": .string(type), "description": .string(description), "options": parsed, "local": false,
-            ])
+            _ = try await client.expect(
+                "Error enabling audit device", "PUT", "sys/audit/\(devicePath)",
+                body: [
+                    "type": .string(type), "description": .string(description), "options": parsed, "local": false,
+                ])
             print("Success! Enabled the \(type) audit device at: \(devicePath.withTrailingSlash)")
         }
     }
@@ -51,9 +53,12 @@ struct AuditCommand: AsyncParsableCommand {
                 print("No audit devices are enabled.")
                 throw ExitCode(2)
             }
-            print(OutputFormat.columns(header: ["Path", "Type", "Description"], rows: devices.sorted { $0.key < $1.key }.map { path, entry in
-                [path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["description"] ?? "")]
-            }))
+            print(
+                OutputFormat.columns(
+                    header: ["Path", "Type", "Description"],
+                    rows: devices.sorted { $0.key < $1.key }.map { path, entry in
+                        [path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["description"] ?? "")]
+                    }))
         }
     }
 }

@@ -104,7 +104,8 @@ struct AuthCommand: AsyncParsableCommand {
             if let listingVisibility { body["listing_visibility"] = .string(listingVisibility) }
             if let tokenType { body["token_type"] = .string(tokenType) }
             let client = APIClient(settings: .fromEnvironment())
-            _ = try await client.expect("Error tuning auth method \(mountPath)", "POST", "sys/mounts/auth/\(mountPath)/tune", body: .object(body))
+            _ = try await client.expect(
+                "Error tuning auth method \(mountPath)", "POST", "sys/mounts/auth/\(mountPath)/tune", body: .object(body))
             print("Success! Tuned the auth method at: \(mountPath.withTrailingSlash)")
         }
     }

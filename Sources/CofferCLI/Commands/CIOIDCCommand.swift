@@ -21,7 +21,8 @@ struct CIOIDCCommand: AsyncParsableCommand {
 
     static func checkOrgID(_ id: String) throws {
         guard CircleCIJob.isValidID(id) else {
-            throw ValidationError("--org-id \"\(id)\" is not a CircleCI organization id (a lower-case UUID such as 1b2c3d4e-0000-4000-8000-0000000000a1)")
+            throw ValidationError(
+                "--org-id \"\(id)\" is not a CircleCI organization id (a lower-case UUID such as 1b2c3d4e-0000-4000-8000-0000000000a1)")
         }
     }
 
@@ -32,7 +33,8 @@ struct CIOIDCCommand: AsyncParsableCommand {
         @Option(name: .customLong("listen")) var listen = "127.0.0.1:8443"
         @Option(name: .customLong("tls-cert")) var tlsCert: String?
         @Option(name: .customLong("tls-key")) var tlsKey: String?
-        @Option(name: .customLong("self-signed-ca-out"), help: "Make a CA and a certificate for the listen host; write the CA here.") var caOut: String?
+        @Option(name: .customLong("self-signed-ca-out"), help: "Make a CA and a certificate for the listen host; write the CA here.")
+        var caOut: String?
         @Option(name: .customLong("key-dir")) var keyDir: String?
         @Option(name: .customLong("issuer-base"), help: "Defaults to the scheme and listen address.") var issuerBase: String?
         @Flag(name: .customLong("root-issuer"), help: "Also serve the root issuer's documents.") var rootIssuer = false
@@ -103,7 +105,9 @@ struct CIOIDCCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let seconds = GoDuration.seconds(from: ttl), seconds > 0 else { throw ValidationError("--ttl \"\(ttl)\" is not a duration") }
+            guard let seconds = GoDuration.seconds(from: ttl), seconds > 0 else {
+                throw ValidationError("--ttl \"\(ttl)\" is not a duration")
+            }
             let aud = try audience ?? Self.audience(fromClaims: claims)
             let origin = webhook ? nil : Self.normalizedOrigin(vcsOrigin ?? "github.com/example-org/example-repo")
             let job = CircleCIJob(
@@ -113,7 +117,8 @@ struct CIOIDCCommand: AsyncParsableCommand {
             )
             let minter = TokenMinter(keys: try SigningKeyStore.open(keyDir ?? CIOIDCCommand.defaultKeyDirectory))
             func mint(_ format: CircleCIClaims.SubjectFormat) async throws -> String {
-                try await minter.mint(job: job, issuerBase: issuerBase, rootIssuer: rootIssuer, audience: aud, subject: format, ttl: seconds)
+                try await minter.mint(
+                    job: job, issuerBase: issuerBase, rootIssuer: rootIssuer, audience: aud, subject: format, ttl: seconds)
             }
             if env {
                 print("CIRCLE_OIDC_TOKEN=\(try await mint(.v1))")
@@ -154,7 +159,8 @@ struct CIOIDCCommand: AsyncParsableCommand {
     }
 
     struct Rotate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a new signing key; the old one stays published until its tokens expire.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a new signing key; the old one stays published until its tokens expire.")
 
         @Option(name: .customLong("key-dir")) var keyDir: String?
 

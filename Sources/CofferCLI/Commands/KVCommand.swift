@@ -8,7 +8,9 @@ import Foundation
 struct KVCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kv", abstract: "Read and write versioned or unversioned key/value secrets.",
-        subcommands: [KVGet.self, KVPut.self, KVPatch.self, KVDelete.self, KVUndelete.self, KVDestroy.self, KVList.self, KVMetadataCommand.self]
+        subcommands: [
+            KVGet.self, KVPut.self, KVPatch.self, KVDelete.self, KVUndelete.self, KVDestroy.self, KVList.self, KVMetadataCommand.self,
+        ]
     )
 }
 
@@ -26,7 +28,8 @@ struct KVTarget {
                 // Vault's CLI assumes KV v1 at the typed path when the preflight finds nothing.
                 return KVTarget(mountPath: "", isV2: false, key: typed)
             }
-            throw CLIError("preflight capability check returned \(answer.status), please ensure client's policies grant access to path \"\(probe)/\"")
+            throw CLIError(
+                "preflight capability check returned \(answer.status), please ensure client's policies grant access to path \"\(probe)/\"")
         }
         let mountPath = data["path"]?.stringValue ?? ""
         let isV2 = data["options"]?["version"]?.stringValue == "2"
@@ -114,8 +117,9 @@ enum KVWrite {
         var options: [String: JSONValue] = [:]
         if let cas { options["cas"] = JSONValue(cas) }
         let body: JSONValue = target.isV2 ? ["data": data, "options": .object(options)] : data
-        let answer = try await client.expect("Error writing data to \(apiPath)", patch ? "PATCH" : "PUT", apiPath, body: body,
-                                             contentType: patch ? "application/merge-patch+json" : "application/json")
+        let answer = try await client.expect(
+            "Error writing data to \(apiPath)", patch ? "PATCH" : "PUT", apiPath, body: body,
+            contentType: patch ? "application/merge-patch+json" : "application/json")
         guard answer.status == 200, let result = answer.body else {
             print("Success! Data written to: \(apiPath)")
             return
@@ -134,7 +138,8 @@ struct KVDelete: AsyncParsableCommand {
         let client = APIClient(settings: .fromEnvironment())
         let target = try await KVTarget.resolve(client, path, mount: mount)
         if let versions, target.isV2 {
-            _ = try await client.expect("Error deleting \(path)", "PUT", target.path("delete"), body: ["versions": KVVersions.list(versions)])
+            _ = try await client.expect(
+                "Error deleting \(path)", "PUT", target.path("delete"), body: ["versions": KVVersions.list(versions)])
         } else {
             _ = try await client.expect("Error deleting \(path)", "DELETE", target.path("data"))
         }
@@ -200,7 +205,8 @@ enum KVVersions {
         let client = APIClient(settings: .fromEnvironment())
         let target = try await KVTarget.resolve(client, path, mount: mount)
         guard target.isV2 else { throw CLIError("\(action) is only supported on K/V version 2 mounts") }
-        _ = try await client.expect("Error writing data to \(target.path(action))", "PUT", target.path(action), body: ["versions": list(versions)])
+        _ = try await client.expect(
+            "Error writing data to \(target.path(action))", "PUT", target.path(action), body: ["versions": list(versions)])
         print("Success! Data written to: \(target.path(action))")
     }
 }

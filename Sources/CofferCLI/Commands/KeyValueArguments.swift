@@ -27,7 +27,9 @@ enum KeyValueArguments {
             }
             switch result[key] {
             case nil: result[key] = .string(value)
-            case .array(var items)?: items.append(.string(value)); result[key] = .array(items)
+            case .array(var items)?:
+                items.append(.string(value))
+                result[key] = .array(items)
             case let existing?: result[key] = .array([existing, .string(value)])
             }
         }

@@ -36,7 +36,8 @@ struct LeaseCommand: AsyncParsableCommand {
             if force && !prefix { throw CLIError("Specifying -force requires also specifying -prefix", exitCode: 1) }
             let client = APIClient(settings: .fromEnvironment())
             if force {
-                _ = try await client.expect("Error force revoking leases with prefix \(leaseID)", "PUT", "sys/leases/revoke-force/\(leaseID)")
+                _ = try await client.expect(
+                    "Error force revoking leases with prefix \(leaseID)", "PUT", "sys/leases/revoke-force/\(leaseID)")
                 print("Success! Force revoked any leases with prefix: \(leaseID)")
                 return
             }
@@ -58,7 +59,8 @@ struct LeaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = APIClient(settings: .fromEnvironment())
-            let answer = try await client.expect("error looking up lease id \(leaseID)", "PUT", "sys/leases/lookup", body: ["lease_id": .string(leaseID)])
+            let answer = try await client.expect(
+                "error looking up lease id \(leaseID)", "PUT", "sys/leases/lookup", body: ["lease_id": .string(leaseID)])
             try ResponsePrinter(options: output).print(answer.body ?? .null)
         }
     }

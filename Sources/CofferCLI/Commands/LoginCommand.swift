@@ -30,7 +30,8 @@ struct LoginCommand: AsyncParsableCommand {
             let call = try handler.call(mount: mount, pairs: pairs, settings: settings)
             let answer = try await APIClient(settings: settings).send(call.method, call.path, body: call.body, authenticated: false)
             guard answer.status < 300, let body = answer.body, body["auth"] != nil, body["auth"] != .null else {
-                throw CLIError.api("Error authenticating", method: call.method, url: APIClient(settings: settings).url(call.path), answer: answer)
+                throw CLIError.api(
+                    "Error authenticating", method: call.method, url: APIClient(settings: settings).url(call.path), answer: answer)
             }
             auth = body
         }
@@ -45,13 +46,18 @@ struct LoginCommand: AsyncParsableCommand {
             if let equals = argument.firstIndex(of: "=") {
                 pairs[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
             } else if method == "token", token == nil {
-                token = argument == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    .trimmingCharacters(in: .whitespacesAndNewlines) : argument
+                token =
+                    argument == "-"
+                    ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines) : argument
             } else {
                 throw CLIError("Error parsing configuration: invalid key/value pair \"\(argument)\": format must be key=value", exitCode: 1)
             }
         }
-        if pairs["jwt"] == "-" { pairs["jwt"] = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        if pairs["jwt"] == "-" {
+            pairs["jwt"] = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+        }
         return (token, pairs)
     }
 
@@ -61,14 +67,17 @@ struct LoginCommand: AsyncParsableCommand {
         let client = APIClient(settings: settings)
         let answer = try await client.send("GET", "auth/token/lookup-self")
         guard answer.status < 300, let data = answer.body?["data"] else {
-            throw CLIError.api("Error authenticating: error looking up token", method: "GET", url: client.url("auth/token/lookup-self"), answer: answer)
+            throw CLIError.api(
+                "Error authenticating: error looking up token", method: "GET", url: client.url("auth/token/lookup-self"), answer: answer)
         }
-        return ["auth": [
-            "client_token": .string(token), "accessor": data["accessor"] ?? "", "policies": data["policies"] ?? .null,
-            "token_policies": data["policies"] ?? .null, "identity_policies": data["identity_policies"] ?? .null,
-            "metadata": data["meta"] ?? .null, "orphan": data["orphan"] ?? false, "entity_id": data["entity_id"] ?? "",
-            "lease_duration": data["ttl"] ?? 0, "renewable": data["renewable"] ?? false,
-        ]]
+        return [
+            "auth": [
+                "client_token": .string(token), "accessor": data["accessor"] ?? "", "policies": data["policies"] ?? .null,
+                "token_policies": data["policies"] ?? .null, "identity_policies": data["identity_policies"] ?? .null,
+                "metadata": data["meta"] ?? .null, "orphan": data["orphan"] ?? false, "entity_id": data["entity_id"] ?? "",
+                "lease_duration": data["ttl"] ?? 0, "renewable": data["renewable"] ?? false,
+            ]
+        ]
     }
 
     private func report(_ body: JSONValue) throws {
@@ -78,7 +87,10 @@ struct LoginCommand: AsyncParsableCommand {
             return
         }
         if noStore {
-            FileHandle.standardError.write(Data("The token was not stored in token helper. Set the VAULT_TOKEN environment\nvariable or pass the token below with each request to Vault.\n\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "The token was not stored in token helper. Set the VAULT_TOKEN environment\nvariable or pass the token below with each request to Vault.\n\n"
+                        .utf8))
         } else {
             let path = ClientSettings.tokenHelperPath(ProcessInfo.processInfo.environment)
             // The file holds a credential: owner-only from its first byte (a temporary

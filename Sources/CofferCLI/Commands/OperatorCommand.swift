@@ -7,7 +7,9 @@ import Foundation
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Initialize, unseal and seal the server.",
-        subcommands: [InitCommand.self, UnsealCommand.self, SealCommand.self, StepDownCommand.self, RotateCommand.self, KeyStatusCommand.self]
+        subcommands: [
+            InitCommand.self, UnsealCommand.self, SealCommand.self, StepDownCommand.self, RotateCommand.self, KeyStatusCommand.self,
+        ]
     )
 }
 
@@ -34,12 +36,14 @@ struct InitCommand: AsyncParsableCommand {
         let format = OutputFormat.resolve(output.format)
         if format != .table {
             // The CLI's own field names (spec §15).
-            print(OutputFormat.structured([
-                "unseal_keys_b64": .array(b64Keys), "unseal_keys_hex": .array(hexKeys),
-                "unseal_shares": JSONValue(keyShares), "unseal_threshold": JSONValue(keyThreshold),
-                "recovery_keys_b64": [], "recovery_keys_hex": [], "recovery_keys_shares": 0, "recovery_keys_threshold": 0,
-                "root_token": result["root_token"] ?? .null,
-            ], format) ?? "")
+            print(
+                OutputFormat.structured(
+                    [
+                        "unseal_keys_b64": .array(b64Keys), "unseal_keys_hex": .array(hexKeys),
+                        "unseal_shares": JSONValue(keyShares), "unseal_threshold": JSONValue(keyThreshold),
+                        "recovery_keys_b64": [], "recovery_keys_hex": [], "recovery_keys_shares": 0, "recovery_keys_threshold": 0,
+                        "root_token": result["root_token"] ?? .null,
+                    ], format) ?? "")
             return
         }
         for (index, key) in b64Keys.enumerated() {

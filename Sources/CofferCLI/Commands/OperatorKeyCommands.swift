@@ -42,7 +42,9 @@ struct KeyStatusCommand: AsyncParsableCommand {
 
     static func show(_ body: JSONValue, format: OutputFormat) {
         let data = body["data"] ?? body
-        let fields: JSONValue = ["term": data["term"] ?? 0, "install_time": data["install_time"] ?? "", "encryptions": data["encryptions"] ?? 0]
+        let fields: JSONValue = [
+            "term": data["term"] ?? 0, "install_time": data["install_time"] ?? "", "encryptions": data["encryptions"] ?? 0,
+        ]
         if let text = OutputFormat.structured(fields, format) {
             print(text)
             return

@@ -36,7 +36,8 @@ struct PolicyCommand: AsyncParsableCommand {
             let answer = try await client.send("GET", "sys/policies/acl/\(name)")
             if answer.status == 404 { throw CLIError("No policy named: \(name)") }
             guard answer.status == 200, let body = answer.body else {
-                throw CLIError.api("Error reading policy named \(name)", method: "GET", url: client.url("sys/policies/acl/\(name)"), answer: answer)
+                throw CLIError.api(
+                    "Error reading policy named \(name)", method: "GET", url: client.url("sys/policies/acl/\(name)"), answer: answer)
             }
             // Vault's CLI prints just the policy text under "policy".
             if let text = OutputFormat.structured(["policy": body["data"]?["policy"] ?? ""], OutputFormat.resolve(output.format)) {

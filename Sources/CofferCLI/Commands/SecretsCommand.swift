@@ -51,7 +51,10 @@ struct SecretsCommand: AsyncParsableCommand {
                 return
             }
             let rows = mounts.sorted { $0.key < $1.key }.map { path, entry in
-                [path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["accessor"] ?? ""), OutputFormat.cell(entry["description"] ?? "")]
+                [
+                    path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["accessor"] ?? ""),
+                    OutputFormat.cell(entry["description"] ?? ""),
+                ]
             }
             print(OutputFormat.columns(header: ["Path", "Type", "Accessor", "Description"], rows: rows))
         }
@@ -64,7 +67,9 @@ struct SecretsCommand: AsyncParsableCommand {
         @Argument var path: String
 
         func run() async throws {
-            var body: [String: JSONValue] = ["default_lease_ttl": .string(defaultLeaseTTL ?? ""), "max_lease_ttl": .string(maxLeaseTTL ?? "")]
+            var body: [String: JSONValue] = [
+                "default_lease_ttl": .string(defaultLeaseTTL ?? ""), "max_lease_ttl": .string(maxLeaseTTL ?? ""),
+            ]
             if let description { body["description"] = .string(description) }
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect("Error tuning secrets engine \(path)", "POST", "sys/mounts/\(path)/tune", body: .object(body))

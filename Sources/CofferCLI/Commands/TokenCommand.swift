@@ -59,7 +59,8 @@ struct TokenCommand: AsyncParsableCommand {
             let answer: APIClient.Answer
             if let token {
                 let path = byAccessor ? "auth/token/lookup-accessor" : "auth/token/lookup"
-                answer = try await client.expect("Error looking up token", "POST", path, body: [byAccessor ? "accessor" : "token": .string(token)])
+                answer = try await client.expect(
+                    "Error looking up token", "POST", path, body: [byAccessor ? "accessor" : "token": .string(token)])
             } else {
                 if byAccessor { throw CLIError("Not enough arguments with -accessor (expected 1, got 0)", exitCode: 1) }
                 answer = try await client.expect("Error looking up token", "GET", "auth/token/lookup-self")
@@ -114,7 +115,8 @@ struct TokenCommand: AsyncParsableCommand {
             guard let token else { throw CLIError("Not enough arguments (expected 1 or -self, got 0)", exitCode: 1) }
             switch (mode, byAccessor) {
             case ("", true):
-                _ = try await client.expect("Error revoking token", "POST", "auth/token/revoke-accessor", body: ["accessor": .string(token)])
+                _ = try await client.expect(
+                    "Error revoking token", "POST", "auth/token/revoke-accessor", body: ["accessor": .string(token)])
             case ("", false):
                 _ = try await client.expect("Error revoking token", "PUT", "auth/token/revoke", body: ["token": .string(token)])
             case ("orphan", false):
@@ -141,11 +143,13 @@ struct TokenCommand: AsyncParsableCommand {
             let answer: APIClient.Answer
             switch arguments.count {
             case 1:
-                answer = try await client.expect("Error listing capabilities", "POST", "sys/capabilities-self",
-                                                 body: ["path": .string(arguments[0]), "token": .string(settings.token ?? "")])
+                answer = try await client.expect(
+                    "Error listing capabilities", "POST", "sys/capabilities-self",
+                    body: ["path": .string(arguments[0]), "token": .string(settings.token ?? "")])
             case 2:
-                answer = try await client.expect("Error listing capabilities", "POST", "sys/capabilities",
-                                                 body: ["token": .string(arguments[0]), "path": .string(arguments[1])])
+                answer = try await client.expect(
+                    "Error listing capabilities", "POST", "sys/capabilities",
+                    body: ["token": .string(arguments[0]), "path": .string(arguments[1])])
             default:
                 throw CLIError("Too many arguments (expected 1-2, got \(arguments.count))", exitCode: 1)
             }

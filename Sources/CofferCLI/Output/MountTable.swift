@@ -11,15 +11,18 @@ enum MountTable {
     }
 
     static func detailed(_ mounts: [String: JSONValue]) -> String {
-        let header = ["Path", "Plugin", "Accessor", "Default TTL", "Max TTL", "Token Type", "Replication", "Seal Wrap",
-                      "External Entropy Access", "Options", "Description", "UUID", "Version", "Running Version",
-                      "Running SHA256", "Deprecation Status"]
+        let header = [
+            "Path", "Plugin", "Accessor", "Default TTL", "Max TTL", "Token Type", "Replication", "Seal Wrap",
+            "External Entropy Access", "Options", "Description", "UUID", "Version", "Running Version",
+            "Running SHA256", "Deprecation Status",
+        ]
         let rows = mounts.sorted { $0.key < $1.key }.map { path, entry -> [String] in
             let config = entry["config"] ?? .null
             return [
                 path, text(entry["type"]), text(entry["accessor"]), ttl(config["default_lease_ttl"]), ttl(config["max_lease_ttl"]),
                 text(config["token_type"]), entry["local"] == true ? "local" : "replicated", text(entry["seal_wrap"] ?? false),
-                text(entry["external_entropy_access"] ?? false), OutputFormat.cell(entry["options"]?.objectValue.map(JSONValue.object) ?? .object([:])),
+                text(entry["external_entropy_access"] ?? false),
+                OutputFormat.cell(entry["options"]?.objectValue.map(JSONValue.object) ?? .object([:])),
                 orNA(entry["description"]), text(entry["uuid"]), orNA(entry["plugin_version"]), orNA(entry["running_plugin_version"]),
                 orNA(entry["running_sha256"]), orNA(entry["deprecation_status"]),
             ]

@@ -87,7 +87,8 @@ enum OutputFormat: String {
         case .double(let number): return String(number)
         case .string(let text): return text
         case .array(let items): return "[" + items.map(cell).joined(separator: " ") + "]"
-        case .object(let members): return "map[" + members.sorted { $0.key < $1.key }.map { "\($0.key):\(cell($0.value))" }.joined(separator: " ") + "]"
+        case .object(let members):
+            return "map[" + members.sorted { $0.key < $1.key }.map { "\($0.key):\(cell($0.value))" }.joined(separator: " ") + "]"
         }
     }
 }

@@ -30,9 +30,11 @@ enum PolicyFormatter {
         let lines = block.body.items.map { item -> String in
             switch item {
             case .attribute(let attribute):
-                return "  " + attribute.name.padding(toLength: width, withPad: " ", startingAt: 0) + " = " + render(attribute.value, indent: 2)
+                return "  " + attribute.name.padding(toLength: width, withPad: " ", startingAt: 0) + " = "
+                    + render(attribute.value, indent: 2)
             case .block(let nested):
-                return formatBlock(nested).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+                return formatBlock(nested).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(
+                    separator: "\n")
             }
         }
         return "\(block.type)\(labels) {\n" + lines.joined(separator: "\n") + "\n}"
@@ -53,6 +55,8 @@ enum PolicyFormatter {
     }
 
     private static func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+        "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+                of: "\n", with: "\\n") + "\""
     }
 }

@@ -72,7 +72,15 @@ struct ResponsePrinter {
         [
             ("token", auth["client_token"] ?? .null),
             ("token_accessor", auth["accessor"] ?? .null),
-            ("token_duration", .string(HumanDuration.format(seconds: { if case .int(let n)? = auth["lease_duration"] { return n }; return 0 }()))),
+            (
+                "token_duration",
+                .string(
+                    HumanDuration.format(
+                        seconds: {
+                            if case .int(let n)? = auth["lease_duration"] { return n }
+                            return 0
+                        }()))
+            ),
             ("token_renewable", auth["renewable"] ?? .null),
             ("token_policies", auth["token_policies"] ?? .null),
             ("identity_policies", auth["identity_policies"] ?? .array([])),

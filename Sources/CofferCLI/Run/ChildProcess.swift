@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts one command with an explicit environment (`posix_spawnp`; nothing touches
@@ -60,7 +61,12 @@ struct ChildProcess {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             // The copies held secrets: wipe them before freeing.
-            for pointer in envp { if let pointer { memset(pointer, 0, strlen(pointer)); free(pointer) } }
+            for pointer in envp {
+                if let pointer {
+                    memset(pointer, 0, strlen(pointer))
+                    free(pointer)
+                }
+            }
             for pointer in argv { free(pointer) }
         }
         var pid: pid_t = 0

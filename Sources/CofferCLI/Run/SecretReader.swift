@@ -21,7 +21,8 @@ struct SecretReader {
                 cache[reference.path] = secret
             }
             guard let value = secret[reference.field], value != .null else {
-                throw CLIError("coffer run: field \"\(reference.field)\" not present in secret \(reference.path) (for \(reference.variable))")
+                throw CLIError(
+                    "coffer run: field \"\(reference.field)\" not present in secret \(reference.path) (for \(reference.variable))")
             }
             values[reference.variable] = value.stringValue ?? String(decoding: value.serialized(), as: UTF8.self)
         }

@@ -123,7 +123,8 @@ struct SecretTemplate: Equatable {
                     guard !segments.isEmpty else { throw Invalid(description: "template: {{ .Data }} needs a field (.Data.data.NAME)") }
                     parts.append(.field(segments))
                 } else {
-                    throw Invalid(description: "template: unsupported action {{ \(action) }} (supported: with secret \"path\", .Data.field, end)")
+                    throw Invalid(
+                        description: "template: unsupported action {{ \(action) }} (supported: with secret \"path\", .Data.field, end)")
                 }
             }
         }

@@ -30,7 +30,13 @@ package final class AuditBroker: Sendable {
 
     /// Devices from the server config; they open at each unseal.
     package func declare(_ entries: [AuditDeviceEntry]) {
-        declared.withLock { $0 = entries.map { var entry = $0; entry.fromConfig = true; return entry } }
+        declared.withLock {
+            $0 = entries.map {
+                var entry = $0
+                entry.fromConfig = true
+                return entry
+            }
+        }
     }
 
     package func allowAPICreation(_ allowed: Bool) {
@@ -42,7 +48,8 @@ package final class AuditBroker: Sendable {
     /// After unseal: open the config's devices and the stored ones.
     func load() async throws {
         var opened: [any AuditDevice] = []
-        let stored: [AuditDeviceEntry] = try await barrier.get(Self.tablePath).map { try JSONDecoder().decode([AuditDeviceEntry].self, from: $0) } ?? []
+        let stored: [AuditDeviceEntry] =
+            try await barrier.get(Self.tablePath).map { try JSONDecoder().decode([AuditDeviceEntry].self, from: $0) } ?? []
         for entry in declared.withLock({ $0 }) + stored {
             opened.append(try await AuditDevices.make(entry, salt: try await salt(for: entry.path), enabling: false))
         }
@@ -50,7 +57,10 @@ package final class AuditBroker: Sendable {
     }
 
     func unload() async {
-        for device in devices.withLock({ current in defer { current = [] }; return current }) {
+        for device in devices.withLock({ current in
+            defer { current = [] }
+            return current
+        }) {
             await device.close()
         }
     }
@@ -109,7 +119,8 @@ package final class AuditBroker: Sendable {
                 recorded = true
             } catch {
                 // The device's words only (an errno, an address): never the line.
-                logger.error("audit device failed to record the \(kind.rawValue)", metadata: ["path": "\(device.entry.path)", "error": "\(error)"])
+                logger.error(
+                    "audit device failed to record the \(kind.rawValue)", metadata: ["path": "\(device.entry.path)", "error": "\(error)"])
             }
         }
         guard recorded else { throw CoreError(.internal, "internal error") }

@@ -13,7 +13,8 @@ package struct AuditDeviceEntry: Codable, Sendable, Equatable {
     /// Declared in the server config: not stored, not removable over the API.
     package var fromConfig: Bool = false
 
-    package init(path: String, type: String, description: String, options: [String: String], local: Bool = false, fromConfig: Bool = false) {
+    package init(path: String, type: String, description: String, options: [String: String], local: Bool = false, fromConfig: Bool = false)
+    {
         self.path = path.withTrailingSlash
         self.type = type
         self.description = description

@@ -76,7 +76,8 @@ struct AuditRecord: Sendable {
 
     private var auditMount: AuditMount? {
         guard let mount else { return nil }
-        return AuditMount(accessor: mount.accessor, mountClass: mount.table == .auth ? "auth" : "secret", point: mount.routePath, type: mount.type)
+        return AuditMount(
+            accessor: mount.accessor, mountClass: mount.table == .auth ? "auth" : "secret", point: mount.routePath, type: mount.type)
     }
 }
 

@@ -2,8 +2,9 @@ import CofferMountKit
 import Crypto
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `file` audit device: one JSON line per entry, appended to a file (or to

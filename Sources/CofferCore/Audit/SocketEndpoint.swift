@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 import NIOPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a `socket` device sends its lines, from its `address` and

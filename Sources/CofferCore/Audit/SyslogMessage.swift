@@ -43,7 +43,10 @@ struct SyslogMessage: Sendable, Equatable {
         let parts = calendar.dateComponents([.month, .day, .hour, .minute, .second], from: time)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let month = months[max(0, min(11, (parts.month ?? 1) - 1))]
-        func two(_ value: Int?) -> String { let value = value ?? 0; return value < 10 ? "0\(value)" : "\(value)" }
+        func two(_ value: Int?) -> String {
+            let value = value ?? 0
+            return value < 10 ? "0\(value)" : "\(value)"
+        }
         let day = parts.day ?? 1
         return "\(month) \(day < 10 ? " \(day)" : "\(day)") \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
     }

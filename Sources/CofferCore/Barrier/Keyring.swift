@@ -47,9 +47,10 @@ struct Keyring: Sendable {
     func serialized() throws -> Data {
         let stored = Stored(
             activeTerm: activeTerm,
-            keys: Dictionary(uniqueKeysWithValues: keys.map { term, key in
-                (String(term), key.withUnsafeBytes { Data($0).base64EncodedString() })
-            }),
+            keys: Dictionary(
+                uniqueKeysWithValues: keys.map { term, key in
+                    (String(term), key.withUnsafeBytes { Data($0).base64EncodedString() })
+                }),
             installTimes: Dictionary(uniqueKeysWithValues: installTimes.map { (String($0.key), $0.value.timeIntervalSince1970) }),
             encryptions: storedEncryptions,
             rotation: rotation.stored

@@ -26,7 +26,8 @@ extension SecurityBarrier {
 
     package func keyStatus() throws -> KeyStatus {
         let ring = try unsealedState().keyring
-        return KeyStatus(term: ring.activeTerm, installTime: ring.activeInstallTime, encryptions: ring.storedEncryptions + pendingEncryptions)
+        return KeyStatus(
+            term: ring.activeTerm, installTime: ring.activeInstallTime, encryptions: ring.storedEncryptions + pendingEncryptions)
     }
 
     func rotationConfig() throws -> KeyRotationConfig {

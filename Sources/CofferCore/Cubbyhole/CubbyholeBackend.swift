@@ -22,8 +22,9 @@ struct CubbyholeBackend: CoreBackend {
         case .delete: operation = .delete
         case .patch: throw CoreError.unsupportedOperation
         }
-        let request = MountRequest(operation: operation, path: call.relativePath, fields: RequestFields(call.request.data),
-                                   storage: view, mountPath: "cubbyhole/", clientAddress: call.request.clientAddress)
+        let request = MountRequest(
+            operation: operation, path: call.relativePath, fields: RequestFields(call.request.data),
+            storage: view, mountPath: "cubbyhole/", clientAddress: call.request.clientAddress)
         var answer = try await handler.handle(request)
         answer.leaseDuration = 0
         return LogicalResponse.from(answer, requestID: call.request.id)

@@ -14,10 +14,12 @@ extension LeaseEntry {
         record.set("expire_time", expireTime)
         record.set("last_renewal", lastRenewal)
         if let lease {
-            record.set("lease", [
-                "ttl": .int(lease.ttl), "max_ttl": .int(lease.maxTTL), "renewable": .bool(lease.renewable),
-                "internal_data": .object(lease.internalData),
-            ])
+            record.set(
+                "lease",
+                [
+                    "ttl": .int(lease.ttl), "max_ttl": .int(lease.maxTTL), "renewable": .bool(lease.renewable),
+                    "internal_data": .object(lease.internalData),
+                ])
         }
         record.set("token_hash", tokenHash)
         return record.data
@@ -25,11 +27,13 @@ extension LeaseEntry {
 
     init(stored data: Data) throws {
         let fields = try StoredFields(data, record: "lease")
-        guard let kind = Kind(rawValue: try fields.string("kind")) else { throw StoredRecordError(description: "stored lease: kind is malformed") }
+        guard let kind = Kind(rawValue: try fields.string("kind")) else {
+            throw StoredRecordError(description: "stored lease: kind is malformed")
+        }
         var lease: MountLease?
         if case .object(let members)? = fields.value("lease") {
             guard case .int(let ttl)? = members["ttl"], case .int(let maxTTL)? = members["max_ttl"],
-                  case .bool(let renewable)? = members["renewable"]
+                case .bool(let renewable)? = members["renewable"]
             else { throw StoredRecordError(description: "stored lease: lease is malformed") }
             lease = MountLease(ttl: ttl, maxTTL: maxTTL, renewable: renewable, internalData: members["internal_data"]?.objectValue ?? [:])
         }

@@ -61,7 +61,9 @@ package actor LeaseStore {
         guard var entry = try await entry(id) else { throw CoreError.badRequest("invalid lease") }
         var renewable = entry.lease?.renewable ?? false
         if entry.kind == .token {
-            guard let hash = entry.tokenHash, let token = try await tokens.entry(hash: hash) else { throw CoreError.badRequest("invalid lease") }
+            guard let hash = entry.tokenHash, let token = try await tokens.entry(hash: hash) else {
+                throw CoreError.badRequest("invalid lease")
+            }
             entry.expireTime = token.expireTime
             entry.lastRenewal = token.lastRenewal
             renewable = token.renewable

@@ -120,7 +120,8 @@ package actor MountManager {
             } else if let backend = coreBackends[entry.type] {
                 routed.append(RoutedMount(entry: entry, handler: .core(backend), storage: view))
             } else if let factory = factories[entry.type] {
-                let context = MountContext(path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view, clock: clock)
+                let context = MountContext(
+                    path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view, clock: clock)
                 routed.append(RoutedMount(entry: entry, handler: .plugin(try factory(context)), storage: view))
             } else {
                 routed.append(RoutedMount(entry: entry, handler: .core(UnsupportedBackend()), storage: view))

@@ -33,7 +33,9 @@ struct MountTableStore: Sendable {
         }
     }
 
-    private static func builtIn(_ table: MountEntry.Table, _ path: String, _ type: String, _ description: String, accessorType: String) -> MountEntry {
+    private static func builtIn(_ table: MountEntry.Table, _ path: String, _ type: String, _ description: String, accessorType: String)
+        -> MountEntry
+    {
         MountEntry(
             table: table, path: path, type: type, description: description,
             accessor: "\(accessorType)_\(UUIDs.hex(bytes: 4))", uuid: UUIDs.make(), options: nil,

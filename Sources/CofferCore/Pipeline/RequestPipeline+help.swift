@@ -17,11 +17,13 @@ extension RequestPipeline {
             case .core(let backend):
                 help = backend.help(relativePath) ?? Self.mountHelp(relativePath, Self.coreHelp)
             }
-            return .raw(status: 200, body: [
-                ("help", .string(help.text)),
-                ("openapi", help.openAPI(version: CofferVersion.vaultVersion, mountPath: mount.entry.routePath)),
-                ("see_also", .null),
-            ])
+            return .raw(
+                status: 200,
+                body: [
+                    ("help", .string(help.text)),
+                    ("openapi", help.openAPI(version: CofferVersion.vaultVersion, mountPath: mount.entry.routePath)),
+                    ("see_also", .null),
+                ])
         }
     }
 
@@ -29,6 +31,7 @@ extension RequestPipeline {
         PathHelp(requestPath: path, pattern: nil, synopsis: "<no synopsis>", fields: [], description: description)
     }
 
-    private static let coreHelp = "Served by Coffer's core (sys/, auth/token/, cubbyhole/): see the Vault HTTP API documentation for this path."
+    private static let coreHelp =
+        "Served by Coffer's core (sys/, auth/token/, cubbyhole/): see the Vault HTTP API documentation for this path."
     private static let noTableHelp = "This mount does not describe its paths."
 }

@@ -172,7 +172,9 @@ package struct RequestPipeline: Sendable {
     }
 
     /// Records the lease a mount asked for and reports it in the envelope.
-    private func leased(_ answer: MountResponse, _ lease: MountLease, request: Request, mount: RoutedMount, token: TokenEntry?) async throws -> Response {
+    private func leased(_ answer: MountResponse, _ lease: MountLease, request: Request, mount: RoutedMount, token: TokenEntry?) async throws
+        -> Response
+    {
         let entry = try await leases.create(path: request.path, mountPath: mount.entry.routePath, lease: lease, tokenHash: token?.hash)
         expiration.track(entry)
         guard case .logical(var response) = LogicalResponse.from(answer, requestID: request.id) else { return .noContent }

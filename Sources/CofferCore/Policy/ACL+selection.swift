@@ -42,12 +42,14 @@ extension ACL {
     func select(_ path: String, listing: Bool) -> RuleSelection {
         let wildcards = wildcardMatches(path)
         if let rule = exact[ByteString(path)] {
-            return RuleSelection(winner: rule, matchedPath: path, outranked: wildcards.all.map { OutrankedRule(rule: $0, reason: .exactRuleWins) })
+            return RuleSelection(
+                winner: rule, matchedPath: path, outranked: wildcards.all.map { OutrankedRule(rule: $0, reason: .exactRuleWins) })
         }
         guard listing, path.utf8.last == UInt8(ascii: "/") else { return wildcards.selection(path) }
         let withoutSlash = String(decoding: path.utf8.dropLast(), as: UTF8.self)
         if let rule = exact[ByteString(withoutSlash)] {
-            return RuleSelection(winner: rule, matchedPath: withoutSlash, outranked: wildcards.all.map { OutrankedRule(rule: $0, reason: .exactRuleWins) })
+            return RuleSelection(
+                winner: rule, matchedPath: withoutSlash, outranked: wildcards.all.map { OutrankedRule(rule: $0, reason: .exactRuleWins) })
         }
         let onPath = wildcards.selection(path)
         if onPath.winner != nil { return onPath }
@@ -66,7 +68,8 @@ extension ACL {
                 longest = rule
             }
         }
-        return WildcardMatches(longestPrefix: longest, shorterPrefixes: shorter, segments: segmentRules.filter { SegmentPattern.matches($0.rule, path) })
+        return WildcardMatches(
+            longestPrefix: longest, shorterPrefixes: shorter, segments: segmentRules.filter { SegmentPattern.matches($0.rule, path) })
     }
 }
 
@@ -84,7 +87,8 @@ private struct WildcardMatches {
         let candidates = (longestPrefix.map { [$0] } ?? []) + segments
         guard !candidates.isEmpty else { return RuleSelection(winner: nil, matchedPath: path, outranked: []) }
         var best = 0
-        for index in candidates.indices.dropFirst() where RulePriority.stepLosing(candidates[best].rule, to: candidates[index].rule) != nil {
+        for index in candidates.indices.dropFirst() where RulePriority.stepLosing(candidates[best].rule, to: candidates[index].rule) != nil
+        {
             best = index
         }
         let winner = candidates[best]

@@ -21,8 +21,9 @@ package struct ACLRequest: Sendable {
 
     /// The question a core request asks; `exists` tells `create` from `update` for a write.
     package init(_ request: Request, exists: Bool) {
-        self.init(path: request.path, capability: Self.capability(for: request.operation, exists: exists),
-                  parameters: request.data, wrapTTL: request.wrapTTL)
+        self.init(
+            path: request.path, capability: Self.capability(for: request.operation, exists: exists),
+            parameters: request.data, wrapTTL: request.wrapTTL)
     }
 
     /// A LIST consults the rules without its trailing `/` too (§5.3 steps 2 and 4).

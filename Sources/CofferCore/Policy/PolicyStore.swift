@@ -96,7 +96,9 @@ package final class PolicyStore: Sendable {
 
     /// Wrapping tokens may unwrap and do nothing else; the policy is built in and
     /// neither stored nor listed.
-    static let wrappingPolicy = Policy(name: ResponseWrapper.policyName, text: "", rules: [
-        PolicyRule(path: "sys/wrapping/unwrap", isPrefix: false, capabilities: .update, parameters: ParameterConstraints()),
-    ])
+    static let wrappingPolicy = Policy(
+        name: ResponseWrapper.policyName, text: "",
+        rules: [
+            PolicyRule(path: "sys/wrapping/unwrap", isPrefix: false, capabilities: .update, parameters: ParameterConstraints())
+        ])
 }

@@ -7,10 +7,11 @@ import CofferMountKit
 /// `hasPrefix`, `sys/auth/` + U+0301 ("/" and a combining accent are one
 /// character) did not start with `sys/auth/`, and escaped the sudo check.
 enum RootPaths {
-    private static let exact: Set<ByteString> = Set([
-        "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases",
-        "auth/token/accessors", "auth/token/accessors/", "auth/token/revoke-orphan", "auth/token/create-orphan",
-    ].map(ByteString.init))
+    private static let exact: Set<ByteString> = Set(
+        [
+            "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases",
+            "auth/token/accessors", "auth/token/accessors/", "auth/token/revoke-orphan", "auth/token/create-orphan",
+        ].map(ByteString.init))
     /// Each ends in `/`: a prefix covers whole segments (`sys/leases/lookup/`, never
     /// `sys/leases/lookupX`).
     private static let prefixes = [

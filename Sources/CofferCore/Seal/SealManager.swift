@@ -89,7 +89,9 @@ package actor SealManager {
             do {
                 try await barrier.unseal(rootKey: SymmetricKey(data: keyBytes))
             } catch BarrierError.decryptionFailed {
-                throw CoreError.badRequest("unable to retrieve stored keys: invalid key: failed to decrypt keys from storage: cipher: message authentication failed")
+                throw CoreError.badRequest(
+                    "unable to retrieve stored keys: invalid key: failed to decrypt keys from storage: cipher: message authentication failed"
+                )
             }
             do {
                 try await hooks.postUnseal()

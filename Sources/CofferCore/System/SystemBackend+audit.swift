@@ -21,21 +21,25 @@ extension SystemBackend {
         switch operation {
         case .write:
             guard audit.apiCreationAllowed.withLock({ $0 }) else {
-                throw CoreError.badRequest("enabling audit devices over the API is disabled: declare them in the server config, or set unsafe_allow_api_audit_creation = true")
+                throw CoreError.badRequest(
+                    "enabling audit devices over the API is disabled: declare them in the server config, or set unsafe_allow_api_audit_creation = true"
+                )
             }
             let fields = RequestFields(call.request.data)
-            let options = try fields.map("options")?.compactMapValues { value -> String? in
-                switch value {
-                case .string(let text): text
-                case .bool(let flag): String(flag)
-                case .int(let number): String(number)
-                default: nil
-                }
-            } ?? [:]
-            try await audit.enable(AuditDeviceEntry(
-                path: device, type: try fields.string("type") ?? "", description: try fields.string("description") ?? "",
-                options: options, local: try fields.bool("local") ?? false
-            ))
+            let options =
+                try fields.map("options")?.compactMapValues { value -> String? in
+                    switch value {
+                    case .string(let text): text
+                    case .bool(let flag): String(flag)
+                    case .int(let number): String(number)
+                    default: nil
+                    }
+                } ?? [:]
+            try await audit.enable(
+                AuditDeviceEntry(
+                    path: device, type: try fields.string("type") ?? "", description: try fields.string("description") ?? "",
+                    options: options, local: try fields.bool("local") ?? false
+                ))
             return .noContent
         case .delete:
             try await audit.disable(device)

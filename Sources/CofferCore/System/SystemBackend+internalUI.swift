@@ -23,7 +23,8 @@ extension SystemBackend {
     func internalUIMount(_ call: BackendCall, path: String) async throws -> Response {
         guard call.request.operation == .read else { throw CoreError.unsupportedOperation }
         let shown = path.withTrailingSlash
-        let refusal = CoreError(.forbidden, "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
+        let refusal = CoreError(
+            .forbidden, "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
         guard let (mount, _) = router.route(path) else { throw refusal }
         if let token = call.token, !policies.acl(for: token.policies).grantsAnything(under: mount.entry.routePath) {
             throw refusal

@@ -28,15 +28,18 @@ extension SystemBackend {
         case "lookup":
             let id = try fields.string("lease_id") ?? ""
             return .logical(LogicalResponse(requestID: call.request.id, data: try await leases.lookup(id)))
-        case "renew", _ where rest.hasPrefix("renew/"):
-            let renewed = try await leases.renew(try leaseID(after: "renew"), increment: try fields.duration("increment"), systemMax: TokenSettings.systemTTL)
+        case "renew",
+            _ where rest.hasPrefix("renew/"):
+            let renewed = try await leases.renew(
+                try leaseID(after: "renew"), increment: try fields.duration("increment"), systemMax: TokenSettings.systemTTL)
             expiration.track(renewed)
             var response = LogicalResponse(requestID: call.request.id)
             response.leaseID = renewed.id
             response.renewable = renewed.lease?.renewable ?? true
             response.leaseDuration = renewed.expireTime.map { max(0, Int64(saturating: $0.timeIntervalSince(tokens.clock()))) } ?? 0
             return .logical(response)
-        case "revoke", _ where rest.hasPrefix("revoke/"):
+        case "revoke",
+            _ where rest.hasPrefix("revoke/"):
             let id = try leaseID(after: "revoke")
             try await leases.revoke(id)
             expiration.forget(lease: id)

@@ -14,7 +14,7 @@ extension SystemBackend {
         // pattern `(?P<mount_accessor>.+?)/unlock/(?P<alias_identifier>.+)`.
         let bytes = Array(rest.utf8), marker = Array("/unlock/".utf8)
         guard bytes.count > marker.count,
-              let start = (1...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+            let start = (1...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
         else { return nil }
         let accessor = String(decoding: bytes[..<start], as: UTF8.self)
         let alias = String(decoding: bytes[(start + marker.count)...], as: UTF8.self)
@@ -36,10 +36,12 @@ extension SystemBackend {
             ]
         }
         return [
-            "by_namespace": [[
-                "namespace_id": "root", "namespace_path": "", "counts": .int(Int64(total)),
-                "mount_accessors": .array(accessors),
-            ]],
+            "by_namespace": [
+                [
+                    "namespace_id": "root", "namespace_path": "", "counts": .int(Int64(total)),
+                    "mount_accessors": .array(accessors),
+                ]
+            ],
             "total": .int(Int64(total)),
         ]
     }

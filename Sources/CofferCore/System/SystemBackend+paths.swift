@@ -26,14 +26,17 @@ extension SystemBackend {
             route("internal/ui/mounts/{path...}", [.read], "Describes the mount holding a path (the KV preflight).") { sys, c in
                 try await sys.internalUIMount(c.call, path: c["path"])
             },
-            route("internal/ui/mounts", MountOperation.allCases, "Lists the mounts the caller's token can use.", unauthenticated: true) { sys, c in
+            route("internal/ui/mounts", MountOperation.allCases, "Lists the mounts the caller's token can use.", unauthenticated: true) {
+                sys, c in
                 try await sys.internalUIMounts(c.call)
             },
             route("policies/acl", [.list], "Lists the ACL policies.") { sys, c in try await sys.aclPolicies(c.call, name: "") },
             route("policies/acl/{name...}", [.read, .update, .delete], "Reads, writes or deletes an ACL policy.") { sys, c in
                 try await sys.aclPolicies(c.call, name: c["name"])
             },
-            route("policy", [.read, .list], "Lists the policies (the legacy path).") { sys, c in try await sys.legacyPolicies(c.call, name: "") },
+            route("policy", [.read, .list], "Lists the policies (the legacy path).") { sys, c in
+                try await sys.legacyPolicies(c.call, name: "")
+            },
             route("policy/{name...}", [.read, .update, .delete], "Reads, writes or deletes a policy (the legacy path).") { sys, c in
                 try await sys.legacyPolicies(c.call, name: c["name"])
             },
@@ -51,7 +54,8 @@ extension SystemBackend {
                 return try await sys.capabilities(c.call, of: other)
             },
         ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths,
-        backendHelp: "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
+        backendHelp:
+            "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
     )
 
     private static let keyringPaths: [SystemPath] = ["rotate", "rotate/keyring", "key-status", "rotate/config"].map { path in

@@ -15,11 +15,13 @@ extension SystemBackend {
         case "key-status":
             guard operation == .read else { throw CoreError.unsupportedOperation }
             let status = try barrier.keyStatus()
-            return Self.copiedToTop(call, [
-                "term": .int(Int64(status.term)),
-                "install_time": .string(Timestamps.rfc3339(status.installTime)),
-                "encryptions": .int(Int64(clamping: status.encryptions)),
-            ])
+            return Self.copiedToTop(
+                call,
+                [
+                    "term": .int(Int64(status.term)),
+                    "install_time": .string(Timestamps.rfc3339(status.installTime)),
+                    "encryptions": .int(Int64(clamping: status.encryptions)),
+                ])
         case "rotate/config":
             switch operation {
             case .read: return try rotationConfigAnswer(call)
@@ -35,9 +37,12 @@ extension SystemBackend {
         let config = try barrier.rotationConfig()
         // OpenBao shows an unset interval as the number 0 and a set one as Go text.
         let interval: JSONValue = config.interval == 0 ? .int(0) : .string(GoDuration.format(seconds: config.interval))
-        return .logical(LogicalResponse(requestID: call.request.id, data: [
-            "enabled": .bool(config.enabled), "interval": interval, "max_operations": .int(config.maxOperations),
-        ]))
+        return .logical(
+            LogicalResponse(
+                requestID: call.request.id,
+                data: [
+                    "enabled": .bool(config.enabled), "interval": interval, "max_operations": .int(config.maxOperations),
+                ]))
     }
 
     private func updateRotationConfig(_ call: BackendCall) async throws -> Response {

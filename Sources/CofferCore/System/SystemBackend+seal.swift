@@ -62,11 +62,13 @@ extension SystemBackend {
         let shares = Int(try fields.int("secret_shares") ?? 0)
         let threshold = Int(try fields.int("secret_threshold") ?? 0)
         let (keys, rootToken) = try await seal.initialize(shares: shares, threshold: threshold)
-        return .raw(status: 200, body: [
-            ("keys", .array(keys.map { .string(Hex.encode($0)) })),
-            ("keys_base64", .array(keys.map { .string(Data($0).base64EncodedString()) })),
-            ("root_token", .string(rootToken)),
-        ])
+        return .raw(
+            status: 200,
+            body: [
+                ("keys", .array(keys.map { .string(Hex.encode($0)) })),
+                ("keys_base64", .array(keys.map { .string(Data($0).base64EncodedString()) })),
+                ("root_token", .string(rootToken)),
+            ])
     }
 
     func unseal(_ request: Request) async throws -> Response {

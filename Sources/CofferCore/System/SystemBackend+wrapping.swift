@@ -14,16 +14,19 @@ extension SystemBackend {
             return try await unwrap(call, fields)
         case ("lookup", .write), ("lookup", .read):
             guard let id = try fields.string("token"), let token = try await tokens.lookup(id),
-                  let stored = try await wrapper.stored(for: token)
+                let stored = try await wrapper.stored(for: token)
             else { throw ResponseWrapper.invalid }
-            return .logical(LogicalResponse(requestID: call.request.id, data: [
-                "creation_path": .string(stored.creationPath),
-                "creation_time": .string(Timestamps.rfc3339(stored.creationTime)),
-                "creation_ttl": .int(stored.ttl),
-            ]))
+            return .logical(
+                LogicalResponse(
+                    requestID: call.request.id,
+                    data: [
+                        "creation_path": .string(stored.creationPath),
+                        "creation_time": .string(Timestamps.rfc3339(stored.creationTime)),
+                        "creation_ttl": .int(stored.ttl),
+                    ]))
         case ("rewrap", .write):
             guard let id = try fields.string("token"), let token = try await tokens.use(id),
-                  let stored = try await wrapper.stored(for: token)
+                let stored = try await wrapper.stored(for: token)
             else { throw ResponseWrapper.invalid }
             try await tokens.revoke(hash: token.hash)
             return .logical(try await wrapper.store(stored))

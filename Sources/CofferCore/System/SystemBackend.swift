@@ -20,8 +20,11 @@ package struct SystemBackend: CoreBackend {
     /// Their routes: the handlers take the whole request, there being no mount yet.
     static let alwaysAvailablePaths = RouteTable<SystemBackend, Request, Response>(
         [
-            Route("health", operations: [.read: { sys, request in try await sys.health(request) }], synopsis: "Checks the server's health."),
-            Route("seal-status", operations: [.read: { sys, _ in try await sys.sealStatus() }], synopsis: "Whether the server is sealed, and the unseal progress."),
+            Route(
+                "health", operations: [.read: { sys, request in try await sys.health(request) }], synopsis: "Checks the server's health."),
+            Route(
+                "seal-status", operations: [.read: { sys, _ in try await sys.sealStatus() }],
+                synopsis: "Whether the server is sealed, and the unseal progress."),
             Route("leader", operations: leaderOperations, synopsis: "Whether high availability is on, and which node leads."),
             Route(
                 "init",
@@ -31,7 +34,8 @@ package struct SystemBackend: CoreBackend {
                 ],
                 synopsis: "Initializes the server: makes the root key and splits it into unseal keys."
             ),
-            Route("unseal", operations: [.update: { sys, request in try await sys.unseal(request) }], synopsis: "Takes one unseal key share."),
+            Route(
+                "unseal", operations: [.update: { sys, request in try await sys.unseal(request) }], synopsis: "Takes one unseal key share."),
         ],
         backendHelp: ""
     )

@@ -80,7 +80,10 @@ struct LoginTokenIssuer: Sendable {
         let wanted = settings.period > 0 ? settings.period : base
         guard wanted > cap else { return (wanted, nil) }
         let what = settings.period > 0 ? "period" : "TTL"
-        return (cap, "\(what) of \"\(shortDuration(wanted))\" exceeded the effective max_ttl of \"\(shortDuration(cap))\"; \(what) value is capped accordingly")
+        return (
+            cap,
+            "\(what) of \"\(shortDuration(wanted))\" exceeded the effective max_ttl of \"\(shortDuration(cap))\"; \(what) value is capped accordingly"
+        )
     }
 
     /// `15m`, `1h`, `1h30m`: Go's duration text without the zero tails.

@@ -77,7 +77,8 @@ extension TokenBackend {
                 .logical(LogicalResponse(requestID: c.call.request.id, data: ["keys": JSONValue(try await backend.tokens.accessors())]))
             },
         ],
-        backendHelp: "The token store: creates, describes, renews and revokes tokens. It is built into Coffer and always mounted at auth/token/."
+        backendHelp:
+            "The token store: creates, describes, renews and revokes tokens. It is built into Coffer and always mounted at auth/token/."
     )
 
     private static func route(

@@ -20,7 +20,8 @@ package struct TokenLifetime: Sendable, Equatable {
         if explicitMaxTTL > 0 { cap = min(cap, explicitMaxTTL) }
         if period > 0 {
             guard period > cap else { return TokenLifetime(ttl: period, period: period) }
-            let warning = "period of \"\(Self.shown(period))\" exceeded the effective max_ttl of \"\(Self.shown(cap))\"; period value is capped accordingly"
+            let warning =
+                "period of \"\(Self.shown(period))\" exceeded the effective max_ttl of \"\(Self.shown(cap))\"; period value is capped accordingly"
             return TokenLifetime(ttl: cap, period: cap, warnings: [warning])
         }
         if ttl == 0, rootPolicy {
@@ -29,7 +30,8 @@ package struct TokenLifetime: Sendable, Equatable {
         }
         let wanted = ttl > 0 ? ttl : max(1, systemMax)
         guard wanted > cap else { return TokenLifetime(ttl: wanted, period: 0) }
-        let warning = "TTL of \"\(Self.shown(wanted))\" exceeded the effective max_ttl of \"\(Self.shown(cap))\"; TTL value is capped accordingly"
+        let warning =
+            "TTL of \"\(Self.shown(wanted))\" exceeded the effective max_ttl of \"\(Self.shown(cap))\"; TTL value is capped accordingly"
         return TokenLifetime(ttl: cap, period: 0, warnings: [warning])
     }
 

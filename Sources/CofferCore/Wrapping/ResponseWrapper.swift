@@ -34,8 +34,9 @@ struct ResponseWrapper: Sendable {
     func wrap(_ response: LogicalResponse, path: String, ttl: Int64) async throws -> LogicalResponse {
         let stored = Stored(
             creationPath: path, creationTime: tokens.clock(), ttl: ttl,
-            response: WrappedResponse(leaseID: response.leaseID, renewable: response.renewable, leaseDuration: response.leaseDuration,
-                                      data: response.data, warnings: response.warnings, auth: response.auth)
+            response: WrappedResponse(
+                leaseID: response.leaseID, renewable: response.renewable, leaseDuration: response.leaseDuration,
+                data: response.data, warnings: response.warnings, auth: response.auth)
         )
         return try await store(stored)
     }

@@ -113,7 +113,8 @@ package struct JSONWriter {
         // U+2028 and U+2029, which Go escapes.)
         var text = text
         let copied: Bool = text.withUTF8 { buffer in
-            for byte in buffer where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0xE2 {
+            for byte in buffer
+            where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0xE2 {
                 return false
             }
             bytes.append(contentsOf: buffer)

@@ -1,7 +1,9 @@
+import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An IPv4 or IPv6 network (`10.0.0.0/8`, `fd00::/8`, or a bare address as /32 or
@@ -72,5 +74,3 @@ package struct CIDRBlock: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 }
-
-import Foundation

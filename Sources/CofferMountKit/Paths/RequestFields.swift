@@ -1,4 +1,6 @@
 import CofferEncoding
+import Foundation
+
 /// Typed access to a request's data, with the coercions Vault clients rely on
 /// (spec/vault-api.md §1.5): numbers and booleans as strings, lists as comma
 /// strings, durations in every spelling, maps as JSON text.
@@ -36,7 +38,8 @@ package struct RequestFields: Sendable {
         case .string(let text):
             if text.isEmpty { return 0 }
             if let number = Int64(text) { return number }
-            let reason = text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) ? "value out of range" : "invalid syntax"
+            let reason =
+                text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) ? "value out of range" : "invalid syntax"
             throw FieldError(field: name, reason: "cannot parse '\(name)' as int: strconv.ParseInt: parsing \"\(text)\": \(reason)")
         default: throw FieldError(field: name, reason: "expected an integer")
         }
@@ -52,7 +55,9 @@ package struct RequestFields: Sendable {
             switch text.lowercased() {
             case "1", "t", "true": return true
             case "0", "f", "false", "": return false
-            default: throw FieldError(field: name, reason: "cannot parse '\(name)' as bool: strconv.ParseBool: parsing \"\(text)\": invalid syntax")
+            default:
+                throw FieldError(
+                    field: name, reason: "cannot parse '\(name)' as bool: strconv.ParseBool: parsing \"\(text)\": invalid syntax")
             }
         default: throw FieldError(field: name, reason: "expected a boolean")
         }
@@ -131,5 +136,3 @@ package struct RequestFields: Sendable {
         }
     }
 }
-
-import Foundation

@@ -12,15 +12,19 @@ public struct Baseline: Sendable {
     }
 
     /// A baseline accepting every unsuppressed finding of `report`.
-    public static func create(from report: ScanReport, status: BaselineEntry.Status = .acceptedRisk,
-                              addedBy: String, now: Date = Date()) -> Baseline {
+    public static func create(
+        from report: ScanReport, status: BaselineEntry.Status = .acceptedRisk,
+        addedBy: String, now: Date = Date()
+    ) -> Baseline {
         let stamp = ISO8601DateFormatter().string(from: now)
         let entries = report.findings.filter { !$0.suppressed }.map { finding in
-            BaselineEntry(ruleID: finding.ruleID, valueHash: finding.valueHash, path: finding.path,
-                          line: finding.locations.first?.startLine ?? 0, commit: finding.firstCommit,
-                          status: status, addedBy: addedBy, addedAt: stamp)
+            BaselineEntry(
+                ruleID: finding.ruleID, valueHash: finding.valueHash, path: finding.path,
+                line: finding.locations.first?.startLine ?? 0, commit: finding.firstCommit,
+                status: status, addedBy: addedBy, addedAt: stamp)
         }
-        return Baseline(keyID: report.keyID, entries: entries.sorted { ($0.ruleID, $0.valueHash, $0.path) < ($1.ruleID, $1.valueHash, $1.path) })
+        return Baseline(
+            keyID: report.keyID, entries: entries.sorted { ($0.ruleID, $0.valueHash, $0.path) < ($1.ruleID, $1.valueHash, $1.path) })
     }
 
     /// Stable JSON: sorted keys, one entry per line, so diffs review well.

@@ -19,8 +19,10 @@ public struct BaselineEntry: Sendable, Codable, Hashable {
     public var addedBy: String
     public var addedAt: String
 
-    public init(ruleID: String, valueHash: String, path: String, line: Int, commit: String? = nil,
-                status: Status, note: String = "", addedBy: String, addedAt: String) {
+    public init(
+        ruleID: String, valueHash: String, path: String, line: Int, commit: String? = nil,
+        status: Status, note: String = "", addedBy: String, addedAt: String
+    ) {
         self.ruleID = ruleID
         self.valueHash = valueHash
         self.path = path

@@ -31,13 +31,16 @@ struct CircleCIConfigScanner {
         return (results, walker.exhausted ? "CircleCI config \(path) is too large to expand fully" : nil)
     }
 
-    private func occurrences(of scalar: YAMLScalarWalker.Scalar, path: String, context: CircleCIContext,
-                             lines: SourceLines) -> [Occurrence] {
+    private func occurrences(
+        of scalar: YAMLScalarWalker.Scalar, path: String, context: CircleCIContext,
+        lines: SourceLines
+    ) -> [Occurrence] {
         let role = ScalarRole(path: scalar.path)
         let value = scalar.value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty, !PlaceholderFilter.isReference(value) || role.isShell else { return [] }
         if role.isParameterDefault || role.isInvocationArgument, let name = role.key,
-           context.envVarNameParameters.contains(name) {
+            context.envVarNameParameters.contains(name)
+        {
             return []  // an env_var_name parameter holds a variable *name*
         }
         if role.isInvocationArgument, Self.looksLikeVariableName(value) { return [] }
@@ -52,13 +55,16 @@ struct CircleCIConfigScanner {
         let bytes = fragment.bytes
         // A weak password in a pipeline is still a hardcoded password: report it one step lower.
         let strong = Entropy.passes(bytes, keyContext: true)
-        let span = MatchedSpan(range: 0..<bytes.count, severity: strong ? nil : .medium,
-                               tags: strong ? [] : ["low-entropy"], keyName: key)
+        let span = MatchedSpan(
+            range: 0..<bytes.count, severity: strong ? nil : .medium,
+            tags: strong ? [] : ["low-entropy"], keyName: key)
         return scanner.occurrences(of: [Candidate(ruleIndex: inlineRuleIndex, span: span)], in: fragment)
     }
 
-    private func makeFragment(_ scalar: YAMLScalarWalker.Scalar, path: String, role: ScalarRole,
-                              context: CircleCIContext, lines: SourceLines) -> Fragment {
+    private func makeFragment(
+        _ scalar: YAMLScalarWalker.Scalar, path: String, role: ScalarRole,
+        context: CircleCIContext, lines: SourceLines
+    ) -> Fragment {
         var firstLine = scalar.line
         var firstColumn = scalar.column
         switch scalar.style {
@@ -91,8 +97,9 @@ struct CircleCIConfigScanner {
         let name = base.uppercased().replacingOccurrences(of: "-", with: "_")
         let cofferPath = pathTemplate.replacingOccurrences(of: "<project>", with: project)
             .replacingOccurrences(of: "<NAME>", with: name)
-        return MigrationHint(name: name, job: role.job, contexts: role.job.flatMap { context.jobContexts[$0] } ?? [],
-                             cofferPath: cofferPath)
+        return MigrationHint(
+            name: name, job: role.job, contexts: role.job.flatMap { context.jobContexts[$0] } ?? [],
+            cofferPath: cofferPath)
     }
 
     /// Shell findings are named by the assigned variable (`export NPM_TOKEN=…`) or the job.

@@ -27,7 +27,8 @@ struct CircleCIContext {
                 if key == "parameters", case .mapping(let parameters) = value {
                     for (name, declaration) in YAMLScalarWalker.mergedPairs(parameters) {
                         if case .mapping(let fields) = declaration,
-                           YAMLScalarWalker.mergedPairs(fields).contains(where: { $0.0 == "type" && $0.1.string == "env_var_name" }) {
+                            YAMLScalarWalker.mergedPairs(fields).contains(where: { $0.0 == "type" && $0.1.string == "env_var_name" })
+                        {
                             envVarNameParameters.insert(name)
                         }
                     }

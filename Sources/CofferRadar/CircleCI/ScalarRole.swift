@@ -29,8 +29,9 @@ struct ScalarRole {
         // `steps[i].<orb/command>.<param>` or `workflows.<wf>.jobs[i].<job>.<param>`.
         var invocation = false
         if path.count >= 4, case .index = path[path.count - 3],
-           case .key(let step) = path[path.count - 2], !Self.builtInSteps.contains(step), lastKey != nil,
-           case .key(let list) = path[path.count - 4], list == "steps" || (list == "jobs" && keys.first == "workflows") {
+            case .key(let step) = path[path.count - 2], !Self.builtInSteps.contains(step), lastKey != nil,
+            case .key(let list) = path[path.count - 4], list == "steps" || (list == "jobs" && keys.first == "workflows")
+        {
             invocation = true
         }
         isInvocationArgument = invocation && !isEnvironment

@@ -37,8 +37,10 @@ struct YAMLScalarWalker {
         nodeBudget -= 1
         switch node {
         case .scalar(let scalar):
-            scalars.append(Scalar(path: path, value: scalar.string, line: scalar.mark?.line ?? 0,
-                                  column: scalar.mark?.column ?? 0, style: scalar.style))
+            scalars.append(
+                Scalar(
+                    path: path, value: scalar.string, line: scalar.mark?.line ?? 0,
+                    column: scalar.mark?.column ?? 0, style: scalar.style))
         case .sequence(let sequence):
             for (index, child) in sequence.enumerated() { visit(child, path: path + [.index(index)], depth: depth + 1) }
         case .mapping(let mapping):

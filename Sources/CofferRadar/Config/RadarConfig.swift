@@ -75,13 +75,15 @@ public struct RadarConfig: Sendable, Decodable {
             do { regex = try NSRegularExpression(pattern: custom.pattern) } catch {
                 throw RadarError.invalidConfig("custom rule \(custom.id) has an invalid pattern")
             }
-            rules.append(Rule(
-                id: custom.id, family: .custom, description: custom.description ?? custom.id,
-                severity: custom.severity ?? .high, keywords: custom.keywords.map { $0.lowercased() },
-                matcher: RegexLineMatcher(regex: regex, entropyMin: custom.entropyMin)))
+            rules.append(
+                Rule(
+                    id: custom.id, family: .custom, description: custom.description ?? custom.id,
+                    severity: custom.severity ?? .high, keywords: custom.keywords.map { $0.lowercased() },
+                    matcher: RegexLineMatcher(regex: regex, entropyMin: custom.entropyMin)))
         }
         return rules.filter { rule in
-            !disabled.contains(rule.id) && (rule.enabledByDefault || enabled.contains(rule.id) || rule.family == .highEntropy || rule.family == .circleci)
+            !disabled.contains(rule.id)
+                && (rule.enabledByDefault || enabled.contains(rule.id) || rule.family == .highEntropy || rule.family == .circleci)
         }
     }
 

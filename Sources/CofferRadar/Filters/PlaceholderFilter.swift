@@ -29,7 +29,8 @@ enum PlaceholderFilter {
         if referenceMarkers.contains(where: { lowered.contains($0) }) { return true }
         let bytes = Array(value.utf8)
         if bytes.count >= 3, bytes.first == UInt8(ascii: "%"), bytes.last == UInt8(ascii: "%"),
-           bytes.dropFirst().dropLast().allSatisfy({ ByteClass.word.contains(byte: $0) }) {
+            bytes.dropFirst().dropLast().allSatisfy({ ByteClass.word.contains(byte: $0) })
+        {
             return true
         }
         return false

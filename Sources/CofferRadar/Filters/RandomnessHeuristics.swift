@@ -14,7 +14,8 @@ enum RandomnessHeuristics {
         if isWordIdentifier(value) { return true }
         if isUUID(value) && !["key", "secret", "token"].contains(where: { key.contains($0) }) { return true }
         if value.count == 40 && Entropy.charset(of: value) == .hex
-            && ["sha", "commit", "rev", "hash", "digest", "checksum"].contains(where: { key.contains($0) }) {
+            && ["sha", "commit", "rev", "hash", "digest", "checksum"].contains(where: { key.contains($0) })
+        {
             return true
         }
         return isVersionDatePathOrPlainURL(text)
@@ -44,7 +45,8 @@ enum RandomnessHeuristics {
                 chunks.append([])
                 continue
             }
-            let startsWord = ByteClass.upper.contains(byte: byte) && index > 0
+            let startsWord =
+                ByteClass.upper.contains(byte: byte) && index > 0
                 && ByteClass.lower.contains(byte: value[index - 1])
             if startsWord { chunks.append([]) }
             chunks[chunks.count - 1].append(byte)

@@ -44,9 +44,11 @@ struct FindingAggregator {
             return
         }
         let location = occurrence.location
-        let sighting = [location.path, String(location.startLine), location.commit ?? "", location.change.rawValue, hash,
-                        location.yamlPath ?? ""]
-            .joined(separator: "\u{0}")
+        let sighting = [
+            location.path, String(location.startLine), location.commit ?? "", location.change.rawValue, hash,
+            location.yamlPath ?? "",
+        ]
+        .joined(separator: "\u{0}")
         guard sightings.insert(sighting).inserted else { return }
         let key = rule.id + "\u{0}" + hash + "\u{0}" + occurrence.location.path
         if groups[key] == nil {
@@ -55,7 +57,9 @@ struct FindingAggregator {
                 ruleIndex: occurrence.ruleIndex, value: occurrence.value, valueHash: hash,
                 redacted: redactor.redact(occurrence.value, rule: rule), span: occurrence.span,
                 migration: occurrence.migration,
-                pairedRedacted: occurrence.pairedValue.map { redactor.redact($0, rule: rules.first { $0.id == "aws-access-key-id" } ?? rule) })
+                pairedRedacted: occurrence.pairedValue.map {
+                    redactor.redact($0, rule: rules.first { $0.id == "aws-access-key-id" } ?? rule)
+                })
         }
         // A merged anchor is seen at its definition and in each job; the job's hint is the useful one.
         if groups[key]?.migration?.job == nil, occurrence.migration?.job != nil { groups[key]?.migration = occurrence.migration }
@@ -81,14 +85,15 @@ struct FindingAggregator {
             let removed = ordered.last { $0.0.change == .removed }?.0.commit
             // A finding is suppressed only when every occurrence carries a marker.
             let suppressed = group.suppressions.allSatisfy { $0 != nil }
-            results.append(Finding(
-                id: hashKey.findingID(ruleID: rule.id, valueHash: group.valueHash, path: path),
-                ruleID: rule.id, family: rule.family, description: rule.description, severity: severity,
-                valueHash: group.valueHash, redacted: group.redacted,
-                entropy: (Entropy.shannon(group.value) * 1000).rounded() / 1000, tags: tags,
-                suppressed: suppressed, suppressionReason: suppressed ? group.suppressions.first ?? nil : nil,
-                baselineStatus: nil, inHead: present, firstCommit: added, removedInCommit: removed,
-                locations: ordered.map(\.0), migration: group.migration, remediation: rule.remediation))
+            results.append(
+                Finding(
+                    id: hashKey.findingID(ruleID: rule.id, valueHash: group.valueHash, path: path),
+                    ruleID: rule.id, family: rule.family, description: rule.description, severity: severity,
+                    valueHash: group.valueHash, redacted: group.redacted,
+                    entropy: (Entropy.shannon(group.value) * 1000).rounded() / 1000, tags: tags,
+                    suppressed: suppressed, suppressionReason: suppressed ? group.suppressions.first ?? nil : nil,
+                    baselineStatus: nil, inHead: present, firstCommit: added, removedInCommit: removed,
+                    locations: ordered.map(\.0), migration: group.migration, remediation: rule.remediation))
         }
         return results.sorted(by: Finding.reportOrder)
     }

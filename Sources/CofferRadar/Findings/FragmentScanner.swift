@@ -55,10 +55,11 @@ struct FragmentScanner: Sendable {
                 location.snippet = physicalSnippet(physical, value: value, redacted: redacted)
             }
             let paired = candidate.span.pairedRange.map { Array(bytes[$0]) }
-            results.append(Occurrence(
-                ruleIndex: candidate.ruleIndex, value: value, pairedValue: paired, span: candidate.span,
-                location: location, suppression: inlineIgnore.reason(line: physical, previous: physicalPrevious),
-                migration: fragment.migration))
+            results.append(
+                Occurrence(
+                    ruleIndex: candidate.ruleIndex, value: value, pairedValue: paired, span: candidate.span,
+                    location: location, suppression: inlineIgnore.reason(line: physical, previous: physicalPrevious),
+                    migration: fragment.migration))
         }
         return results
     }

@@ -34,8 +34,10 @@ struct GitHistoryScanner {
     }
 
     func logArguments() -> [String] {
-        var arguments = ["log", "-p", "-U0", "--full-history", "--no-ext-diff", "--no-textconv", "--no-color",
-                         "--format=%x01%H%x1f%an%x1f%ae%x1f%aI%x1f%at"]
+        var arguments = [
+            "log", "-p", "-U0", "--full-history", "--no-ext-diff", "--no-textconv", "--no-color",
+            "--format=%x01%H%x1f%an%x1f%ae%x1f%aI%x1f%at",
+        ]
         arguments.append(scanner.options.allParents ? "--diff-merges=separate" : "--diff-merges=first-parent")
         if let since = scanner.options.sinceRevision {
             arguments += [since.contains("..") ? since : since + "..HEAD"]
@@ -45,16 +47,20 @@ struct GitHistoryScanner {
         return arguments
     }
 
-    private func handle(_ patch: FilePatch, cache: inout [String: (added: [Occurrence], removed: [Occurrence])],
-                        allowlist: Allowlist, into aggregator: inout FindingAggregator) {
+    private func handle(
+        _ patch: FilePatch, cache: inout [String: (added: [Occurrence], removed: [Occurrence])],
+        allowlist: Allowlist, into aggregator: inout FindingAggregator
+    ) {
         guard !allowlist.allowsPath(patch.path) else { return }
         let cacheKey = patch.blobPair.map { $0 + "\u{0}" + patch.path }
         let found: (added: [Occurrence], removed: [Occurrence])
         if let cacheKey, let cached = cache[cacheKey] {
             found = cached
         } else {
-            found = (scanLines(patch.added, numbers: patch.addedLines, patch: patch, change: .added),
-                     scanLines(patch.removed, numbers: patch.removedLines, patch: patch, change: .removed))
+            found = (
+                scanLines(patch.added, numbers: patch.addedLines, patch: patch, change: .added),
+                scanLines(patch.removed, numbers: patch.removedLines, patch: patch, change: .removed)
+            )
             if let cacheKey, cache.count < scanner.options.maxCacheEntries { cache[cacheKey] = found }
         }
         for occurrence in found.added + found.removed {
@@ -67,8 +73,10 @@ struct GitHistoryScanner {
         }
     }
 
-    private func scanLines(_ bytes: [UInt8], numbers: [Int], patch: FilePatch,
-                           change: FindingLocation.Change) -> [Occurrence] {
+    private func scanLines(
+        _ bytes: [UInt8], numbers: [Int], patch: FilePatch,
+        change: FindingLocation.Change
+    ) -> [Occurrence] {
         guard !numbers.isEmpty else { return [] }
         let path = change == .removed ? (patch.oldPath ?? patch.path) : patch.path
         let fragment = Fragment(bytes: bytes, path: path, traits: .forFile(path: path), lineNumbers: numbers, change: change)

@@ -100,7 +100,8 @@ struct GitPatchParser {
         let fields = line.dropFirst().split(separator: fieldSeparator, omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         func field(_ index: Int) -> String { index < fields.count ? fields[index] : "" }
-        return CommitInfo(sha: field(0), author: field(1), email: field(2), date: field(3),
-                          timestamp: Int(field(4)) ?? 0)
+        return CommitInfo(
+            sha: field(0), author: field(1), email: field(2), date: field(3),
+            timestamp: Int(field(4)) ?? 0)
     }
 }

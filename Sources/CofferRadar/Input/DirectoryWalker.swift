@@ -58,7 +58,7 @@ struct DirectoryWalker {
                 let absolute = directory + "/" + name
                 let path = relative.isEmpty ? name : relative + "/" + name
                 guard let attributes = try? fileManager.attributesOfItem(atPath: absolute),
-                      var type = attributes[.type] as? FileAttributeType
+                    var type = attributes[.type] as? FileAttributeType
                 else {
                     errors.append("cannot stat \(path)")
                     continue
@@ -71,15 +71,27 @@ struct DirectoryWalker {
                     type = isDirectory.boolValue ? .typeDirectory : .typeRegular
                 }
                 if type == .typeDirectory {
-                    if allowlist.allowsPath(path + "/") { skips.allowlisted += 1; continue }
+                    if allowlist.allowsPath(path + "/") {
+                        skips.allowlisted += 1
+                        continue
+                    }
                     subdirectories.append((absolute, path, depth + 1))
                     continue
                 }
                 // FIFOs, sockets and devices would block or never end: never read them.
-                guard type == .typeRegular else { skips.special += 1; continue }
-                if allowlist.allowsPath(path) { skips.allowlisted += 1; continue }
+                guard type == .typeRegular else {
+                    skips.special += 1
+                    continue
+                }
+                if allowlist.allowsPath(path) {
+                    skips.allowlisted += 1
+                    continue
+                }
                 let size = (try? fileManager.attributesOfItem(atPath: absolute)[.size] as? Int) ?? (attributes[.size] as? Int ?? 0)
-                if size > maxFileSize { skips.tooLarge += 1; continue }
+                if size > maxFileSize {
+                    skips.tooLarge += 1
+                    continue
+                }
                 visit(Entry(relativePath: path, absolutePath: absolute, size: size))
             }
             stack.append(contentsOf: subdirectories.reversed())

@@ -41,7 +41,8 @@ struct AssignmentMatcher: SecretMatcher {
         let valueText = String(decoding: value, as: UTF8.self)
         // A bare value stops at `(`; `%(name)s` and `$(cmd)` must still read as references.
         let lookahead = input.string(assignment.value.lowerBound..<min(input.text.count, assignment.value.lowerBound + 2))
-        guard !["%(", "$(", "${", "{{", "<<", "#{"].contains(lookahead), !PlaceholderFilter.rejects(valueText), accepts(key: key, value: value, assignment: assignment, input: input)
+        guard !["%(", "$(", "${", "{{", "<<", "#{"].contains(lookahead), !PlaceholderFilter.rejects(valueText),
+            accepts(key: key, value: value, assignment: assignment, input: input)
         else { return }
         output.spans.append(MatchedSpan(range: assignment.value, keyName: key))
     }
@@ -60,8 +61,8 @@ struct AssignmentMatcher: SecretMatcher {
             return lowered == "password"
         case .dockerAuth:
             guard lowered == "auth", assignment.quoted,
-                  let decoded = Data(base64Encoded: String(decoding: value, as: UTF8.self)),
-                  let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
+                let decoded = Data(base64Encoded: String(decoding: value, as: UTF8.self)),
+                let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":")
             else { return false }
             return !pair[pair.index(after: colon)...].isEmpty
         }
@@ -72,8 +73,10 @@ struct AssignmentMatcher: SecretMatcher {
         if metadataSuffixes.contains(where: { key.hasSuffix($0) || key.hasSuffix($0.replacingOccurrences(of: "_", with: "-")) }) {
             return false
         }
-        let words = ["password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
-                     "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "credential"]
+        let words = [
+            "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+            "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "credential",
+        ]
         if words.contains(where: { key.contains($0) }) { return true }
         // `auth` alone, but not `author`, `authority`, `authentication`, `authorization`.
         let stripped = key.replacingOccurrences(of: "author", with: "").replacingOccurrences(of: "authent", with: "")

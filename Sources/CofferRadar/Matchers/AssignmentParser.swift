@@ -44,8 +44,9 @@ struct AssignmentParser {
         if !value.quoted, !whitespaceSeparated {
             let next = skipBlanks(from: value.range.upperBound)
             if next < input.text.count, input.text[next] == UInt8(ascii: "="),
-               next + 1 < input.text.count, input.text[next + 1] != UInt8(ascii: "="),
-               let typed = readValue(at: skipBlanks(from: next + 1)) {
+                next + 1 < input.text.count, input.text[next + 1] != UInt8(ascii: "="),
+                let typed = readValue(at: skipBlanks(from: next + 1))
+            {
                 return Assignment(key: key, value: typed.range, quoted: typed.quoted, isCall: typed.isCall)
             }
         }
@@ -65,7 +66,7 @@ struct AssignmentParser {
         let second: UInt8 = index + 1 < input.text.count ? input.text[index + 1] : 0
         switch (first, second) {
         case (UInt8(ascii: ":"), UInt8(ascii: "=")), (UInt8(ascii: "="), UInt8(ascii: ">")),
-             (UInt8(ascii: "-"), UInt8(ascii: ">")), (UInt8(ascii: "?"), UInt8(ascii: "=")):
+            (UInt8(ascii: "-"), UInt8(ascii: ">")), (UInt8(ascii: "?"), UInt8(ascii: "=")):
             return index + 2
         case (UInt8(ascii: "="), UInt8(ascii: "=")), (UInt8(ascii: ":"), UInt8(ascii: ":")):
             return nil

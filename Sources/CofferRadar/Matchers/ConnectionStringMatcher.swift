@@ -24,7 +24,7 @@ struct ConnectionStringMatcher: SecretMatcher {
             index += 1
         }
         guard let colon, let atSign, colon < atSign, colon >= hit.upperBound, atSign + 1 < limit,
-              !Self.stops.contains(input.text[atSign + 1])
+            !Self.stops.contains(input.text[atSign + 1])
         else { return }
         let password = (colon + 1)..<atSign
         guard !password.isEmpty, !PlaceholderFilter.rejects(input.string(password)) else { return }

@@ -26,8 +26,9 @@ struct HighEntropyMatcher: WholeFragmentMatcher {
             let run = Array(input.text[index..<end])
             let isHex = Entropy.charset(of: run) == .hex
             if (flavor == .hex) == isHex, run.count <= 1024, Entropy.passes(run, keyContext: false),
-               !RandomnessHeuristics.rejects(run, keyName: input.traits.keyName),
-               !PlaceholderFilter.rejects(String(decoding: run, as: UTF8.self)) {
+                !RandomnessHeuristics.rejects(run, keyName: input.traits.keyName),
+                !PlaceholderFilter.rejects(String(decoding: run, as: UTF8.self))
+            {
                 output.spans.append(MatchedSpan(range: index..<end, keyName: input.traits.keyName))
             }
             index = end

@@ -7,17 +7,17 @@ struct JWTMatcher: SecretMatcher {
     func match(_ input: MatchInput, hit: Range<Int>, into output: inout MatchOutput) {
         let start = hit.lowerBound
         guard input.hasBytes(Self.marker, at: start), input.isLeftBoundary(start, continuing: .base64URL),
-              start >= output.scannedUpTo
+            start >= output.scannedUpTo
         else { return }
         let segment = TokenShape.run(.base64URL, 10...8192)
         guard let headerEnd = segment.match(at: start, in: input.text),
-              input.hasBytes(Array(".eyJ".utf8), at: headerEnd),
-              let payloadEnd = segment.match(at: headerEnd + 1, in: input.text),
-              input.hasBytes([UInt8(ascii: ".")], at: payloadEnd)
+            input.hasBytes(Array(".eyJ".utf8), at: headerEnd),
+            let payloadEnd = segment.match(at: headerEnd + 1, in: input.text),
+            input.hasBytes([UInt8(ascii: ".")], at: payloadEnd)
         else { return }
         let end = TokenShape.run(.base64URL, 0...8192).match(at: payloadEnd + 1, in: input.text) ?? payloadEnd + 1
         guard let header = Self.decodeObject(input.text[start..<headerEnd]),
-              let claims = Self.decodeObject(input.text[(headerEnd + 1)..<payloadEnd])
+            let claims = Self.decodeObject(input.text[(headerEnd + 1)..<payloadEnd])
         else { return }
         output.scannedUpTo = end
         let judged = judge(header: header, claims: claims, now: input.now)
@@ -41,7 +41,7 @@ struct JWTMatcher: SecretMatcher {
             .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.utf8.count % 4 != 0 { text += "=" }
         guard let data = Data(base64Encoded: text),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         return object
     }

@@ -28,8 +28,9 @@ struct KeywordGatedMatcher: SecretMatcher {
             while end < input.text.count, runClass.contains(byte: input.text[end]) { end += 1 }
             let run = Array(input.text[index..<end])
             if length.contains(run.count), input.isLeftBoundary(index, continuing: runClass),
-               Entropy.shannon(run) >= minEntropy, accepts(run),
-               !PlaceholderFilter.rejectsToken(String(decoding: run, as: UTF8.self)) {
+                Entropy.shannon(run) >= minEntropy, accepts(run),
+                !PlaceholderFilter.rejectsToken(String(decoding: run, as: UTF8.self))
+            {
                 var span = MatchedSpan(range: index..<end)
                 span.pairedRange = pairedComponent(input, window: window)
                 output.spans.append(span)

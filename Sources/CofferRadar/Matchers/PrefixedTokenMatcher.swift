@@ -22,8 +22,10 @@ struct PrefixedTokenMatcher: SecretMatcher {
     /// Report only the body (`AccountKey=` is a label, not part of the secret).
     var bodyOnly = false
 
-    init(_ variants: [Variant], validator: TokenValidator = .none, leftBoundary: ByteClass = .alnum,
-         rightBoundary: ByteClass? = nil, entropyFloor: Double = 3.0) {
+    init(
+        _ variants: [Variant], validator: TokenValidator = .none, leftBoundary: ByteClass = .alnum,
+        rightBoundary: ByteClass? = nil, entropyFloor: Double = 3.0
+    ) {
         self.variants = variants
         self.validator = validator
         self.leftBoundary = leftBoundary
@@ -32,10 +34,13 @@ struct PrefixedTokenMatcher: SecretMatcher {
     }
 
     /// Several prefixes sharing one body shape.
-    init(prefixes: [String], body: TokenShape, validator: TokenValidator = .none,
-         leftBoundary: ByteClass = .alnum, rightBoundary: ByteClass? = nil, entropyFloor: Double = 3.0) {
-        self.init(prefixes.map { Variant(prefix: Array($0.utf8), shape: body) }, validator: validator,
-                  leftBoundary: leftBoundary, rightBoundary: rightBoundary, entropyFloor: entropyFloor)
+    init(
+        prefixes: [String], body: TokenShape, validator: TokenValidator = .none,
+        leftBoundary: ByteClass = .alnum, rightBoundary: ByteClass? = nil, entropyFloor: Double = 3.0
+    ) {
+        self.init(
+            prefixes.map { Variant(prefix: Array($0.utf8), shape: body) }, validator: validator,
+            leftBoundary: leftBoundary, rightBoundary: rightBoundary, entropyFloor: entropyFloor)
     }
 
     /// The lower-cased prefixes, which are this matcher's keywords.
@@ -48,13 +53,14 @@ struct PrefixedTokenMatcher: SecretMatcher {
             let bodyStart = start + variant.prefix.count
             guard let end = variant.shape.match(at: bodyStart, in: input.text) else { continue }
             if end < input.text.count, let trailing = rightBoundary ?? variant.shape.trailingClass,
-               trailing.contains(byte: input.text[end]) {
+                trailing.contains(byte: input.text[end])
+            {
                 continue
             }
             let body = Array(input.text[bodyStart..<end])
             let floor = body.count <= 16 ? min(entropyFloor, 2.5) : entropyFloor
             guard Entropy.shannon(body) >= floor, validator.accepts(body: body),
-                  !PlaceholderFilter.rejectsToken(input.string(start..<end))
+                !PlaceholderFilter.rejectsToken(input.string(start..<end))
             else { continue }
             let captured = bodyOnly ? bodyStart..<end : start..<end
             output.spans.append(MatchedSpan(range: captured, severity: variant.severity, tags: variant.tags))

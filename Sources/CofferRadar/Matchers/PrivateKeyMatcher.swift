@@ -15,7 +15,7 @@ struct PrivateKeyMatcher: SecretMatcher {
         guard let headerEnd = find(Self.dashes, in: input, from: hit.upperBound, limit: 16) else { return }
         let header = input.string(start..<(headerEnd + 5))
         guard let endStart = find(Self.end, in: input, from: headerEnd + 5, limit: Self.maxBlock),
-              let endClose = find(Self.dashes, in: input, from: endStart + Self.end.count, limit: 64)
+            let endClose = find(Self.dashes, in: input, from: endStart + Self.end.count, limit: 64)
         else { return }
         let blockEnd = endClose + 5
         output.scannedUpTo = blockEnd

@@ -29,7 +29,10 @@ struct ServiceAccountMatcher: SecretMatcher {
         cursor = start
         let limit = min(input.text.count, start + 16384)
         while cursor < limit {
-            if input.text[cursor] == UInt8(ascii: "\\") { cursor += 2; continue }
+            if input.text[cursor] == UInt8(ascii: "\\") {
+                cursor += 2
+                continue
+            }
             if input.text[cursor] == UInt8(ascii: "\"") { return start..<cursor }
             cursor += 1
         }

@@ -7,8 +7,10 @@ public enum ExitStatus {
 
     /// 3 when a source could not be fully read; else `findingsCode` (default 1) when an active
     /// finding is at or above `failSeverity`; else 0.
-    public static func code(for report: ScanReport, failSeverity: Severity = .medium,
-                            findingsCode: Int32 = findings) -> Int32 {
+    public static func code(
+        for report: ScanReport, failSeverity: Severity = .medium,
+        findingsCode: Int32 = findings
+    ) -> Int32 {
         if !report.errors.isEmpty { return scanError }
         let failing = report.findings.contains { $0.isActive && $0.severity >= failSeverity }
         return failing ? findingsCode : clean

@@ -72,15 +72,17 @@ public struct JSONReportRenderer: Sendable {
         return Document(
             schema: Self.schema,
             tool: Tool(name: "coffer-radar", version: Self.toolVersion, rulesVersion: RuleCatalog.version),
-            scan: ScanInfo(source: report.source, target: report.target, startedAt: dates.string(from: report.startedAt),
-                           finishedAt: dates.string(from: report.finishedAt), bytes: report.bytesScanned,
-                           files: report.filesScanned, commits: report.commitsScanned, keyID: report.keyID),
+            scan: ScanInfo(
+                source: report.source, target: report.target, startedAt: dates.string(from: report.startedAt),
+                finishedAt: dates.string(from: report.finishedAt), bytes: report.bytesScanned,
+                files: report.filesScanned, commits: report.commitsScanned, keyID: report.keyID),
             findings: report.findings, resolvedBaseline: report.resolvedBaselineEntries, summary: ReportSummary(report))
     }
 
     private func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 }

@@ -25,17 +25,24 @@ public struct SARIFRenderer: Sendable {
         let kept = Array(report.findings.prefix(maxResults))
         var notifications: [SARIF.Notification] = report.errors.map { SARIF.Notification(level: "error", message: .init(text: $0)) }
         if report.findings.count > maxResults {
-            notifications.append(.init(level: "warning", message: .init(
-                text: "results truncated to \(maxResults) of \(report.findings.count)")))
+            notifications.append(
+                .init(
+                    level: "warning",
+                    message: .init(
+                        text: "results truncated to \(maxResults) of \(report.findings.count)")))
         }
         let run = SARIF.Run(
-            tool: SARIF.Tool(driver: SARIF.Driver(
-                name: "coffer-radar", semanticVersion: JSONReportRenderer.toolVersion,
-                informationUri: "https://github.com/coffer/coffer/blob/main/docs/radar.md",
-                rules: rules.map(descriptor))),
+            tool: SARIF.Tool(
+                driver: SARIF.Driver(
+                    name: "coffer-radar", semanticVersion: JSONReportRenderer.toolVersion,
+                    informationUri: "https://github.com/coffer/coffer/blob/main/docs/radar.md",
+                    rules: rules.map(descriptor))),
             originalUriBaseIds: ["%SRCROOT%": SARIF.ArtifactLocation(uri: sourceRoot ?? "file:///", uriBaseId: nil)],
-            invocations: [SARIF.Invocation(executionSuccessful: report.errors.isEmpty,
-                                           toolExecutionNotifications: notifications.isEmpty ? nil : notifications)],
+            invocations: [
+                SARIF.Invocation(
+                    executionSuccessful: report.errors.isEmpty,
+                    toolExecutionNotifications: notifications.isEmpty ? nil : notifications)
+            ],
             versionControlProvenance: repositoryURI.map { [SARIF.VersionControl(repositoryUri: $0, revisionId: revision, branch: branch)] },
             results: kept.map { result(for: $0, ruleIndex: index[$0.ruleID] ?? 0) })
         let encoder = JSONEncoder()
@@ -49,17 +56,20 @@ public struct SARIFRenderer: Sendable {
             fullDescription: .init(text: "\(rule.description) (family: \(rule.family.rawValue))."),
             help: SARIF.Help(text: rule.remediation, markdown: "**Remediation:** \(rule.remediation)"),
             defaultConfiguration: .init(level: rule.severity.sarifLevel),
-            properties: .init(tags: ["security", "secret", rule.family.rawValue],
-                              securitySeverity: rule.severity.securitySeverityScore))
+            properties: .init(
+                tags: ["security", "secret", rule.family.rawValue],
+                securitySeverity: rule.severity.securitySeverityScore))
     }
 
     private func result(for finding: Finding, ruleIndex: Int) -> SARIF.Result {
         let locations = finding.locations.prefix(maxLocationsPerResult).map { location in
-            SARIF.Location(physicalLocation: SARIF.PhysicalLocation(
-                artifactLocation: .init(uri: Self.relativeURI(location.path), uriBaseId: "%SRCROOT%"),
-                region: SARIF.Region(startLine: max(1, location.startLine), startColumn: max(1, location.startColumn),
-                                     endLine: max(1, location.endLine), endColumn: max(1, location.endColumn),
-                                     snippet: location.snippet.isEmpty ? nil : .init(text: location.snippet))))
+            SARIF.Location(
+                physicalLocation: SARIF.PhysicalLocation(
+                    artifactLocation: .init(uri: Self.relativeURI(location.path), uriBaseId: "%SRCROOT%"),
+                    region: SARIF.Region(
+                        startLine: max(1, location.startLine), startColumn: max(1, location.startColumn),
+                        endLine: max(1, location.endLine), endColumn: max(1, location.endColumn),
+                        snippet: location.snippet.isEmpty ? nil : .init(text: location.snippet))))
         }
         var suppressions: [SARIF.Suppression] = []
         if finding.suppressed { suppressions.append(.init(kind: "inSource", justification: finding.suppressionReason)) }

@@ -7,25 +7,32 @@ extension RuleCatalog {
     ]
 
     static let keyRules: [Rule] = [
-        Rule(id: "private-key", family: .privateKeys, description: "Private key (PEM block)", severity: .high,
-             keywords: ["private key"], publicPrefixes: pemHeaders,
-             remediation: "Treat the key as compromised: replace it, revoke anything it signed or authenticated, store the new one in Coffer.",
-             matcher: PrivateKeyMatcher()),
-        Rule(id: "putty-private-key", family: .privateKeys, description: "PuTTY private key file", severity: .high,
-             keywords: ["putty-user-key-file-"], publicPrefixes: ["PuTTY-User-Key-File-"], matcher: PuttyKeyMatcher()),
-        Rule(id: "jwt", family: .jwt, description: "JSON Web Token", severity: .medium,
-             keywords: ["eyj"], publicPrefixes: ["eyJ"], matcher: JWTMatcher()),
+        Rule(
+            id: "private-key", family: .privateKeys, description: "Private key (PEM block)", severity: .high,
+            keywords: ["private key"], publicPrefixes: pemHeaders,
+            remediation:
+                "Treat the key as compromised: replace it, revoke anything it signed or authenticated, store the new one in Coffer.",
+            matcher: PrivateKeyMatcher()),
+        Rule(
+            id: "putty-private-key", family: .privateKeys, description: "PuTTY private key file", severity: .high,
+            keywords: ["putty-user-key-file-"], publicPrefixes: ["PuTTY-User-Key-File-"], matcher: PuttyKeyMatcher()),
+        Rule(
+            id: "jwt", family: .jwt, description: "JSON Web Token", severity: .medium,
+            keywords: ["eyj"], publicPrefixes: ["eyJ"], matcher: JWTMatcher()),
     ]
 
     static let connectionRules: [Rule] = [
-        Rule(id: "uri-credentials", family: .connectionStrings, description: "Password in a connection URL",
-             severity: .high, keywords: ["://"], matcher: ConnectionStringMatcher()),
-        Rule(id: "jdbc-password", family: .connectionStrings, description: "Password in a JDBC URL",
-             severity: .high, keywords: ["password=", "pwd="],
-             matcher: KeyedConnectionPasswordMatcher(contextMarkers: ["jdbc:"])),
-        Rule(id: "odbc-password", family: .connectionStrings, description: "Password in an ODBC / ADO.NET connection string",
-             severity: .high, keywords: ["password=", "pwd="],
-             matcher: KeyedConnectionPasswordMatcher(contextMarkers: ["server=", "data source=", "driver=", "host="])),
+        Rule(
+            id: "uri-credentials", family: .connectionStrings, description: "Password in a connection URL",
+            severity: .high, keywords: ["://"], matcher: ConnectionStringMatcher()),
+        Rule(
+            id: "jdbc-password", family: .connectionStrings, description: "Password in a JDBC URL",
+            severity: .high, keywords: ["password=", "pwd="],
+            matcher: KeyedConnectionPasswordMatcher(contextMarkers: ["jdbc:"])),
+        Rule(
+            id: "odbc-password", family: .connectionStrings, description: "Password in an ODBC / ADO.NET connection string",
+            severity: .high, keywords: ["password=", "pwd="],
+            matcher: KeyedConnectionPasswordMatcher(contextMarkers: ["server=", "data source=", "driver=", "host="])),
     ]
 }
 
@@ -35,7 +42,7 @@ struct PuttyKeyMatcher: SecretMatcher {
         let end = min(input.text.count, hit.lowerBound + 16384)
         let block = input.string(hit.lowerBound..<end)
         guard block.hasPrefix("PuTTY-User-Key-File-"), block.contains("Private-Lines:"),
-              let mac = block.range(of: "Private-MAC:")
+            let mac = block.range(of: "Private-MAC:")
         else { return }
         let afterMac = block[mac.upperBound...]
         let macLine = afterMac.prefix { $0 != "\n" && $0 != "\r" }

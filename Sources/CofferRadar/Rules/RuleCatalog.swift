@@ -20,8 +20,9 @@ public enum RuleCatalog {
         let matcher = PrefixedTokenMatcher(
             prefixes: prefixes, body: body, validator: validator, leftBoundary: leftBoundary,
             rightBoundary: rightBoundary, entropyFloor: entropyFloor)
-        return Rule(id: id, family: family, description: description, severity: severity,
-                    keywords: matcher.keywords, publicPrefixes: prefixes, matcher: matcher)
+        return Rule(
+            id: id, family: family, description: description, severity: severity,
+            keywords: matcher.keywords, publicPrefixes: prefixes, matcher: matcher)
     }
 
     /// A prefixed-token rule with per-prefix variants (severity differs by prefix).
@@ -30,8 +31,9 @@ public enum RuleCatalog {
         variants: [PrefixedTokenMatcher.Variant], validator: TokenValidator = .none
     ) -> Rule {
         let matcher = PrefixedTokenMatcher(variants, validator: validator)
-        return Rule(id: id, family: family, description: description, severity: severity,
-                    keywords: matcher.keywords,
-                    publicPrefixes: variants.map { String(decoding: $0.prefix, as: UTF8.self) }, matcher: matcher)
+        return Rule(
+            id: id, family: family, description: description, severity: severity,
+            keywords: matcher.keywords,
+            publicPrefixes: variants.map { String(decoding: $0.prefix, as: UTF8.self) }, matcher: matcher)
     }
 }

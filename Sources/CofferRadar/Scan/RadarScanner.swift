@@ -30,8 +30,9 @@ public struct RadarScanner: Sendable {
     /// Runs a scan. Never throws: unreadable sources are listed in `errors` (exit code 3).
     public func scan(_ target: RadarTarget) -> ScanReport {
         let started = Date()
-        var report = ScanReport(source: target.sourceName, target: target.targetDescription, startedAt: started,
-                                finishedAt: started, findings: [], keyID: options.hashKey.keyID)
+        var report = ScanReport(
+            source: target.sourceName, target: target.targetDescription, startedAt: started,
+            finishedAt: started, findings: [], keyID: options.hashKey.keyID)
         var aggregator = makeAggregator()
         switch target {
         case .directory(let paths):
@@ -53,16 +54,18 @@ public struct RadarScanner: Sendable {
     }
 
     func makeAggregator() -> FindingAggregator {
-        FindingAggregator(rules: engine.rules, hashKey: options.hashKey, redactor: Redactor(mode: options.redaction),
-                          allowlist: allowlist)
+        FindingAggregator(
+            rules: engine.rules, hashKey: options.hashKey, redactor: Redactor(mode: options.redaction),
+            allowlist: allowlist)
     }
 
     /// Index of the CircleCI inline-credential rule, if enabled.
     var inlineRuleIndex: Int? { engine.rules.firstIndex { $0.id == "circleci-inline-credential" } }
 
     func circleCIScanner() -> CircleCIConfigScanner {
-        CircleCIConfigScanner(scanner: fragmentScanner, inlineRuleIndex: inlineRuleIndex,
-                              pathTemplate: options.pathTemplate, project: options.project)
+        CircleCIConfigScanner(
+            scanner: fragmentScanner, inlineRuleIndex: inlineRuleIndex,
+            pathTemplate: options.pathTemplate, project: options.project)
     }
 
     /// True for files parsed as CircleCI config in addition to the text scan.

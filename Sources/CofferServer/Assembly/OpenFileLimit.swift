@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The process's limit on open descriptors (`RLIMIT_NOFILE`).
@@ -20,8 +20,8 @@ enum OpenFileLimit {
             var raised = limit
             raised.rlim_cur = limit.rlim_max
             #if canImport(Darwin)
-            // macOS refuses a soft limit above OPEN_MAX however high the hard one is.
-            raised.rlim_cur = min(raised.rlim_cur, rlim_t(OPEN_MAX))
+                // macOS refuses a soft limit above OPEN_MAX however high the hard one is.
+                raised.rlim_cur = min(raised.rlim_cur, rlim_t(OPEN_MAX))
             #endif
             if set(&raised) { limit = raised }
         }
@@ -31,17 +31,17 @@ enum OpenFileLimit {
 
     private static func get(_ limit: inout rlimit) -> Bool {
         #if canImport(Glibc)
-        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0
         #else
-        getrlimit(RLIMIT_NOFILE, &limit) == 0
+            getrlimit(RLIMIT_NOFILE, &limit) == 0
         #endif
     }
 
     private static func set(_ limit: inout rlimit) -> Bool {
         #if canImport(Glibc)
-        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0
         #else
-        setrlimit(RLIMIT_NOFILE, &limit) == 0
+            setrlimit(RLIMIT_NOFILE, &limit) == 0
         #endif
     }
 }

@@ -1,6 +1,6 @@
 import CofferCore
-import CofferMounts
 import CofferMountKit
+import CofferMounts
 import CofferStorage
 import Foundation
 import HummingbirdCore
@@ -66,7 +66,8 @@ package struct ServerAssembly {
             services.append(try makeServer(core: core, listener: listener, maxConnections: cap.limit, logger: logger))
         }
         let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
     }
@@ -111,24 +112,26 @@ package struct ServerAssembly {
 
     private static func printDevBanner(address: String, unsealKey: [UInt8], rootToken: String) {
         // Written straight to the stdout file so it shows at once even when piped.
-        FileHandle.standardOutput.write(Data("""
-            WARNING! dev mode is enabled! In this mode, Coffer runs entirely in-memory
-            and starts unsealed with a single unseal key. The root token is already
-            authenticated to the CLI, so you can immediately begin using Coffer.
+        FileHandle.standardOutput.write(
+            Data(
+                """
+                WARNING! dev mode is enabled! In this mode, Coffer runs entirely in-memory
+                and starts unsealed with a single unseal key. The root token is already
+                authenticated to the CLI, so you can immediately begin using Coffer.
 
-            You may need to set the following environment variables:
+                You may need to set the following environment variables:
 
-                $ export VAULT_ADDR='http://\(address)'
+                    $ export VAULT_ADDR='http://\(address)'
 
-            The unseal key and root token are displayed below in case you want to
-            seal/unseal the Vault or re-authenticate.
+                The unseal key and root token are displayed below in case you want to
+                seal/unseal the Vault or re-authenticate.
 
-            Unseal Key: \(Data(unsealKey).base64EncodedString())
-            Root Token: \(rootToken)
+                Unseal Key: \(Data(unsealKey).base64EncodedString())
+                Root Token: \(rootToken)
 
-            Development mode should NOT be used in production installations!
+                Development mode should NOT be used in production installations!
 
 
-            """.utf8))
+                """.utf8))
     }
 }

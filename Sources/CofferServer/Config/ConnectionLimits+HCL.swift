@@ -12,7 +12,9 @@ extension ConnectionLimits {
         writeTimeout = try Self.duration("http_write_timeout", in: body, at: position) ?? writeTimeout
         if let limit = try body.int("max_connections") {
             guard limit >= 1, limit <= Self.maxConnectionsCeiling else {
-                throw ConfigError("\(body.attribute(named: "max_connections")?.position ?? position): max_connections must be between 1 and \(Self.maxConnectionsCeiling)")
+                throw ConfigError(
+                    "\(body.attribute(named: "max_connections")?.position ?? position): max_connections must be between 1 and \(Self.maxConnectionsCeiling)"
+                )
             }
             maxConnections = Int(limit)
         }
@@ -24,7 +26,9 @@ extension ConnectionLimits {
     private static func duration(_ key: String, in body: HCLBody, at position: HCLPosition) throws -> TimeAmount? {
         guard let text = try body.string(key) else { return nil }
         guard let amount = listenerDuration(text) else {
-            throw ConfigError("\(body.attribute(named: key)?.position ?? position): \(key): \"\(text)\" is not a duration (like \"30s\", \"5m\" or \"0\")")
+            throw ConfigError(
+                "\(body.attribute(named: key)?.position ?? position): \(key): \"\(text)\" is not a duration (like \"30s\", \"5m\" or \"0\")"
+            )
         }
         return amount
     }

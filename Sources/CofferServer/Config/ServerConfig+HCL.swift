@@ -66,7 +66,9 @@ extension ServerConfig {
         var options: [String: String] = [:]
         if let body = try block.body.object("options") ?? block.body.blocks(ofType: "options").first?.body {
             for attribute in body.attributes {
-                guard let text = attribute.value.stringValue else { throw ConfigError("\(attribute.position): audit option \"\(attribute.name)\" must be a string") }
+                guard let text = attribute.value.stringValue else {
+                    throw ConfigError("\(attribute.position): audit option \"\(attribute.name)\" must be a string")
+                }
                 options[attribute.name] = text
             }
         }

@@ -41,7 +41,9 @@ extension ServerConfig {
     private static func tableName(_ key: String, in block: HCLBlock) throws -> String? {
         guard let name = try block.body.string(key) else { return nil }
         guard PostgreSQLIdentifier.isPlain(name) else {
-            throw ConfigError("\(block.position): storage \"postgresql\": \(key) \"\(name)\" must be a plain SQL name (letters, digits, _; optionally schema.name)")
+            throw ConfigError(
+                "\(block.position): storage \"postgresql\": \(key) \"\(name)\" must be a plain SQL name (letters, digits, _; optionally schema.name)"
+            )
         }
         return name
     }

@@ -13,7 +13,8 @@ struct HTTPRequestTranslator {
         let response: CofferCore.Response
     }
 
-    static func translate(_ request: APIRequest, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request {
+    static func translate(_ request: APIRequest, logicalPath: String, body: ByteBuffer, clientAddress: String?) throws -> CofferCore.Request
+    {
         let query = parseQuery(request.query)
         // `?help=1` on any method asks for the path's help, before the method or the
         // body is looked at (OpenBao's handler does the same; an empty value does not count).
@@ -34,7 +35,8 @@ struct HTTPRequestTranslator {
         }
         var path = logicalPath
         if operation == .list, !path.hasSuffix("/") { path += "/" }
-        var translated = CofferCore.Request(operation: operation, path: path, data: data, token: token(request), clientAddress: clientAddress)
+        var translated = CofferCore.Request(
+            operation: operation, path: path, data: data, token: token(request), clientAddress: clientAddress)
         translated.wrapTTL = try wrapTTL(request.wrapTTL)
         return translated
     }
@@ -69,8 +71,11 @@ struct HTTPRequestTranslator {
         case "PATCH":
             let type = request.contentType ?? ""
             guard type.lowercased().hasPrefix("application/merge-patch+json") else {
-                throw Refusal(response: .error(CoreError(.unsupportedMediaType,
-                    "PATCH requires Content-Type of application/merge-patch+json, provided \(type)")))
+                throw Refusal(
+                    response: .error(
+                        CoreError(
+                            .unsupportedMediaType,
+                            "PATCH requires Content-Type of application/merge-patch+json, provided \(type)")))
             }
             return .patch
         case "OPTIONS":
@@ -85,7 +90,8 @@ struct HTTPRequestTranslator {
         let bytes = Array(body.readableBytesView)
         guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return [:] }
         if first != UInt8(ascii: "{"), first != UInt8(ascii: "["),
-           request.contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+            request.contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+        {
             let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             return parseQuery(String(decoding: trimmed, as: UTF8.self)).mapValues { .string($0) }
         }
@@ -100,8 +106,14 @@ struct HTTPRequestTranslator {
         case .object(let members): return members
         // `bao write -f` sends `null`: no fields, as Go decodes it.
         case .null: return [:]
-        case .array: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}")))
-        default: throw Refusal(response: .error(.badRequest("failed to decode JSON input: json: cannot unmarshal value into Go value of type map[string]interface {}")))
+        case .array:
+            throw Refusal(
+                response: .error(
+                    .badRequest("failed to decode JSON input: json: cannot unmarshal array into Go value of type map[string]interface {}")))
+        default:
+            throw Refusal(
+                response: .error(
+                    .badRequest("failed to decode JSON input: json: cannot unmarshal value into Go value of type map[string]interface {}")))
         }
     }
 

@@ -119,9 +119,11 @@ struct HeaderBlockScanner {
             }
             guard Self.isTokenByte(byte) else { return .done(.unsure) }
             let folded = Self.isLetter(byte) ? byte | 0x20 : byte  // ASCII lower case
-            mayBeContentLength = mayBeContentLength && count < Self.contentLengthName.count
+            mayBeContentLength =
+                mayBeContentLength && count < Self.contentLengthName.count
                 && Self.contentLengthName[count] == folded
-            mayBeTransferEncoding = mayBeTransferEncoding && count < Self.transferEncodingName.count
+            mayBeTransferEncoding =
+                mayBeTransferEncoding && count < Self.transferEncodingName.count
                 && Self.transferEncodingName[count] == folded
             state = .name(count: count + 1)
         case .contentLength(let value):
@@ -190,8 +192,8 @@ struct HeaderBlockScanner {
         if isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) { return true }
         switch byte {
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
             return true
         default:
             return false

@@ -26,8 +26,8 @@ package struct VaultAPIResponder: Sendable {
     /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
     func clientAddress(_ request: APIRequest, peer: String?) -> String? {
         guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
-              let forwarded = request.forwardedFor,
-              let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
+            let forwarded = request.forwardedFor,
+            let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
         else { return peer }
         return nearest
     }

@@ -32,7 +32,8 @@ extension VaultRequestHandler {
             init(_ head: HTTPRequestHead) {
                 // NIO's parser stops at an upgrade request (and CONNECT): nothing after
                 // it on this connection would ever be parsed, so it is the last.
-                let upgrades = head.method == .CONNECT
+                let upgrades =
+                    head.method == .CONNECT
                     || head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
                 keepAlive = head.isKeepAlive && !upgrades
                 saysKeepAlive = keepAlive && head.version.minor == 0

@@ -34,7 +34,7 @@ package struct PostgreSQLConnectionURL: Sendable, Equatable, CustomStringConvert
     /// Parses a URL; the error names the part that is wrong, never the password.
     package init(parsing text: String) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql"
+            scheme == "postgres" || scheme == "postgresql"
         else {
             throw StorageError(.invalidKey, "connection_url must be a postgres:// or postgresql:// URL")
         }
@@ -78,7 +78,9 @@ package struct PostgreSQLConnectionURL: Sendable, Equatable, CustomStringConvert
         // The TLS layer checks a certificate against a host name only: an address
         // would go unchecked, so verify-full wants the name the certificate carries.
         if sslMode == .verifyFull, Self.isAddress(host) {
-            throw StorageError(.invalidKey, "connection_url: sslmode=verify-full needs a host name (the one in the server's certificate), not an IP address")
+            throw StorageError(
+                .invalidKey,
+                "connection_url: sslmode=verify-full needs a host name (the one in the server's certificate), not an IP address")
         }
         if (sslMode == .verifyCA || sslMode == .verifyFull), sslRootCert == nil {
             throw StorageError(.invalidKey, "connection_url: sslmode=\(sslMode.rawValue) needs sslrootcert (a PEM file of trusted CAs)")

@@ -45,7 +45,8 @@ package final class PostgreSQLHALock: Sendable {
     /// Takes the lock when nobody holds a valid one; returns whether this node holds it now.
     package func acquire(advertising value: String) async throws -> Bool {
         try await run {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 INSERT INTO \(unescaped: table) AS lock (ha_key, ha_identity, ha_value, valid_until)
                 VALUES (\(Self.key), \(identity), \(value), NOW() + \(ttlMilliseconds) * INTERVAL '1 millisecond')
                 ON CONFLICT (ha_key) DO UPDATE
@@ -61,7 +62,8 @@ package final class PostgreSQLHALock: Sendable {
     /// Extends this node's own valid lock; false (or an error) means it is lost.
     package func renew() async throws -> Bool {
         try await run {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 UPDATE \(unescaped: table) SET valid_until = NOW() + \(ttlMilliseconds) * INTERVAL '1 millisecond'
                 WHERE ha_key = \(Self.key) AND ha_identity = \(identity) AND valid_until > NOW()
                 RETURNING ha_identity
@@ -98,7 +100,8 @@ package final class PostgreSQLHALock: Sendable {
     /// this node's valid row and keeps it (`FOR SHARE`) until the commit, so a
     /// takeover waits for the write, and a write after a takeover finds no row.
     func fence(_ connection: PostgresConnection) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT 1 FROM \(unescaped: table)
             WHERE ha_key = \(Self.key) AND ha_identity = \(identity) AND valid_until > NOW() FOR SHARE
             """, logger: logger)
@@ -107,14 +110,16 @@ package final class PostgreSQLHALock: Sendable {
     }
 
     func createTable() async throws {
-        try await client.query(PostgresQuery(unsafeSQL: """
-            CREATE TABLE IF NOT EXISTS \(table) (
-                ha_key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-                ha_identity TEXT COLLATE "C" NOT NULL,
-                ha_value TEXT COLLATE "C",
-                valid_until TIMESTAMPTZ NOT NULL
-            )
-            """), logger: logger)
+        try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TABLE IF NOT EXISTS \(table) (
+                        ha_key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+                        ha_identity TEXT COLLATE "C" NOT NULL,
+                        ha_value TEXT COLLATE "C",
+                        valid_until TIMESTAMPTZ NOT NULL
+                    )
+                    """), logger: logger)
     }
 
     private func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {

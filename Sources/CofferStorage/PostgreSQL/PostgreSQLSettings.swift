@@ -30,7 +30,7 @@ package enum PostgreSQLIdentifier {
         var quoted: [String] = []
         for part in parts {
             guard let first = part.utf8.first, (1...63).contains(part.utf8.count),
-                  isLetterOrUnderscore(first), part.utf8.allSatisfy({ isLetterOrUnderscore($0) || (48...57).contains($0) })
+                isLetterOrUnderscore(first), part.utf8.allSatisfy({ isLetterOrUnderscore($0) || (48...57).contains($0) })
             else { return nil }
             quoted.append("\"" + part + "\"")
         }

@@ -96,7 +96,8 @@ package final class PostgreSQLStorage: PhysicalStorage {
         }
         let folder = PostgreSQLKeyLayout.folderPath(prefix)
         let children = try await run {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT key FROM \(unescaped: table) WHERE path = \(folder)
                 UNION
                 SELECT substring(substr(path, char_length(\(folder)) + 1) from '^[^/]*/') FROM \(unescaped: table)
@@ -166,10 +167,10 @@ package final class PostgreSQLStorage: PhysicalStorage {
         case .put(let key, let value):
             let row = PostgreSQLKeyLayout(key)
             return try """
-                INSERT INTO \(unescaped: table) (parent_path, path, key, value)
-                VALUES (\(row.parentPath), \(row.path), \(row.key), \(value))
-                ON CONFLICT (path, key) DO UPDATE SET parent_path = EXCLUDED.parent_path, value = EXCLUDED.value
-                """
+            INSERT INTO \(unescaped: table) (parent_path, path, key, value)
+            VALUES (\(row.parentPath), \(row.path), \(row.key), \(value))
+            ON CONFLICT (path, key) DO UPDATE SET parent_path = EXCLUDED.parent_path, value = EXCLUDED.value
+            """
         case .delete(let key):
             let row = PostgreSQLKeyLayout(key)
             return "DELETE FROM \(unescaped: table) WHERE path = \(row.path) AND key = \(row.key)"

@@ -18,12 +18,13 @@ package final class SQLiteStorage: PhysicalStorage {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try pool.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS entries (
-                        key TEXT PRIMARY KEY NOT NULL,
-                        value BLOB NOT NULL
-                    ) WITHOUT ROWID
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS entries (
+                            key TEXT PRIMARY KEY NOT NULL,
+                            value BLOB NOT NULL
+                        ) WITHOUT ROWID
+                        """)
             }
         } catch {
             throw StorageError(.unavailable, "cannot open SQLite storage at \(path): \(Self.reason(error))")
@@ -33,9 +34,11 @@ package final class SQLiteStorage: PhysicalStorage {
     package var typeName: String { "sqlite" }
 
     package func get(_ key: String) async throws -> Data? {
-        try await run { try await self.pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT value FROM entries WHERE key = ?", arguments: [key])
-        } }
+        try await run {
+            try await self.pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT value FROM entries WHERE key = ?", arguments: [key])
+            }
+        }
     }
 
     package func put(_ key: String, _ value: Data) async throws {
@@ -47,32 +50,41 @@ package final class SQLiteStorage: PhysicalStorage {
     }
 
     package func list(prefix: String) async throws -> [String] {
-        let keys = try await run { try await self.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT key FROM entries WHERE substr(key, 1, ?) = ?",
-                                arguments: [prefix.unicodeScalars.count, prefix])
-        } }
+        let keys = try await run {
+            try await self.pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT key FROM entries WHERE substr(key, 1, ?) = ?",
+                    arguments: [prefix.unicodeScalars.count, prefix])
+            }
+        }
         return directChildren(of: keys, under: prefix)
     }
 
     package func delete(prefix: String) async throws {
-        try await run { try await self.pool.write { db in
-            try db.execute(sql: "DELETE FROM entries WHERE substr(key, 1, ?) = ?",
-                           arguments: [prefix.unicodeScalars.count, prefix])
-        } }
+        try await run {
+            try await self.pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM entries WHERE substr(key, 1, ?) = ?",
+                    arguments: [prefix.unicodeScalars.count, prefix])
+            }
+        }
     }
 
     package func apply(_ writes: [PhysicalWrite]) async throws {
-        try await run { try await self.pool.write { db in
-            for write in writes {
-                switch write {
-                case .put(let key, let value):
-                    try db.execute(sql: "INSERT INTO entries (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                   arguments: [key, value])
-                case .delete(let key):
-                    try db.execute(sql: "DELETE FROM entries WHERE key = ?", arguments: [key])
+        try await run {
+            try await self.pool.write { db in
+                for write in writes {
+                    switch write {
+                    case .put(let key, let value):
+                        try db.execute(
+                            sql: "INSERT INTO entries (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            arguments: [key, value])
+                    case .delete(let key):
+                        try db.execute(sql: "DELETE FROM entries WHERE key = ?", arguments: [key])
+                    }
                 }
             }
-        } }
+        }
     }
 
     /// Runs a database call, turning GRDB errors into ours (which never carry values).

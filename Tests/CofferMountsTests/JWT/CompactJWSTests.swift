@@ -1,7 +1,8 @@
-@testable import CofferMounts
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferMounts
 
 /// A token's shape before any key is tried: the compact split, base64url, the
 /// header JSON, and the `alg` it names, through the verifier the login uses.
@@ -25,40 +26,52 @@ import Testing
         .remote(RemoteKeySet(fetcher: try KeyFetcher(caPEM: ""), discoveryURL: nil, jwksURL: "https://127.0.0.1:1/keys"))
     }
 
-    @Test("anything but three parts is refused with go-jose's message", arguments: [
-        "", "abc", "a.b", "a.b.c.d", "....",
-    ])
+    @Test(
+        "anything but three parts is refused with go-jose's message",
+        arguments: [
+            "", "abc", "a.b", "a.b.c.d", "....",
+        ])
     func partCount(_ token: String) throws {
-        #expect(try Self.refusal(token) == "error validating token: error verifying token signature: go-jose/go-jose: compact JWS format must have three parts")
+        #expect(
+            try Self.refusal(token)
+                == "error validating token: error verifying token signature: go-jose/go-jose: compact JWS format must have three parts")
     }
 
     @Test("a byte outside base64url is reported by its offset within its part")
     func illegalBase64() throws {
-        #expect(try Self.refusal("\(Self.header).ab+c.sig")
-            == "error validating token: error verifying token signature: illegal base64 data at input byte 2")
-        #expect(try Self.refusal("\(Self.header).\(Self.payload).sig=")
-            == "error validating token: error verifying token signature: illegal base64 data at input byte 3")
+        #expect(
+            try Self.refusal("\(Self.header).ab+c.sig")
+                == "error validating token: error verifying token signature: illegal base64 data at input byte 2")
+        #expect(
+            try Self.refusal("\(Self.header).\(Self.payload).sig=")
+                == "error validating token: error verifying token signature: illegal base64 data at input byte 3")
         // A remote key set goes through go-oidc, which prefixes its own words.
-        #expect(try Self.refusal("a b.c.d", remote: true)
-            == "error validating token: error verifying token signature: oidc: malformed jwt: illegal base64 data at input byte 1")
+        #expect(
+            try Self.refusal("a b.c.d", remote: true)
+                == "error validating token: error verifying token signature: oidc: malformed jwt: illegal base64 data at input byte 1")
     }
 
-    @Test("a header that is not a JSON object is an invalid header", arguments: [
-        TestSigner.encode(Data("[1]".utf8)), TestSigner.encode(Data("not json".utf8)), "", "a",
-    ])
+    @Test(
+        "a header that is not a JSON object is an invalid header",
+        arguments: [
+            TestSigner.encode(Data("[1]".utf8)), TestSigner.encode(Data("not json".utf8)), "", "a",
+        ])
     func invalidHeader(_ header: String) throws {
-        #expect(try Self.refusal("\(header).\(Self.payload).c2ln")
-            == "error validating token: error verifying token signature: go-jose/go-jose: invalid header")
+        #expect(
+            try Self.refusal("\(header).\(Self.payload).c2ln")
+                == "error validating token: error verifying token signature: go-jose/go-jose: invalid header")
     }
 
     @Test("an oversized token is refused by its first bad byte, far in")
     func oversized() throws {
         let big = String(repeating: "A", count: 1 << 20)
-        #expect(try Self.refusal("\(Self.header).\(big)!.sig")
-            == "error validating token: error verifying token signature: illegal base64 data at input byte \(1 << 20)")
+        #expect(
+            try Self.refusal("\(Self.header).\(big)!.sig")
+                == "error validating token: error verifying token signature: illegal base64 data at input byte \(1 << 20)")
         // Valid base64url all the way, but a megabyte of zero bytes is no JSON header.
-        #expect(try Self.refusal("\(big).\(Self.payload).c2ln")
-            == "error validating token: error verifying token signature: go-jose/go-jose: invalid header")
+        #expect(
+            try Self.refusal("\(big).\(Self.payload).c2ln")
+                == "error validating token: error verifying token signature: go-jose/go-jose: invalid header")
     }
 
     @Test("the split gives header, payload and signature, and signs header.payload")
@@ -83,7 +96,9 @@ import Testing
     func remoteRefusesAlgorithm() async throws {
         let verifier = try Self.unreachableKeySet()
         let token = CompactJWS("\(TestSigner.encode(Data(#"{"alg":"HS256"}"#.utf8))).\(Self.payload).c2ln")
-        await #expect(throws: JWTLoginFailure.signature(#"oidc: malformed jwt: unexpected signature algorithm "HS256"; expected ["RS256" "ES256"]"#)) {
+        await #expect(
+            throws: JWTLoginFailure.signature(#"oidc: malformed jwt: unexpected signature algorithm "HS256"; expected ["RS256" "ES256"]"#)
+        ) {
             try await verifier.verify(token, alg: "HS256", kid: nil, allowedAlgs: ["RS256", "ES256"])
         }
     }

@@ -1,8 +1,9 @@
 import CofferEncoding
-@testable import CofferMounts
 import CofferMountKit
 import Crypto
 import Foundation
+
+@testable import CofferMounts
 
 /// A P-256 key made in the test, and compact JWS tokens signed with it (ES256):
 /// the login's verifier trusts its public key as a configured PEM key.

@@ -1,8 +1,9 @@
 import CofferEncoding
-@testable import CofferMounts
 import CofferMountKit
 import Foundation
 import Testing
+
+@testable import CofferMounts
 
 /// `exp`, `nbf` and `iat` as the JWT plugin reads and checks them (spec/jwt-auth.md
 /// §3.4): NumericDate decoding, then the checks with their three leeways.
@@ -29,23 +30,30 @@ import Testing
         Row(name: "not yet valid beyond the skew", exp: now + 600, nbf: now + 61, failing: "nbf", failure: .notYetValid),
         Row(name: "not yet valid within the skew", exp: now + 600, nbf: now + 59, failing: nil),
         Row(name: "a future iat stands in for a missing nbf", exp: now + 600, iat: now + 61, failing: "nbf", failure: .notYetValid),
-        Row(name: "a future iat fails after a valid nbf", exp: now + 600, nbf: now - 10, iat: now + 61, failing: "iat", failure: .issuedInFuture),
+        Row(
+            name: "a future iat fails after a valid nbf", exp: now + 600, nbf: now - 10, iat: now + 61, failing: "iat",
+            failure: .issuedInFuture),
         Row(name: "iat alone: exp is iat + 150 s", iat: now - 200, failing: nil),
         Row(name: "iat alone, older than 150 s + skew", iat: now - 211, failing: "exp", failure: .expired),
-        Row(name: "no expiration leeway: iat alone is already expired", iat: now - 61,
+        Row(
+            name: "no expiration leeway: iat alone is already expired", iat: now - 61,
             leeways: .init(clockSkew: 0, expiration: -1, notBefore: 0), failing: "exp", failure: .expired),
-        Row(name: "no clock skew: a second late is expired", exp: now - 1,
+        Row(
+            name: "no clock skew: a second late is expired", exp: now - 1,
             leeways: .init(clockSkew: -1, expiration: 0, notBefore: 0), failing: "exp", failure: .expired),
-        Row(name: "a wide clock skew forgives", exp: now - 200,
+        Row(
+            name: "a wide clock skew forgives", exp: now - 200,
             leeways: .init(clockSkew: 300, expiration: 0, notBefore: 0), failing: nil),
         Row(name: "exp alone: nbf is exp - 150 s", exp: now + 100, failing: nil),
-        Row(name: "exp alone with no not-before leeway starts at exp", exp: now + 100,
+        Row(
+            name: "exp alone with no not-before leeway starts at exp", exp: now + 100,
             leeways: .init(clockSkew: 0, expiration: 0, notBefore: -1), failing: "nbf", failure: .notYetValid),
         Row(name: "a huge exp never expires", exp: 1e300, iat: now - 10, failing: nil),
         Row(name: "a huge exp alone is not valid yet: its nbf is exp - 150 s", exp: 1e300, failing: "nbf", failure: .notYetValid),
         Row(name: "a huge nbf is never valid", exp: 1e300, nbf: 1e300, failing: "nbf", failure: .notYetValid),
         Row(name: "a hugely negative exp is expired", exp: -1e300, failing: "exp", failure: .expired),
-        Row(name: "Int64.max as every claim", exp: Double(Int64.max), nbf: Double(Int64.max), iat: Double(Int64.max),
+        Row(
+            name: "Int64.max as every claim", exp: Double(Int64.max), nbf: Double(Int64.max), iat: Double(Int64.max),
             failing: "nbf", failure: .notYetValid),
     ]
 
@@ -54,8 +62,9 @@ import Testing
         var log = JWTLoginChecks()
         var thrown: JWTLoginFailure?
         do {
-            try TimeClaims.check(exp: row.exp, nbf: row.nbf, iat: row.iat, leeways: row.leeways,
-                                 now: Date(timeIntervalSince1970: Self.now), into: &log)
+            try TimeClaims.check(
+                exp: row.exp, nbf: row.nbf, iat: row.iat, leeways: row.leeways,
+                now: Date(timeIntervalSince1970: Self.now), into: &log)
         } catch let ended as LoginDecision<JWTLoginFailure>.Ended {
             thrown = ended.decision.failedCheck?.failure
             #expect(ended.decision.failedCheck?.name == row.failing)
@@ -69,22 +78,27 @@ import Testing
         }
     }
 
-    @Test("NumericDate: numbers truncated, 0 and null absent", arguments: [
-        (nil, nil), (.null, nil), (.int(0), nil), (.double(0), nil), (.int(1_700_000_000), 1_700_000_000),
-        (.double(1_700_000_000.9), 1_700_000_000), (.double(-1.5), -1), (.int(Int64.max), Double(Int64.max)),
-        (.double(1e300), 1e300),
-    ] as [(JSONValue?, Double?)])
+    @Test(
+        "NumericDate: numbers truncated, 0 and null absent",
+        arguments: [
+            (nil, nil), (.null, nil), (.int(0), nil), (.double(0), nil), (.int(1_700_000_000), 1_700_000_000),
+            (.double(1_700_000_000.9), 1_700_000_000), (.double(-1.5), -1), (.int(Int64.max), Double(Int64.max)),
+            (.double(1e300), 1e300),
+        ] as [(JSONValue?, Double?)])
     func numericDate(_ value: JSONValue?, _ expected: Double?) throws {
         #expect(try TimeClaims.numericDate(value) == expected)
     }
 
-    @Test("NumericDate: anything but a number is go-jose's type error", arguments: [
-        .string("1700000000"), .bool(true), .array([1]), .object(["t": 1]),
-    ] as [JSONValue])
+    @Test(
+        "NumericDate: anything but a number is go-jose's type error",
+        arguments: [
+            .string("1700000000"), .bool(true), .array([1]), .object(["t": 1]),
+        ] as [JSONValue])
     func nonNumeric(_ value: JSONValue) {
         #expect(throws: JWTLoginFailure.numericDateType) { try TimeClaims.numericDate(value) }
-        #expect(JWTLoginFailure.numericDateType.error.messages
-            == ["error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate"])
+        #expect(
+            JWTLoginFailure.numericDateType.error.messages
+                == ["error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate"])
     }
 
     @Test("huge values are shown, not trapped on")

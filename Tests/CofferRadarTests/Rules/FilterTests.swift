@@ -1,18 +1,23 @@
-@testable import CofferRadar
 import Testing
+
+@testable import CofferRadar
 
 /// Reference and placeholder filters (spec §5) and entropy rules (spec §4).
 @Suite struct FilterTests {
-    @Test(arguments: ["$DB_PASSWORD", "${DB_PASSWORD}", "${{ secrets.TOKEN }}", "%DB_PASSWORD%", "$(cat /run/secret)",
-                      "<< pipeline.parameters.token >>", "{{ vault_token }}", "%(password)s", "#{token}",
-                      "ENV['TOKEN']", "os.environ['TOKEN']", "process.env.TOKEN", "getenv(\"TOKEN\")"])
+    @Test(arguments: [
+        "$DB_PASSWORD", "${DB_PASSWORD}", "${{ secrets.TOKEN }}", "%DB_PASSWORD%", "$(cat /run/secret)",
+        "<< pipeline.parameters.token >>", "{{ vault_token }}", "%(password)s", "#{token}",
+        "ENV['TOKEN']", "os.environ['TOKEN']", "process.env.TOKEN", "getenv(\"TOKEN\")",
+    ])
     func referencesAreNotSecrets(value: String) {
         #expect(PlaceholderFilter.isReference(value))
         #expect(PlaceholderFilter.rejects(value))
     }
 
-    @Test(arguments: ["example-token-123", "YOUR_API_KEY_HERE", "changeme", "<secret>", "xxxxxxxxxxxx", "********",
-                      "redacted", "TODO", "null", "password", "secret", "test", "xxxx1a2b", "•••••", "dummy_value"])
+    @Test(arguments: [
+        "example-token-123", "YOUR_API_KEY_HERE", "changeme", "<secret>", "xxxxxxxxxxxx", "********",
+        "redacted", "TODO", "null", "password", "secret", "test", "xxxx1a2b", "•••••", "dummy_value",
+    ])
     func placeholdersAreNotSecrets(value: String) {
         #expect(PlaceholderFilter.rejects(value))
     }
@@ -48,9 +53,11 @@ import Testing
         #expect(Entropy.passes(other, keyContext: true))
     }
 
-    @Test(arguments: ["aaaaaaaaaaaaaaaa", "ab" + "ababababababab", "xx111111yy22", "abcdef98765zz", "qwerty12345678",
-                      "someVariableName", "snake_case_identifier", "1.2.3-beta.4", "/usr/local/bin/tool",
-                      "https://host.internal/path", "123e4567-e89b-12d3-a456-426614174000"])
+    @Test(arguments: [
+        "aaaaaaaaaaaaaaaa", "ab" + "ababababababab", "xx111111yy22", "abcdef98765zz", "qwerty12345678",
+        "someVariableName", "snake_case_identifier", "1.2.3-beta.4", "/usr/local/bin/tool",
+        "https://host.internal/path", "123e4567-e89b-12d3-a456-426614174000",
+    ])
     func nonRandomValuesAreRejected(value: String) {
         #expect(RandomnessHeuristics.rejects(Array(value.utf8), keyName: "password"))
     }

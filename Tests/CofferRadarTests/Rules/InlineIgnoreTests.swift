@@ -1,5 +1,6 @@
-@testable import CofferRadar
 import Testing
+
+@testable import CofferRadar
 
 /// Inline ignore markers (spec §7): suppressed findings are listed with their reason, never dropped.
 @Suite struct InlineIgnoreTests {

@@ -1,5 +1,6 @@
-@testable import CofferRadar
 import Testing
+
+@testable import CofferRadar
 
 /// Every rule's positive samples are found and its near misses are not (spec §3, §17).
 @Suite struct RuleSampleTests {

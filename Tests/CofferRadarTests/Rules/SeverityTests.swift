@@ -1,5 +1,6 @@
-@testable import CofferRadar
 import Testing
+
+@testable import CofferRadar
 
 /// Severity and ranking (spec §10) and validator soft failures (spec §3).
 @Suite struct SeverityTests {

@@ -1,6 +1,7 @@
-@testable import CofferRadar
 import Foundation
 import Testing
+
+@testable import CofferRadar
 
 /// CircleCI configs parsed as YAML (spec §2.3): YAML paths, anchors, parameters, references, shell.
 @Suite struct CircleCIConfigTests {
@@ -20,68 +21,69 @@ import Testing
         let curlPassword = random.alnum(18)
         let keyID = "AK" + "IA" + random.string(SampleRandom.upperBase32, 16)
         let text = """
-        version: 2.1
+            version: 2.1
 
-        parameters:
-          deploy-token:
-            type: string
-            default: "\(random.alnum(28))"
-          aws-key-var:
-            type: env_var_name
-            default: AWS_ACCESS_KEY_ID
+            parameters:
+              deploy-token:
+                type: string
+                default: "\(random.alnum(28))"
+              aws-key-var:
+                type: env_var_name
+                default: AWS_ACCESS_KEY_ID
 
-        shared-env: &shared-env
-          SHARED_API_KEY: \(apiKey)
-          REGION: us-east-1
+            shared-env: &shared-env
+              SHARED_API_KEY: \(apiKey)
+              REGION: us-east-1
 
-        executors:
-          builder:
-            docker:
-              - image: cimg/base:stable
-                auth:
-                  username: ci-bot
-                  password: \(registryPassword)
+            executors:
+              builder:
+                docker:
+                  - image: cimg/base:stable
+                    auth:
+                      username: ci-bot
+                      password: \(registryPassword)
 
-        jobs:
-          build:
-            docker:
-              - image: cimg/node:lts
-            environment:
-              <<: *shared-env
-              NODE_ENV: production
-            steps:
-              - checkout
-          deploy:
-            docker:
-              - image: 123.dkr.ecr.us-east-1.amazonaws.com/app
-                aws_auth:
-                  aws_access_key_id: \(keyID)
-                  aws_secret_access_key: \(awsSecret)
-                  oidc_role_arn: arn:aws:iam::123456789012:role/ci
-            environment:
-              DB_PASSWORD: $PROD_DB_PASSWORD
-              OTHER_TOKEN: ${OTHER_TOKEN}
-              PIPELINE_TOKEN: << pipeline.parameters.deploy-token >>
-            steps:
-              - run: curl -u admin:\(curlPassword) https://nexus.internal/upload
-              - run:
-                  name: push
-                  command: |
-                    docker login -u ci -p "$DOCKER_PASS" registry.internal
-                    echo done
-              - aws-cli/setup:
-                  aws-access-key-id: AWS_ACCESS_KEY_ID
-                  role-arn: arn:aws:iam::123456789012:role/x
-
-        workflows:
-          main:
             jobs:
-              - build
-              - deploy:
-                  context: [prod-secrets, slack]
-        """
-        return Config(text: text, apiKey: apiKey, registryPassword: registryPassword, awsSecret: awsSecret,
-                      curlPassword: curlPassword)
+              build:
+                docker:
+                  - image: cimg/node:lts
+                environment:
+                  <<: *shared-env
+                  NODE_ENV: production
+                steps:
+                  - checkout
+              deploy:
+                docker:
+                  - image: 123.dkr.ecr.us-east-1.amazonaws.com/app
+                    aws_auth:
+                      aws_access_key_id: \(keyID)
+                      aws_secret_access_key: \(awsSecret)
+                      oidc_role_arn: arn:aws:iam::123456789012:role/ci
+                environment:
+                  DB_PASSWORD: $PROD_DB_PASSWORD
+                  OTHER_TOKEN: ${OTHER_TOKEN}
+                  PIPELINE_TOKEN: << pipeline.parameters.deploy-token >>
+                steps:
+                  - run: curl -u admin:\(curlPassword) https://nexus.internal/upload
+                  - run:
+                      name: push
+                      command: |
+                        docker login -u ci -p "$DOCKER_PASS" registry.internal
+                        echo done
+                  - aws-cli/setup:
+                      aws-access-key-id: AWS_ACCESS_KEY_ID
+                      role-arn: arn:aws:iam::123456789012:role/x
+
+            workflows:
+              main:
+                jobs:
+                  - build
+                  - deploy:
+                      context: [prod-secrets, slack]
+            """
+        return Config(
+            text: text, apiKey: apiKey, registryPassword: registryPassword, awsSecret: awsSecret,
+            curlPassword: curlPassword)
     }
 
     static func findings() throws -> [Finding] {
@@ -115,9 +117,11 @@ import Testing
 
     @Test func referencesAndVariableNamesAreNotFindings() throws {
         let findings = try Self.findings()
-        for path in ["jobs.deploy.environment.DB_PASSWORD", "jobs.deploy.environment.OTHER_TOKEN",
-                     "jobs.deploy.environment.PIPELINE_TOKEN", "parameters.aws-key-var.default",
-                     "jobs.deploy.steps[2].aws-cli/setup.aws-access-key-id", "jobs.deploy.steps[1].run.command"] {
+        for path in [
+            "jobs.deploy.environment.DB_PASSWORD", "jobs.deploy.environment.OTHER_TOKEN",
+            "jobs.deploy.environment.PIPELINE_TOKEN", "parameters.aws-key-var.default",
+            "jobs.deploy.steps[2].aws-cli/setup.aws-access-key-id", "jobs.deploy.steps[1].run.command",
+        ] {
             #expect(Self.finding(at: path, in: findings) == nil, "reported \(path)")
         }
     }

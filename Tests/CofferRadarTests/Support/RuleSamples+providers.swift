@@ -25,13 +25,28 @@ extension RuleSamples {
             prefixed("rubygems-api-key") { ("rubygems" + "_", $0.hex(48)) },
             prefixed("dockerhub-pat") { ("dckr" + "_pat_", $0.wordDash(27)) },
             prefixed("dockerhub-oat") { ("dckr" + "_oat_", $0.wordDash(32)) },
-            prefixed("slack-bot-token") { ("xo" + "xb-", $0.string(SampleRandom.digits, 12) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.alnum(24)) },
-            prefixed("slack-user-token") { ("xo" + "xp-", $0.string(SampleRandom.digits, 12) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.alnum(32)) },
-            prefixed("slack-app-token") { ("xa" + "pp-", "1-A" + $0.string(SampleRandom.upperAlnum, 10) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.hex(64)) },
+            prefixed("slack-bot-token") {
+                ("xo" + "xb-", $0.string(SampleRandom.digits, 12) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.alnum(24))
+            },
+            prefixed("slack-user-token") {
+                ("xo" + "xp-", $0.string(SampleRandom.digits, 12) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.alnum(32))
+            },
+            prefixed("slack-app-token") {
+                ("xa" + "pp-", "1-A" + $0.string(SampleRandom.upperAlnum, 10) + "-" + $0.string(SampleRandom.digits, 13) + "-" + $0.hex(64))
+            },
             prefixed("slack-legacy-token") { ("xo" + "xs-", $0.string(SampleRandom.digits, 12) + "-" + $0.alnum(30)) },
-            prefixed("slack-webhook-url") { ("https://hooks.slack.com/" + "services/", "T" + $0.string(SampleRandom.upperAlnum, 8) + "/B" + $0.string(SampleRandom.upperAlnum, 8) + "/" + $0.alnum(24)) },
-            prefixed("discord-webhook-url") { ("https://discord.com/api/" + "webhooks/", $0.string(SampleRandom.digits, 18) + "/" + $0.wordDash(68)) },
-            prefixed("telegram-bot-token") { ("https://api.telegram.org/" + "bot", $0.string(SampleRandom.digits, 10) + ":" + $0.wordDash(35)) },
+            prefixed("slack-webhook-url") {
+                (
+                    "https://hooks.slack.com/" + "services/",
+                    "T" + $0.string(SampleRandom.upperAlnum, 8) + "/B" + $0.string(SampleRandom.upperAlnum, 8) + "/" + $0.alnum(24)
+                )
+            },
+            prefixed("discord-webhook-url") {
+                ("https://discord.com/api/" + "webhooks/", $0.string(SampleRandom.digits, 18) + "/" + $0.wordDash(68))
+            },
+            prefixed("telegram-bot-token") {
+                ("https://api.telegram.org/" + "bot", $0.string(SampleRandom.digits, 10) + ":" + $0.wordDash(35))
+            },
             prefixed("stripe-secret-key") { ("sk_" + "live_", $0.alnum(24)) },
             prefixed("stripe-webhook-secret") { ("wh" + "sec_", $0.alnum(32)) },
             prefixed("sendgrid-api-key") { ("S" + "G.", $0.wordDash(22) + "." + $0.wordDash(43)) },
@@ -43,7 +58,9 @@ extension RuleSamples {
             prefixed("sentry-user-token") { ("sntr" + "yu_", $0.hex(64)) },
             prefixed("linear-api-key") { ("lin_" + "api_", $0.alnum(40)) },
             prefixed("postman-api-key") { ("PM" + "AK-", $0.hex(24) + "-" + $0.hex(34)) },
-            prefixed("dynatrace-token") { ("dt0" + "c01.", $0.string(SampleRandom.upperAlnum, 24) + "." + $0.string(SampleRandom.upperAlnum, 64)) },
+            prefixed("dynatrace-token") {
+                ("dt0" + "c01.", $0.string(SampleRandom.upperAlnum, 24) + "." + $0.string(SampleRandom.upperAlnum, 64))
+            },
             prefixed("grafana-token") { ("gl" + "sa_", $0.alnum(32) + "_" + $0.hex(8)) },
             prefixed("pulumi-token") { ("pu" + "l-", $0.hex(40)) },
             prefixed("mailgun-api-key") { ("ke" + "y-", $0.hex(32)) },

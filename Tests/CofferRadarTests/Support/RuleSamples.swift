@@ -17,16 +17,22 @@ enum RuleSamples {
         let second = make(&random)
         return RuleSample(
             id: id,
-            positives: [("value = \"\(first.prefix)\(first.body)\"\n", "src/a.txt"),
-                        ("export X=\(second.prefix)\(second.body)\n", "src/b.sh")],
-            negatives: [("value = \"\(first.prefix)\(first.body.prefix(8))\"\n", "src/a.txt"),
-                        ("value = \"\(first.prefix)\(String(repeating: "x", count: first.body.count))\"\n", "src/a.txt")])
+            positives: [
+                ("value = \"\(first.prefix)\(first.body)\"\n", "src/a.txt"),
+                ("export X=\(second.prefix)\(second.body)\n", "src/b.sh"),
+            ],
+            negatives: [
+                ("value = \"\(first.prefix)\(first.body.prefix(8))\"\n", "src/a.txt"),
+                ("value = \"\(first.prefix)\(String(repeating: "x", count: first.body.count))\"\n", "src/a.txt"),
+            ])
     }
 
     static func github(_ id: String, _ prefix: String) -> RuleSample {
         var random = SampleRandom(seed: UInt64(prefix.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
-        let good = [ChecksummedToken.make(prefix: prefix, random: random.alnum(30)),
-                    ChecksummedToken.make(prefix: prefix, random: random.alnum(30))]
+        let good = [
+            ChecksummedToken.make(prefix: prefix, random: random.alnum(30)),
+            ChecksummedToken.make(prefix: prefix, random: random.alnum(30)),
+        ]
         let broken = String(good[0].dropLast(3)) + "zzz"
         return RuleSample(
             id: id, positives: good.map { ("token: \($0)\n", "config/app.yml") },

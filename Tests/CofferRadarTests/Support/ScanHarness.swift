@@ -22,8 +22,10 @@ enum ScanHarness {
     }
 
     /// Findings for `text` scanned as the file `path`.
-    static func scan(_ text: String, path: String = "src/app.txt",
-                     _ configure: ((inout RadarScanOptions) -> Void)? = nil) throws -> [Finding] {
+    static func scan(
+        _ text: String, path: String = "src/app.txt",
+        _ configure: ((inout RadarScanOptions) -> Void)? = nil
+    ) throws -> [Finding] {
         let chosen = try configure.map { try scanner($0) } ?? defaultScanner
         return chosen.scan(.bytes(label: path, content: Array(text.utf8))).findings
     }

@@ -55,8 +55,9 @@ extension AppRoleMount {
             }
             recordTokenCIDRs(settings.boundCIDRs, from: cidrSource, &log)
             metadata["role_name"] = name
-            return MountAuth(policies: role.token.policies, displayName: "approle", metadata: metadata,
-                             tokenSettings: settings, aliasName: roleID)
+            return MountAuth(
+                policies: role.token.policies, displayName: "approle", metadata: metadata,
+                tokenSettings: settings, aliasName: roleID)
         }
     }
 
@@ -64,7 +65,8 @@ extension AppRoleMount {
     /// `token_bound_cidrs` replace the role's.
     private func recordTokenCIDRs(_ cidrs: [String], from source: String, _ log: inout LoginDecision<AppRoleLoginFailure>.Builder) {
         guard !cidrs.isEmpty else { return log.skip("token_bound_cidrs", expected: "none on the role or the secret ID") }
-        log.pass("token_bound_cidrs", expected: "the secret ID's, else the role's",
-                 actual: "\(cidrs.joined(separator: ", ")) from the \(source)")
+        log.pass(
+            "token_bound_cidrs", expected: "the secret ID's, else the role's",
+            actual: "\(cidrs.joined(separator: ", ")) from the \(source)")
     }
 }

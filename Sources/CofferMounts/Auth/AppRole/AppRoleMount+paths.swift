@@ -13,7 +13,8 @@ extension AppRoleMount {
                 operations: [.update: { approle, call in try await approle.login(call.request) }],
                 unauthenticated: true,
                 synopsis: "Issues a token for a role ID and a secret ID.",
-                description: "The secret ID must belong to the role, be unexpired, have uses left and be presented from its bound networks; one use is spent by the login."
+                description:
+                    "The secret ID must belong to the role, be unexpired, have uses left and be presented from its bound networks; one use is spent by the login."
             ),
             MountPath(
                 "role",
@@ -30,7 +31,8 @@ extension AppRoleMount {
                 ],
                 exists: { approle, call in try await approle.loadRole(call.name) != nil },
                 synopsis: "Registers a role: the conditions on its secret IDs and the token a login gets.",
-                description: "A machine logs in with the role's ID and a secret ID issued for it. The role bounds where and how often secret IDs may be used, and its token settings shape the token issued."
+                description:
+                    "A machine logs in with the role's ID and a secret ID issued for it. The role bounds where and how often secret IDs may be used, and its token settings shape the token issued."
             ),
             MountPath(
                 "role/{role_name}/role-id",
@@ -58,10 +60,12 @@ extension AppRoleMount {
             ),
             secretIDAction("secret-id/lookup", by: "secret_id", synopsis: "Reads the properties of a secret ID."),
             secretIDAction("secret-id/destroy", by: "secret_id", synopsis: "Invalidates a secret ID."),
-            secretIDAction("secret-id-accessor/lookup", by: "secret_id_accessor", synopsis: "Reads the properties of a secret ID by its accessor."),
+            secretIDAction(
+                "secret-id-accessor/lookup", by: "secret_id_accessor", synopsis: "Reads the properties of a secret ID by its accessor."),
             secretIDAction("secret-id-accessor/destroy", by: "secret_id_accessor", synopsis: "Invalidates a secret ID by its accessor."),
         ] + roleFieldPaths,
-        backendHelp: "The AppRole auth method: a machine logs in with a role ID and a secret ID, typically a single-use one delivered response-wrapped."
+        backendHelp:
+            "The AppRole auth method: a machine logs in with a role ID and a secret ID, typically a single-use one delivered response-wrapped."
     )
 
     private static let roleName = FieldSpec.capture("role_name", "Name of the role.")

@@ -52,7 +52,9 @@ extension AppRoleMount {
             numUses: numUses, ttl: ttl, cidrList: cidrs, tokenBoundCIDRs: tokenCIDRs, metadata: metadata
         )
         let key = Self.hash(secret)
-        guard try await storage.get("secret-id/\(name)/\(key)") == nil else { throw MountError.badRequest("secret_id is already registered") }
+        guard try await storage.get("secret-id/\(name)/\(key)") == nil else {
+            throw MountError.badRequest("secret_id is already registered")
+        }
         try await storage.apply([
             .put("secret-id/\(name)/\(key)", try JSONEncoder().encode(entry)),
             .put("accessor/\(name)/\(entry.accessor)", Data(key.utf8)),
@@ -75,7 +77,9 @@ extension AppRoleMount {
                 throw MountError.badRequest("failed to find accessor entry for secret_id_accessor: \"\(accessor)\"")
             }
         } else {
-            guard let secret = try request.fields.string("secret_id"), !secret.isEmpty else { throw MountError.badRequest("missing secret_id") }
+            guard let secret = try request.fields.string("secret_id"), !secret.isEmpty else {
+                throw MountError.badRequest("missing secret_id")
+            }
             key = Self.hash(secret)
         }
         guard let key, let entry = try await storage.getJSON(AppRoleSecretID.self, "secret-id/\(name)/\(key)") else {
@@ -93,7 +97,8 @@ extension AppRoleMount {
     /// Secret-ID lists must be CIDR blocks (`10.0.0.0/8`; a bare address is refused, as in OpenBao).
     static func checkCIDRs(_ list: [String], token: Bool) throws {
         for cidr in list where !cidr.contains("/") || CIDRBlock(cidr) == nil {
-            throw MountError.internal("1 error occurred:\n\t* failed to validate \(token ? "token " : "")CIDR blocks: invalid CIDR address: \(cidr)\n\n")
+            throw MountError.internal(
+                "1 error occurred:\n\t* failed to validate \(token ? "token " : "")CIDR blocks: invalid CIDR address: \(cidr)\n\n")
         }
     }
 
@@ -115,6 +120,8 @@ extension AppRoleMount {
     }
 
     private static func goQuoted(_ list: [String]) -> String {
-        "[" + list.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: " ") + "]"
+        "["
+            + list.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: " ") + "]"
     }
 }

@@ -11,18 +11,22 @@ extension AppRoleMount {
         let key = Self.hash(secret)
         let path = "secret-id/\(name)/\(key)"
         let clock = clock
-        let (checks, spent) = try await locks.withLock(key) { [storage] () async throws -> ([LoginCheck<AppRoleLoginFailure>], AppRoleSecretID?) in
+        let (checks, spent) = try await locks.withLock(key) {
+            [storage] () async throws -> ([LoginCheck<AppRoleLoginFailure>], AppRoleSecretID?) in
             typealias Check = LoginCheck<AppRoleLoginFailure>
             let issued = "a secret ID issued for role \"\(name)\""
             // An unknown secret ID for a real role is a guess: user lockout counts it.
             guard let entry = try await storage.getJSON(AppRoleSecretID.self, path) else {
-                return ([Check(name: "secret_id", expected: issued, actual: "does not match", outcome: .failed, failure: .unknownSecretID)], nil)
+                return (
+                    [Check(name: "secret_id", expected: issued, actual: "does not match", outcome: .failed, failure: .unknownSecretID)], nil
+                )
             }
             var checks = [Check(name: "secret_id", expected: issued, actual: "matches", outcome: .passed)]
             let now = clock()
             if let expires = entry.expires {
-                let ttl = Check(name: "secret_id_ttl", expected: "not expired", actual: "expires \(expires)",
-                                outcome: expires <= now ? .failed : .passed, failure: expires <= now ? .secretIDExpired : nil)
+                let ttl = Check(
+                    name: "secret_id_ttl", expected: "not expired", actual: "expires \(expires)",
+                    outcome: expires <= now ? .failed : .passed, failure: expires <= now ? .secretIDExpired : nil)
                 checks.append(ttl)
                 if expires <= now {
                     try await storage.apply([.delete(path), .delete("accessor/\(name)/\(entry.accessor)")])
@@ -36,8 +40,10 @@ extension AppRoleMount {
             } else {
                 let inside = CIDRBlock.anyContains(entry.cidrList, clientAddress)
                 let address = clientAddress ?? ""
-                checks.append(Check(name: "cidr_list", expected: "an address in \(entry.cidrList.joined(separator: ", "))", actual: address,
-                                    outcome: inside ? .passed : .failed, failure: inside ? nil : .secretIDCIDRs(address: address)))
+                checks.append(
+                    Check(
+                        name: "cidr_list", expected: "an address in \(entry.cidrList.joined(separator: ", "))", actual: address,
+                        outcome: inside ? .passed : .failed, failure: inside ? nil : .secretIDCIDRs(address: address)))
                 if !inside { return (checks, nil) }
             }
             let uses: String

@@ -104,7 +104,9 @@ package struct AppRoleMount: Mount {
         }
         let old = role.roleID
         role.roleID = newID
-        try await storage.apply([.delete("role-id/" + old), .put("role-id/" + newID, Data(name.utf8)), .put("role/" + name, try JSONEncoder().encode(role))])
+        try await storage.apply([
+            .delete("role-id/" + old), .put("role-id/" + newID, Data(name.utf8)), .put("role/" + name, try JSONEncoder().encode(role)),
+        ])
         return .noContent
     }
 }

@@ -12,7 +12,8 @@ extension JWTAuthMount {
                     .update: { jwt, call in try await jwt.writeConfig(call.request) },
                 ],
                 synopsis: "Configures the issuer whose tokens this mount accepts.",
-                description: "Names where the signing keys come from (an OIDC discovery URL, a JWKS URL, or public keys given here), the issuer a token must name, and the role used when a login names none."
+                description:
+                    "Names where the signing keys come from (an OIDC discovery URL, a JWKS URL, or public keys given here), the issuer a token must name, and the role used when a login names none."
             ),
             MountPath(
                 "role",
@@ -29,7 +30,8 @@ extension JWTAuthMount {
                 ],
                 exists: { jwt, call in try await jwt.state.role(call["name"].lowercased()) != nil },
                 synopsis: "Registers a role: which tokens may log in with it, and the token they get.",
-                description: "A login names a role. The role's bounds (audiences, subject, claims) must all hold for the token presented, and its token settings shape the Coffer token issued."
+                description:
+                    "A login names a role. The role's bounds (audiences, subject, claims) must all hold for the token presented, and its token settings shape the Coffer token issued."
             ),
             MountPath(
                 "login",
@@ -40,10 +42,12 @@ extension JWTAuthMount {
                 operations: [.update: { jwt, call in try await jwt.login(call.request) }],
                 unauthenticated: true,
                 synopsis: "Authenticates with a signed JWT (an OIDC identity token).",
-                description: "Checks the token's signature against the configured keys and its claims against the role, and issues a token with the role's policies."
+                description:
+                    "Checks the token's signature against the configured keys and its claims against the role, and issues a token with the role's policies."
             ),
         ],
-        backendHelp: "The JWT auth method: a client logs in with a JWT signed by a configured issuer, such as the OIDC token a CI platform hands its jobs."
+        backendHelp:
+            "The JWT auth method: a client logs in with a JWT signed by a configured issuer, such as the OIDC token a CI platform hands its jobs."
     )
 
     private static let configFields: [FieldSpec] = [
@@ -61,7 +65,9 @@ extension JWTAuthMount {
         FieldSpec("oidc_response_types", .list, "The OIDC response types: code or id_token."),
         FieldSpec("override_allowed_server_names", .list, "Server names accepted in the issuer's certificate besides the URL's host."),
         FieldSpec("namespace_in_state", .bool, "Whether the namespace travels in the OIDC state parameter."),
-        FieldSpec("skip_jwks_validation", .bool, "When true, a discovery or JWKS URL that cannot be reached is saved with a warning instead of refused."),
+        FieldSpec(
+            "skip_jwks_validation", .bool,
+            "When true, a discovery or JWKS URL that cannot be reached is saved with a warning instead of refused."),
     ]
 
     private static let roleFields: [FieldSpec] = [

@@ -1,5 +1,6 @@
 import CofferEncoding
 import CofferMountKit
+import Foundation
 
 /// `auth/<mount>/config`: where keys come from and what the issuer must be
 /// (spec/jwt-auth.md §1). A write replaces the whole config.
@@ -63,7 +64,8 @@ struct JWTConfig: Codable, Sendable, Equatable {
 
         let sources = [!config.oidcDiscoveryURL.isEmpty, !config.jwtValidationPubkeys.isEmpty, !config.jwksURL.isEmpty].filter { $0 }.count
         guard sources == 1 else {
-            throw MountError.badRequest("exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs', 'oidc_discovery_url', or 'provider_config' must be set")
+            throw MountError.badRequest(
+                "exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs', 'oidc_discovery_url', or 'provider_config' must be set")
         }
         if config.oidcClientID.isEmpty != config.oidcClientSecret.isEmpty {
             throw MountError.badRequest("both 'oidc_client_id' and 'oidc_client_secret' must be set for OIDC")
@@ -85,5 +87,3 @@ struct JWTConfig: Codable, Sendable, Equatable {
         text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
-
-import Foundation

@@ -30,16 +30,19 @@ extension JWTLogin {
         } else {
             log.pass("aud", expected: "any of [\(bound.joined(separator: ", "))]", actual: shownAudiences)
         }
-        try TimeClaims.check(exp: exp, nbf: nbf, iat: iat, leeways: .init(
-            clockSkew: role.clockSkewLeeway, expiration: role.expirationLeeway, notBefore: role.notBeforeLeeway
-        ), now: now, into: &log)
+        try TimeClaims.check(
+            exp: exp, nbf: nbf, iat: iat,
+            leeways: .init(
+                clockSkew: role.clockSkewLeeway, expiration: role.expirationLeeway, notBefore: role.notBeforeLeeway
+            ), now: now, into: &log)
         // A role without audiences refuses a token that names one (`aud: []` has none).
         guard bound.isEmpty else { return }
-        let hasAudience: Bool = switch claims["aud"] {
-        case .string?: true
-        case .array(let items)?: !items.isEmpty
-        default: false
-        }
+        let hasAudience: Bool =
+            switch claims["aud"] {
+            case .string?: true
+            case .array(let items)?: !items.isEmpty
+            default: false
+            }
         let expected = "no aud claim, as the role binds no audiences"
         if hasAudience { try log.fail("bound_audiences", expected: expected, actual: "aud \(shownAudiences)", .audienceNotBound) }
         log.pass("bound_audiences", expected: expected, actual: "no aud claim")
@@ -98,7 +101,8 @@ extension JWTLogin {
         for (claim, key) in mappings {
             guard let value = ClaimLookup.value(claim, in: claims) else { continue }
             guard let text = value.stringValue else {
-                try log.fail("claim_mappings", expected: expected, actual: "\(claim) is \(BoundClaims.shown(value))", .claimMappingNotString(claim))
+                try log.fail(
+                    "claim_mappings", expected: expected, actual: "\(claim) is \(BoundClaims.shown(value))", .claimMappingNotString(claim))
             }
             metadata[key] = text
         }

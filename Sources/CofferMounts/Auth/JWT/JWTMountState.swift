@@ -89,7 +89,9 @@ final class JWTMountState: Sendable {
         } else if !config.jwksURL.isEmpty {
             built = .remote(RemoteKeySet(fetcher: try KeyFetcher(caPEM: config.jwksCAPEM), discoveryURL: nil, jwksURL: config.jwksURL))
         } else {
-            built = .remote(RemoteKeySet(fetcher: try KeyFetcher(caPEM: config.oidcDiscoveryCAPEM), discoveryURL: config.oidcDiscoveryURL, jwksURL: nil))
+            built = .remote(
+                RemoteKeySet(fetcher: try KeyFetcher(caPEM: config.oidcDiscoveryCAPEM), discoveryURL: config.oidcDiscoveryURL, jwksURL: nil)
+            )
         }
         // Two first logins may both build one; the first stored is the one kept,
         // so every later login shares its key cache.

@@ -81,14 +81,18 @@ extension JWTRole {
         if let value = try fields.bool("verbose_oidc_logging") {
             verboseOIDCLogging = value
             if value {
-                warnings.append("verbose_oidc_logging has been enabled for this role. This is not recommended in production since sensitive information may be present in OIDC responses.")
+                warnings.append(
+                    "verbose_oidc_logging has been enabled for this role. This is not recommended in production since sensitive information may be present in OIDC responses."
+                )
             }
         }
         if let value = try fields.bool("token_policies_template_claims") { tokenPoliciesTemplateClaims = value }
         if let value = try fields.stringList("allowed_redirect_uris") { allowedRedirectURIs = value }
         if let value = try fields.stringList("oidc_scopes") { oidcScopes = value }
         callbackMode = try fields.string("callback_mode") ?? "client"
-        guard ["client", "direct", "device"].contains(callbackMode) else { throw MountError.badRequest("invalid 'callback_mode': \(callbackMode)") }
+        guard ["client", "direct", "device"].contains(callbackMode) else {
+            throw MountError.badRequest("invalid 'callback_mode': \(callbackMode)")
+        }
         if let value = try fields.duration("max_age") { maxAge = value }
         if let value = try fields.duration("poll_interval") { pollInterval = value }
         if let value = try fields.stringList("oauth2_metadata") { oauth2Metadata = value }
@@ -96,14 +100,18 @@ extension JWTRole {
 
         try validate()
         if token.maxTTL > TokenSettings.systemTTL {
-            warnings.append("token max ttl is greater than the system or backend mount's maximum TTL value; issued tokens' max TTL value will be truncated")
+            warnings.append(
+                "token max ttl is greater than the system or backend mount's maximum TTL value; issued tokens' max TTL value will be truncated"
+            )
         }
         return warnings
     }
 
     /// The cross-field checks, in OpenBao's order (§2.2).
     func validate() throws {
-        guard ["string", "glob"].contains(boundClaimsType) else { throw MountError.badRequest("invalid 'bound_claims_type': \(boundClaimsType)") }
+        guard ["string", "glob"].contains(boundClaimsType) else {
+            throw MountError.badRequest("invalid 'bound_claims_type': \(boundClaimsType)")
+        }
         if boundClaimsType == "glob", let boundClaims {
             for value in boundClaims.values {
                 switch value {
@@ -141,7 +149,9 @@ extension JWTRole {
             var result: [String: String] = [:]
             for item in items {
                 let parts = (item.stringValue ?? "").split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw MountError.badRequest("error converting input for field \"claim_mappings\": invalid key/value pair") }
+                guard parts.count == 2 else {
+                    throw MountError.badRequest("error converting input for field \"claim_mappings\": invalid key/value pair")
+                }
                 result[parts[0]] = parts[1]
             }
             return result

@@ -67,9 +67,11 @@ final class KeyFetcher: Sendable {
                 throw Failure(description: "Get \"\(current)\": \(error)")
             }
             guard [301, 302, 303, 307, 308].contains(response.status.code),
-                  let location = response.headers.first(name: "location") else { return response }
+                let location = response.headers.first(name: "location")
+            else { return response }
             guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL,
-                  let scheme = next.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
+                let scheme = next.scheme?.lowercased(), scheme == "https" || scheme == "http"
+            else {
                 throw Failure(description: "Get \"\(current)\": redirect to an unsupported location")
             }
             if current.lowercased().hasPrefix("https:"), scheme != "https" {

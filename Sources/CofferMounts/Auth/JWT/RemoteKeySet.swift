@@ -29,7 +29,9 @@ actor RemoteKeySet {
     /// refetches need the actor.
     private nonisolated let latest = Mutex<(keys: SignatureKeys, generation: Int)?>(nil)
 
-    init(fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?, minimumRefetchInterval: Duration = RemoteKeySet.minimumRefetchInterval) {
+    init(
+        fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?, minimumRefetchInterval: Duration = RemoteKeySet.minimumRefetchInterval
+    ) {
         self.fetcher = fetcher
         self.discoveryURL = discoveryURL
         self.jwksURL = jwksURL
@@ -86,7 +88,8 @@ actor RemoteKeySet {
         do {
             document = try await fetcher.json(url)
         } catch {
-            throw KeySetError(description: "error validating token: error verifying token signature: fetching keys oidc: get keys failed \(error)")
+            throw KeySetError(
+                description: "error validating token: error verifying token signature: fetching keys oidc: get keys failed \(error)")
         }
         return await SignatureKeys.jwks(document)
     }

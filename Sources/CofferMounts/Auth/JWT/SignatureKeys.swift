@@ -34,7 +34,9 @@ struct SignatureKeys: Sendable {
     static func jwks(_ document: [String: JSONValue]) async -> SignatureKeys {
         var keys = SignatureKeys()
         for (index, member) in (document["keys"]?.arrayValue ?? []).enumerated() {
-            guard case .object(let fields) = member, var jwk = try? JSONDecoder().decode(JWK.self, from: member.serialized()) else { continue }
+            guard case .object(let fields) = member, var jwk = try? JSONDecoder().decode(JWK.self, from: member.serialized()) else {
+                continue
+            }
             let kid = fields["kid"]?.stringValue
             // JWTKit indexes keys by kid; one without gets a private one here.
             let indexKey = JWKIdentifier(string: kid ?? "jwks-\(index)")
@@ -45,8 +47,8 @@ struct SignatureKeys: Sendable {
                 // it makes for a key without `alg`.
                 let collection = JWTKeyCollection()
                 guard (try? await collection.add(jwk: jwk)) != nil,
-                      let algorithm = try? await collection.getKey(for: indexKey, alg: alg),
-                      seen.insert(algorithm.name).inserted
+                    let algorithm = try? await collection.getKey(for: indexKey, alg: alg),
+                    seen.insert(algorithm.name).inserted
                 else { continue }
                 keys.entries.append(Entry(kid: kid ?? "", alg: algorithm.name, algorithm: algorithm))
             }

@@ -27,9 +27,11 @@ enum TimeClaims {
             try log.fail("time_claims", expected: "exp, nbf or iat", actual: "none", .noTimeClaims)
         }
         let current = now.timeIntervalSince1970
-        let (expEffective, expSource) = exp.map { ($0, "exp") }
+        let (expEffective, expSource) =
+            exp.map { ($0, "exp") }
             ?? (max(iat ?? 0, nbf ?? 0) + el, "\((iat ?? 0) >= (nbf ?? 0) ? "iat" : "nbf") + expiration_leeway \(shown(el))s")
-        let (nbfEffective, nbfSource) = nbf.map { ($0, "nbf") } ?? iat.map { ($0, "iat") }
+        let (nbfEffective, nbfSource) =
+            nbf.map { ($0, "nbf") } ?? iat.map { ($0, "iat") }
             ?? (expEffective - nl, "exp - not_before_leeway \(shown(nl))s")
         let skew = "clock_skew_leeway \(shown(cs))s"
         let nbfExpected = "at most now + \(skew)", nbfActual = "\(shown(nbfEffective)) (\(nbfSource)), now \(shown(current))"

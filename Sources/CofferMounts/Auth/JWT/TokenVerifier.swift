@@ -60,7 +60,8 @@ enum TokenVerifier: Sendable {
 
     /// The payload of a token whose signature has been verified.
     static func claims(of token: CompactJWS) throws(JWTLoginFailure) -> [String: JSONValue] {
-        guard token.parts.count == 3, let bytes = Base64URL.decode(token.parts[1]), case .object(let claims)? = try? JSONValue.parse(bytes) else {
+        guard token.parts.count == 3, let bytes = Base64URL.decode(token.parts[1]), case .object(let claims)? = try? JSONValue.parse(bytes)
+        else {
             throw .payloadNotObject
         }
         return claims

@@ -23,8 +23,10 @@ struct KVv1Mount: Mount {
                     },
                 ],
                 exists: { _, call in try await call.request.storage.get(call["path"]) != nil },
-                synopsis: "Pass-through secret storage to the storage backend, allowing you to read/write arbitrary data into secret storage.",
-                description: "A write stores the request's data under the key as it is; a read returns it, with a \"ttl\" key reported as the lease duration."
+                synopsis:
+                    "Pass-through secret storage to the storage backend, allowing you to read/write arbitrary data into secret storage.",
+                description:
+                    "A write stores the request's data under the key as it is; a read returns it, with a \"ttl\" key reported as the lease duration."
             )
         ],
         backendHelp: "An unversioned key-value store: each key holds the JSON object last written to it."

@@ -57,13 +57,18 @@ struct KVv2Metadata: Codable, Sendable {
             "metadata_cas_required": false,
             "oldest_version": JSONValue(oldestVersion),
             "updated_time": .string(Timestamps.rfc3339(updated)),
-            "versions": .object(Dictionary(uniqueKeysWithValues: versions.map { number, version in
-                (String(number), [
-                    "created_time": .string(Timestamps.rfc3339(version.created)),
-                    "deletion_time": .string(version.deleted.map { Timestamps.rfc3339($0) } ?? ""),
-                    "destroyed": .bool(version.destroyed),
-                ] as JSONValue)
-            })),
+            "versions": .object(
+                Dictionary(
+                    uniqueKeysWithValues: versions.map { number, version in
+                        (
+                            String(number),
+                            [
+                                "created_time": .string(Timestamps.rfc3339(version.created)),
+                                "deletion_time": .string(version.deleted.map { Timestamps.rfc3339($0) } ?? ""),
+                                "destroyed": .bool(version.destroyed),
+                            ] as JSONValue
+                        )
+                    })),
         ]
     }
 }

@@ -24,7 +24,9 @@ extension KVv2Mount {
         guard !key.isEmpty, !key.hasSuffix("/") else { throw MountError.badRequest("invalid key") }
         guard let value = request.fields.raw["data"], value != .null else { throw MountError.badRequest("no data provided") }
         guard case .object(let secret) = value else {
-            throw MountError.badRequest("error converting input for field \"data\": '' expected type 'map[string]interface {}', got unconvertible type '\(Self.goTypeName(value))'")
+            throw MountError.badRequest(
+                "error converting input for field \"data\": '' expected type 'map[string]interface {}', got unconvertible type '\(Self.goTypeName(value))'"
+            )
         }
         let options = try request.fields.map("options") ?? [:]
         let cas = try RequestFields(options).int("cas")
@@ -73,9 +75,9 @@ extension KVv2Mount {
         let cas = try RequestFields(try request.fields.map("options") ?? [:]).int("cas")
         return try await locks.withLock(key) {
             guard let metadata = try await self.loadMetadata(key),
-                  let version = metadata.versions[metadata.currentVersion],
-                  version.deleted == nil, !version.destroyed,
-                  let current = try await self.storage.getObject(Self.versionPath(key, metadata.currentVersion))
+                let version = metadata.versions[metadata.currentVersion],
+                version.deleted == nil, !version.destroyed,
+                let current = try await self.storage.getObject(Self.versionPath(key, metadata.currentVersion))
             else { throw MountError.notFound }
             return try await self.storeVersion(key, MergePatch.apply(changes, to: current), cas: cas ?? Int64(metadata.currentVersion))
         }

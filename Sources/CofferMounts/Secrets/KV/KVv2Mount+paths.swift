@@ -12,14 +12,18 @@ extension KVv2Mount {
                     .update: { kv, call in try await kv.writeConfig(call.request) },
                 ],
                 synopsis: "Configures settings for the KV store.",
-                description: "Sets the settings every key of this mount starts from: how many versions to keep, whether writes need check-and-set, and how long a version lives before it is deleted."
+                description:
+                    "Sets the settings every key of this mount starts from: how many versions to keep, whether writes need check-and-set, and how long a version lives before it is deleted."
             ),
             MountPath(
                 "data/{path...}",
                 fields: [
                     secretPath,
                     FieldSpec("data", .map, "The secret's key-value pairs, stored as a new version and returned on read.", unchecked: true),
-                    FieldSpec("options", .map, "Options of the write. With \"cas\" set, the write is a check-and-set: 0 writes only if the key does not exist, and any other number only if it is the key's current version."),
+                    FieldSpec(
+                        "options", .map,
+                        "Options of the write. With \"cas\" set, the write is a check-and-set: 0 writes only if the key does not exist, and any other number only if it is the key's current version."
+                    ),
                     FieldSpec("version", .int, "On a read, the version to return; 0 or absent means the current one."),
                 ],
                 operations: [
@@ -66,12 +70,16 @@ extension KVv2Mount {
     )
 
     private static let secretPath = FieldSpec.capture("path", "Location of the secret.")
-    private static let maxVersions = FieldSpec("max_versions", .int, "The number of versions to keep; 0 means the mount's setting (10 by default).")
+    private static let maxVersions = FieldSpec(
+        "max_versions", .int, "The number of versions to keep; 0 means the mount's setting (10 by default).")
     private static let casRequired = FieldSpec("cas_required", .bool, "When true, every write must carry the \"cas\" option.")
-    private static let deleteVersionAfter = FieldSpec("delete_version_after", .duration, "How long a version lives before it is soft-deleted; 0 keeps it.")
+    private static let deleteVersionAfter = FieldSpec(
+        "delete_version_after", .duration, "How long a version lives before it is soft-deleted; 0 keeps it.")
 
     /// `delete/`, `undelete/` and `destroy/`: a write naming versions of a key.
-    private static func versionsPath(_ verb: String, synopsis: String, _ handler: @escaping MountPath<KVv2Mount>.Handler) -> MountPath<KVv2Mount> {
+    private static func versionsPath(_ verb: String, synopsis: String, _ handler: @escaping MountPath<KVv2Mount>.Handler) -> MountPath<
+        KVv2Mount
+    > {
         MountPath(
             verb + "/{path...}",
             fields: [secretPath, FieldSpec("versions", .list, "The version numbers to act on.")],

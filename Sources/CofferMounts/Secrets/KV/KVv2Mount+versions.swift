@@ -57,7 +57,7 @@ extension KVv2Mount {
         var number = Int(try request.fields.int("version") ?? 0)
         if number == 0 { number = metadata.currentVersion }
         guard let version = metadata.versions[number], version.deleted == nil, !version.destroyed,
-              let stored = try await storage.getObject(Self.versionPath(key, number))
+            let stored = try await storage.getObject(Self.versionPath(key, number))
         else { throw MountError.notFound }
         return MountResponse(data: ["metadata": metadata.versionJSON(number), "subkeys": .object(Self.skeleton(stored))])
     }

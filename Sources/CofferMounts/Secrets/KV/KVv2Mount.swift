@@ -17,7 +17,8 @@ struct KVv2Mount: Mount {
         self.clock = clock
     }
 
-    static let invalidPathWarning = "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the OpenBao CLI, use 'bao kv get' for this operation."
+    static let invalidPathWarning =
+        "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the OpenBao CLI, use 'bao kv get' for this operation."
 
     func handle(_ request: MountRequest) async throws -> MountResponse {
         // Any other path (a bare `secret/foo`) is a 404 that explains itself.

@@ -141,3 +141,32 @@ def test_a_redirect_within_https_is_followed(dev_server, issuer):
                                             "bound_issuer": issuer.issuer(ORG)})
     r = login(dev_server, mount, issuer.sign(issuer.claims(ORG, PROJECT)))
     assert r.status_code == 200, r.text
+
+
+def test_a_burst_of_first_logins_shares_the_first_key_fetch(dev_server, issuer):
+    """64 logins at once on a mount whose keys were never fetched (a fresh mount, or
+    any mount after a restart): every one succeeds and the server stays up. The
+    logins that wait on the first fetch must not read the keys before it stored them."""
+    import requests
+
+    mount = make_mount(dev_server, issuer, discovery_config(issuer))
+    token = issuer.sign(issuer.claims(ORG, PROJECT))
+    start = threading.Barrier(64)
+    statuses: list[int] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            r = requests.post(f"{dev_server.url}/v1/auth/{mount}/login", json={"role": "deploy", "jwt": token}, timeout=30)
+            statuses.append(r.status_code)
+        except requests.RequestException as error:
+            statuses.append(-1)
+            print("login failed:", type(error).__name__)
+
+    threads = [threading.Thread(target=one) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 64, sorted(set(statuses))
+    assert dev_server.http("GET", "sys/health").status_code == 200

@@ -41,9 +41,12 @@ actor RemoteKeySet {
     /// The cached keys and their generation, fetching them the first time.
     nonisolated func current() async throws -> (SignatureKeys, Int) {
         if let latest = latest.withLock({ $0 }) { return latest }
-        _ = try await refresh(after: 0)
-        // A refresh that returns has stored what it fetched.
-        return latest.withLock { $0 }!
+        let keys = try await refresh(after: 0)
+        // Logins that waited on the first fetch resume before its starter has
+        // stored the keys (the actor runs them while it waits): they use the keys
+        // the fetch returned, which are generation 1. Never a force-unwrap here:
+        // a burst of first logins crashed the server on one.
+        return latest.withLock { $0 } ?? (keys, 1)
     }
 
     /// Refetches unless someone already did since `seen`; concurrent callers share one

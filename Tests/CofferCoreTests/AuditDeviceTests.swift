@@ -48,7 +48,8 @@ import Testing
 
     @Test("enabling a socket device whose address refuses fails with both dial errors, as OpenBao")
     func unreachableSocket() async throws {
-        let port = try Self.closedPort()
+        let (held, port) = try Self.refusingPort()
+        defer { Glibc.close(held) }
         let device = try SocketAuditDevice(entry: Self.entry("socket", ["address": "127.0.0.1:\(port)"]), salt: Self.salt)
         let dial = "dial tcp 127.0.0.1:\(port): connect: connection refused"
         await #expect(throws: CoreError.badRequest("audit backend failed test message: 2 errors occurred:\n\t* \(dial)\n\t* \(dial)\n\n")) {
@@ -77,9 +78,11 @@ import Testing
     }
 
     /// A TCP port nothing listens on: bound, read, closed.
-    static func closedPort() throws -> Int {
+    /// A port that refuses connections: bound but never listening, and kept bound
+    /// until the caller closes it, so no other test's listener can take it meanwhile
+    /// (a port closed before the dial could be reused by a parallel test).
+    static func refusingPort() throws -> (socket: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -87,8 +90,11 @@ import Testing
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw CoreError(.internal, "no port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            Glibc.close(fd)
+            throw CoreError(.internal, "no port")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 

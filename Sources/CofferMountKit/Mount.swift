@@ -17,7 +17,7 @@ package protocol Mount: Sendable {
 
     /// What `GET <path>?help=1` shows for the request's path; nil when the mount
     /// has no table to tell it from.
-    func help(_ request: MountRequest) -> PathHelp?
+    func help(_ path: String) -> PathHelp?
 
     /// Undoes a leased secret when its lease ends (drops a database user, say).
     func revoke(_ lease: MountLease, storage: StorageView) async throws
@@ -32,7 +32,7 @@ extension Mount {
     package func lockoutAlias(_ request: MountRequest) -> String? { nil }
     package func exists(_ request: MountRequest) async throws -> Bool? { nil }
     package var unauthenticatedPaths: [PathPattern] { [] }
-    package func help(_ request: MountRequest) -> PathHelp? { nil }
+    package func help(_ path: String) -> PathHelp? { nil }
     package func revoke(_ lease: MountLease, storage: StorageView) async throws {}
 }
 

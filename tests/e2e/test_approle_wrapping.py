@@ -97,3 +97,16 @@ def test_token_bound_cidrs_from_the_role(dev_server):
     assert login.status_code == 200, login.text
     token = login.json()["auth"]["client_token"]
     assert dev_server.http("GET", "auth/token/lookup-self", token=token).status_code == 403
+
+
+def test_a_bad_cidr_block_is_a_500_on_the_role_and_a_400_on_its_field_path(dev_server):
+    """OpenBao answers a bad CIDR block with 500 on a role write and 400 on the
+    one-field path; clients that retry on 5xx see the same split here."""
+    mount = random_name("approle")
+    assert dev_server.http("POST", f"sys/auth/{mount}", body={"type": "approle"}).status_code == 204
+    assert dev_server.http("POST", f"auth/{mount}/role/ci", body={"token_ttl": "1m"}).status_code == 204
+    role = dev_server.http("POST", f"auth/{mount}/role/ci", body={"secret_id_bound_cidrs": "not-a-cidr"})
+    assert role.status_code == 500, role.text
+    field = dev_server.http("POST", f"auth/{mount}/role/ci/secret-id-bound-cidrs", body={"secret_id_bound_cidrs": "not-a-cidr"})
+    assert field.status_code == 400, field.text
+    assert field.json()["errors"] == ["failed to validate CIDR blocks: invalid CIDR address: not-a-cidr"]

@@ -14,16 +14,9 @@ struct CubbyholeBackend: CoreBackend {
         guard let token = call.token else { throw CoreError.permissionDenied }
         let view = StorageView(storage: barrier, prefix: TokenStore.cubbyholePrefix + token.hash + "/")
         let handler = try kvFactory(MountContext(path: "cubbyhole/", type: "kv", options: ["version": "1"], storage: view))
-        let operation: MountOperation
-        switch call.request.operation {
-        case .read: operation = .read
-        case .list: operation = .list
-        case .write: operation = .update
-        case .delete: operation = .delete
-        case .patch: throw CoreError.unsupportedOperation
-        }
+        // KV v1's table has no patch handler: a PATCH is its unsupported operation.
         let request = MountRequest(
-            operation: operation, path: call.relativePath, fields: RequestFields(call.request.data),
+            operation: call.request.operation.routeOperation, path: call.relativePath, fields: RequestFields(call.request.data),
             storage: view, mountPath: "cubbyhole/", clientAddress: call.request.clientAddress)
         var answer = try await handler.handle(request)
         answer.leaseDuration = 0

@@ -32,3 +32,17 @@ package struct Request: Sendable {
         self.id = id
     }
 }
+
+extension Request.Operation {
+    /// The operation as mounts and route tables name it. A write is an `update`;
+    /// only the pipeline, which asks the mount, turns one into a `create`.
+    var routeOperation: MountOperation {
+        switch self {
+        case .read: .read
+        case .list: .list
+        case .write: .update
+        case .delete: .delete
+        case .patch: .patch
+        }
+    }
+}

@@ -9,11 +9,7 @@ extension RequestPipeline {
             let help: PathHelp
             switch mount.handler {
             case .plugin(let handler):
-                let mountRequest = MountRequest(
-                    operation: .read, path: relativePath, fields: RequestFields([:]), storage: mount.storage,
-                    mountPath: mount.entry.routePath, clientAddress: request.clientAddress
-                )
-                help = handler.help(mountRequest) ?? Self.mountHelp(relativePath, Self.noTableHelp)
+                help = handler.help(relativePath) ?? Self.mountHelp(relativePath, Self.noTableHelp)
             case .core(let backend):
                 help = backend.help(relativePath) ?? Self.mountHelp(relativePath, Self.coreHelp)
             }

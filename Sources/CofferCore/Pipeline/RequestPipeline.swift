@@ -197,14 +197,8 @@ package struct RequestPipeline: Sendable {
                 mountPath: mount.entry.routePath, clientAddress: request.clientAddress
             )
         }
-        switch request.operation {
-        case .read: return made(.read)
-        case .list: return made(.list)
-        case .delete: return made(.delete)
-        case .patch: return made(.patch)
-        case .write:
-            let update = made(.update)
-            return try await handler.exists(update) == false ? made(.create) : update
-        }
+        let asked = made(request.operation.routeOperation)
+        guard request.operation == .write else { return asked }
+        return try await handler.exists(asked) == false ? made(.create) : asked
     }
 }

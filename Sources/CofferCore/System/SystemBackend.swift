@@ -14,8 +14,9 @@ package struct SystemBackend: CoreBackend {
     let audit: AuditBroker
     let lockouts: UserLockouts
 
-    /// Paths that answer whether sealed or not, and without a token (spec §3).
-    private static let alwaysAvailable: Set<String> = ["health", "seal-status", "leader", "init", "unseal"]
+    /// Paths that answer whether sealed or not, and without a token (spec §3): the
+    /// routes below, matched exactly (`sys/health/` is an ordinary path).
+    private static let alwaysAvailable = Set(alwaysAvailablePaths.paths.map(\.pattern.description))
 
     /// Their routes: the handlers take the whole request, there being no mount yet.
     static let alwaysAvailablePaths = RouteTable<SystemBackend, Request, Response>(
@@ -54,8 +55,9 @@ package struct SystemBackend: CoreBackend {
     func handleAlwaysAvailable(_ request: Request) async throws -> Response? {
         guard request.path.hasPrefix("sys/") else { return nil }
         let relative = String(request.path.dropFirst(4))
-        guard Self.alwaysAvailable.contains(relative), let (route, _) = Self.alwaysAvailablePaths.match(relative) else { return nil }
-        guard let handler = route.handler(for: request.operation.routeOperation) else { throw CoreError.unsupportedOperation }
+        guard Self.alwaysAvailable.contains(relative),
+            let (handler, _) = try Self.alwaysAvailablePaths.resolve(relative, request.operation.routeOperation, fields: RequestFields([:]))
+        else { return nil }
         return try await handler(self, request)
     }
 
@@ -74,9 +76,9 @@ package struct SystemBackend: CoreBackend {
     package func help(_ relativePath: String) -> PathHelp? { Self.paths.help(relativePath) }
 
     package func handle(_ call: BackendCall) async throws -> Response {
-        guard let (route, captures) = Self.paths.match(call.relativePath) else { throw CoreError.unsupportedPath }
-        guard let handler = route.handler(for: call.request.operation.routeOperation) else { throw CoreError.unsupportedOperation }
-        try route.validate(RequestFields(call.request.data))
+        let route = try Self.paths.resolve(
+            call.relativePath, call.request.operation.routeOperation, fields: RequestFields(call.request.data))
+        guard let (handler, captures) = route else { throw CoreError.unsupportedPath }
         return try await handler(self, SystemCall(call: call, captures: captures))
     }
 }

@@ -12,17 +12,3 @@ struct SystemCall: Sendable {
 
 /// One `sys/` route: handlers take a `SystemCall` and answer a core `Response`.
 typealias SystemPath = Route<SystemBackend, SystemCall, Response>
-
-extension Request.Operation {
-    /// The operation as routes key their handlers (a write is an `update`: `sys/`
-    /// does not tell `create` from it).
-    var routeOperation: MountOperation {
-        switch self {
-        case .read: .read
-        case .list: .list
-        case .write: .update
-        case .delete: .delete
-        case .patch: .patch
-        }
-    }
-}

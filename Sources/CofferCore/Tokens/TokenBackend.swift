@@ -12,10 +12,10 @@ struct TokenBackend: CoreBackend {
 
     func handle(_ call: BackendCall) async throws -> Response {
         guard let caller = call.token else { throw CoreError.permissionDenied }
-        guard let (route, _) = Self.paths.match(call.relativePath) else { throw CoreError.unsupportedPath }
-        guard let handler = route.handler(for: call.request.operation.routeOperation) else { throw CoreError.unsupportedOperation }
         let fields = RequestFields(call.request.data)
-        try route.validate(fields)
+        guard let (handler, _) = try Self.paths.resolve(call.relativePath, call.request.operation.routeOperation, fields: fields) else {
+            throw CoreError.unsupportedPath
+        }
         return try await handler(self, TokenCall(call: call, caller: caller, fields: fields))
     }
 

@@ -25,10 +25,16 @@ package struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// OpenBao's rule for a name in a path (`GenericNameRegex`): word characters,
     /// with `-` and `.` allowed inside but not at either end.
-    package static func isName(_ text: String) -> Bool {
+    package static func isName<Text: StringProtocol>(_ text: Text) -> Bool {
         guard let first = text.first, let last = text.last else { return false }
         func word(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
         return word(first) && word(last) && text.allSatisfy { word($0) || $0 == "-" || $0 == "." }
+    }
+
+    /// A path cut at its slashes, for matching: a table cuts it once and tries
+    /// every pattern on the same pieces (they share the path's storage).
+    package static func parts(of path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: false)
     }
 
     /// The names this pattern captures, in order.
@@ -56,7 +62,11 @@ package struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The captured parameters when `path` matches, else nil.
     package func match(_ path: String) -> [String: String]? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        match(parts: Self.parts(of: path))
+    }
+
+    /// The captured parameters when the path cut into `parts` matches, else nil.
+    package func match(parts: [Substring]) -> [String: String]? {
         var captures: [String: String] = [:]
         var index = 0
         for (position, segment) in segments.enumerated() {
@@ -66,7 +76,7 @@ package struct PathPattern: Sendable, Hashable, CustomStringConvertible {
                 index += 1
             case .one(let name):
                 guard index < parts.count, Self.isName(parts[index]) else { return nil }
-                captures[name] = parts[index]
+                captures[name] = String(parts[index])
                 index += 1
             case .rest(let name):
                 return matchRest(name, tail: segments[(position + 1)...], parts: parts, from: index, captures: captures)
@@ -86,12 +96,15 @@ extension PathPattern {
     /// The rest follows a separator: `data/{path...}` takes `data/` and `data/a/b`,
     /// not a bare `data` (OpenBao's `^data/(?P<path>.*)$`).
     private func matchRest(
-        _ name: String, tail: ArraySlice<Segment>, parts: [String], from index: Int, captures: [String: String]
+        _ name: String, tail: ArraySlice<Segment>, parts: [Substring], from index: Int, captures: [String: String]
     ) -> [String: String]? {
         guard index < parts.count else { return nil }
         var captures = captures
+        // The pieces are slices of one path: the rest is that path from the first
+        // piece to the last, taken in one copy rather than joined.
+        let path = parts[index].base
         if tail.isEmpty {
-            captures[name] = parts[index...].joined(separator: "/")
+            captures[name] = String(path[parts[index].startIndex...])
             return captures
         }
         var end = parts.count
@@ -105,14 +118,14 @@ extension PathPattern {
         for (offset, literal) in literals.enumerated() where !Self.bytesEqual(parts[end - literals.count + offset], literal) {
             return nil
         }
-        let rest = parts[index..<(end - literals.count)].joined(separator: "/")
+        let rest = String(path[parts[index].startIndex..<parts[end - literals.count - 1].endIndex])
         guard !rest.isEmpty else { return nil }
         captures[name] = rest
         return captures
     }
 
     /// By bytes: Swift's `==` calls U+212A (Kelvin sign) equal to "K".
-    static func bytesEqual(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+    static func bytesEqual(_ a: Substring, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 }
 
 extension String {

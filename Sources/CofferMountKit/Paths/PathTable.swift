@@ -15,12 +15,27 @@ package struct RouteTable<Owner: Sendable, Call: Sendable, Answer: Sendable>: Se
         self.unauthenticatedPatterns = paths.filter(\.isUnauthenticated).map(\.pattern)
     }
 
-    /// The first path whose pattern matches, with its captures.
+    /// The first path whose pattern matches, with its captures. The path is cut
+    /// at its slashes once, not once per pattern tried.
     package func match(_ path: String) -> (path: Path, captures: [String: String])? {
+        let parts = PathPattern.parts(of: path)
         for entry in paths {
-            if let captures = entry.pattern.match(path) { return (entry, captures) }
+            if let captures = entry.pattern.match(parts: parts) { return (entry, captures) }
         }
         return nil
+    }
+
+    /// The handler for `operation` on `path`, with the captures, once the fields
+    /// the path declares have been checked; nil when no route matches. A route
+    /// with no handler for the operation is an unsupported operation. Every table
+    /// (mounts, sys/, auth/token/) dispatches through this one function.
+    package func resolve(
+        _ path: String, _ operation: MountOperation, fields: RequestFields
+    ) throws -> (handler: Path.Handler, captures: [String: String])? {
+        guard let (route, captures) = match(path) else { return nil }
+        guard let handler = route.handler(for: operation) else { throw MountError.unsupportedOperation }
+        try route.validate(fields)
+        return (handler, captures)
     }
 
     /// The help for `path`: its route's, or the mount's with every route listed.
@@ -48,9 +63,9 @@ extension RouteTable where Call == PathCall, Answer == MountResponse {
         _ request: MountRequest, owner: Owner,
         unmatched: () throws -> MountResponse = { throw MountError.unsupportedPath }
     ) async throws -> MountResponse {
-        guard let (path, captures) = match(request.path) else { return try unmatched() }
-        guard let handler = path.handler(for: request.operation) else { throw MountError.unsupportedOperation }
-        try path.validate(request.fields)
+        guard let (handler, captures) = try resolve(request.path, request.operation, fields: request.fields) else {
+            return try unmatched()
+        }
         return try await handler(owner, PathCall(request, captures: captures))
     }
 

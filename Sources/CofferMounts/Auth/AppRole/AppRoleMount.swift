@@ -31,7 +31,7 @@ package struct AppRoleMount: Mount {
         try await Self.paths.exists(request, owner: self)
     }
 
-    package func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
+    package func help(_ path: String) -> PathHelp? { Self.paths.help(path) }
 
     func loadRole(_ name: String) async throws -> AppRoleRole? {
         try await storage.getJSON(AppRoleRole.self, "role/" + name)
@@ -86,7 +86,13 @@ package struct AppRoleMount: Mount {
         guard var role = try await loadRole(name) else { throw MountError.notFound }
         var raw = request.fields.raw
         if let value = raw[key] ?? raw[alias.replacingOccurrences(of: "-", with: "_")] { raw = [key: value] }
-        try role.update(from: RequestFields(raw))
+        do {
+            try role.update(from: RequestFields(raw))
+        } catch let error as MountError where error.code == .internal {
+            // OpenBao's one-field paths refuse a bad value with a 400 where its role
+            // write answers 500 (`role/x/secret-id-bound-cidrs` with a bad CIDR block).
+            throw MountError(.badRequest, error.messages)
+        }
         try await storage.putJSON("role/" + name, role)
         return .noContent
     }

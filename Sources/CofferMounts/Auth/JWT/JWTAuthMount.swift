@@ -27,7 +27,7 @@ package struct JWTAuthMount: Mount {
         try await Self.paths.exists(request, owner: self)
     }
 
-    package func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
+    package func help(_ path: String) -> PathHelp? { Self.paths.help(path) }
 
     // MARK: config
 

@@ -40,7 +40,7 @@ struct KVv1Mount: Mount {
         try await Self.paths.exists(request, owner: self)
     }
 
-    func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
+    func help(_ path: String) -> PathHelp? { Self.paths.help(path) }
 
     private static func read(_ call: PathCall) async throws -> MountResponse {
         guard let stored = try await call.request.storage.getObject(call["path"]) else { throw MountError.notFound }

@@ -31,7 +31,7 @@ struct KVv2Mount: Mount {
         try await Self.paths.exists(request, owner: self)
     }
 
-    func help(_ request: MountRequest) -> PathHelp? { Self.paths.help(request.path) }
+    func help(_ path: String) -> PathHelp? { Self.paths.help(path) }
 
     // MARK: storage
 

@@ -1,5 +1,6 @@
 import CofferMountKit
 import CofferStorage
+import Crypto
 import Foundation
 
 /// The core, assembled: storage, barrier, seal, mounts, tokens, policies and the
@@ -18,11 +19,18 @@ package final class Core: Sendable {
     /// User lockout (failed logins per alias); the server config sets its stanzas.
     package let lockouts: UserLockouts
     package let pipeline: RequestPipeline
+    /// nil on a single node; on an HA cluster, what makes this node active or a standby.
+    package let ha: HACoordinator?
+    package let clock: @Sendable () -> Date
 
     /// - Parameters:
     ///   - mountFactories: the mount types that can be enabled, by type name.
+    ///   - ha: the HA lock and this node's addresses, when several nodes share the storage.
     ///   - clock: the time tokens and leases are checked against.
-    package init(physical: any PhysicalStorage, mountFactories: [String: MountFactory], clock: @escaping @Sendable () -> Date = Date.init) {
+    package init(
+        physical: any PhysicalStorage, mountFactories: [String: MountFactory], ha: HACoordinator? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         let barrier = SecurityBarrier(physical: physical, clock: clock)
         let keyRotation = KeyRotationScheduler(barrier: barrier)
         let router = MountRouter()
@@ -48,6 +56,22 @@ package final class Core: Sendable {
             try await audit.load()
             await keyRotation.start()
         }
+        let tearDown: @Sendable () async -> Void = {
+            await keyRotation.stop()
+            await audit.unload()
+            await expiration.unload()
+            await mounts.unload()
+            policies.unload()
+            tokens.reset()
+        }
+        // On an HA node the core's duties run only while it holds the lock; a
+        // takeover first rereads the keyring, which the previous active may have rotated.
+        ha?.assign(
+            .init(
+                bringUp: {
+                    try await barrier.reloadKeyring()
+                    try await bringUp()
+                }, tearDown: tearDown))
         let seal = SealManager(
             physical: physical, barrier: barrier,
             hooks: .init(
@@ -58,19 +82,22 @@ package final class Core: Sendable {
                     root.id = rootTokenID
                     return try await tokens.create(root).id
                 },
-                postUnseal: bringUp,
+                postUnseal: {
+                    guard let ha else { return try await bringUp() }
+                    ha.start()
+                },
                 preSeal: {
-                    await keyRotation.stop()
-                    await audit.unload()
-                    await expiration.unload()
-                    await mounts.unload()
-                    policies.unload()
-                    tokens.reset()
+                    await ha?.stop()
+                    await tearDown()
+                },
+                exclusively: { body in
+                    guard let ha else { return try await body() }
+                    try await ha.holdingLock(body)
                 }
             ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts
+            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, ha: ha
         )
         mounts.register(type: "system", backend: system)
         mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration))
@@ -89,6 +116,8 @@ package final class Core: Sendable {
         self.leases = leases
         self.audit = audit
         self.lockouts = lockouts
+        self.ha = ha
+        self.clock = clock
         self.pipeline = RequestPipeline(
             barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
             expiration: expiration, system: system, audit: audit
@@ -97,6 +126,11 @@ package final class Core: Sendable {
 
     package func handle(_ request: Request) async -> Response {
         await pipeline.handle(request)
+    }
+
+    /// The key HA nodes sign forwarded clients' addresses with; nil while sealed.
+    package func forwardingKey() -> SymmetricKey? {
+        try? barrier.derivedKey(purpose: "coffer/ha/forwarded-client")
     }
 
     /// What `server -dev` does: one key share, unsealed, a root token, KV v2 at `secret/`.

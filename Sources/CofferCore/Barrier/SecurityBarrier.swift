@@ -59,6 +59,20 @@ package final class SecurityBarrier: LogicalStorage {
         state.withLock { $0 = nil }
     }
 
+    /// Reads the stored keyring again with the root key held: an HA node that
+    /// takes over must see the terms the previous active added by rotating.
+    func reloadKeyring() async throws {
+        let rootKey = try unsealedState().rootKey
+        try await unseal(rootKey: rootKey)
+    }
+
+    /// A key for one purpose derived from the root key, the same on every node
+    /// unsealed with it and gone at seal (HKDF: the root key cannot be recovered from it).
+    package func derivedKey(purpose: String) throws -> SymmetricKey {
+        let rootKey = try unsealedState().rootKey
+        return HKDF<SHA256>.deriveKey(inputKeyMaterial: rootKey, info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
     func unsealedState() throws -> Unsealed {
         guard let current = state.withLock({ $0 }) else { throw BarrierError.sealed }
         return current

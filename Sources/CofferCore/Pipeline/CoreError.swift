@@ -16,6 +16,8 @@ package struct CoreError: Error, CustomStringConvertible, Equatable {
         case unsupportedMediaType
         case sealed
         case notInitialized
+        /// A part the request needs cannot be reached now (no active HA node); retry later.
+        case unavailable
         case `internal`
     }
 

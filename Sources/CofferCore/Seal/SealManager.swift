@@ -12,6 +12,8 @@ package actor SealManager {
         var setUp: @Sendable (_ rootTokenID: String?) async throws -> String
         var postUnseal: @Sendable () async throws -> Void
         var preSeal: @Sendable () async -> Void
+        /// Runs init's writes; on an HA node, while holding the lock that fences them.
+        var exclusively: @Sendable (_ body: @Sendable () async throws -> Void) async throws -> Void
     }
 
     private let physical: any PhysicalStorage
@@ -45,6 +47,20 @@ package actor SealManager {
         if let problem = Self.validate(shares: shares, threshold: threshold) {
             throw CoreError.badRequest("invalid seal configuration: \(problem)")
         }
+        guard try await loadConfig() == nil else { throw CoreError.badRequest("Vault is already initialized") }
+        let outcome = InitOutcome()
+        try await hooks.exclusively {
+            let result = try await self.initializeStorage(shares: shares, threshold: threshold, rootTokenID: rootTokenID)
+            await outcome.set(result)
+        }
+        guard let result = await outcome.result else { throw CoreError.badRequest("Vault is already initialized") }
+        return result
+    }
+
+    /// Init's writes, in the order that makes a crash half-way retryable.
+    private func initializeStorage(shares: Int, threshold: Int, rootTokenID: String?) async throws -> (keys: [[UInt8]], rootToken: String) {
+        // Again under the lock: another node may have finished an init meanwhile.
+        config = nil
         guard try await loadConfig() == nil else { throw CoreError.badRequest("Vault is already initialized") }
 
         let rootKey = SymmetricKey(size: .bits256)
@@ -102,6 +118,12 @@ package actor SealManager {
             }
             return try await status()
         }
+    }
+
+    /// Carries init's result out of the closure that ran it under the HA lock.
+    private actor InitOutcome {
+        var result: (keys: [[UInt8]], rootToken: String)?
+        func set(_ value: (keys: [[UInt8]], rootToken: String)) { result = value }
     }
 
     package func resetProgress() {

@@ -7,6 +7,7 @@ extension SystemBackend {
     static let paths = RouteTable<SystemBackend, SystemCall, Response>(
         [
             route("seal", [.update], "Seals the server.") { sys, c in try await sys.sealNow(c.call) },
+            route("step-down", [.update], "Makes the active node give up the HA lock.") { sys, _ in sys.stepDown() },
             route("mounts", [.read], "Lists the enabled secrets engines.") { sys, c in try await sys.listMounts(.secrets, c.call) },
             route("mounts/{path...}/tune", [.read, .update], "Reads or tunes a secrets engine's settings.") { sys, c in
                 try await sys.tune(.secrets, c["path"].withTrailingSlash, c.call)

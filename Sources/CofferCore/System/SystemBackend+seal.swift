@@ -33,15 +33,22 @@ extension SystemBackend {
         let activeCode = try code("activecode", 200)
         let sealedCode = try code("sealedcode", 503)
         let uninitCode = try code("uninitcode", 501)
-        _ = try code("standbycode", 429)
+        let standbyCode = try code("standbycode", 429)
         _ = try code("drsecondarycode", 472)
         _ = try code("performancestandbycode", 473)
+        // `standbyok` makes a standby answer as an active node would (load balancers
+        // that send reads to every node ask for it).
+        let standbyOK = fields.has("standbyok") && (try? fields.bool("standbyok")) == true
 
         let status = try await currentSealStatus()
-        let statusCode = !status.initialized ? uninitCode : status.sealed ? sealedCode : activeCode
         let healthy = status.initialized && !status.sealed
+        // A standby is a node that is unsealed but not active (an HA node still
+        // competing counts too); a sealed node reports standby as Vault does.
+        let standby = !healthy || isHAStandby
+        let statusCode =
+            !status.initialized ? uninitCode : status.sealed ? sealedCode : standby && !standbyOK ? standbyCode : activeCode
         var body: [(String, JSONValue)] = [
-            ("initialized", .bool(status.initialized)), ("sealed", .bool(status.sealed)), ("standby", .bool(!healthy)),
+            ("initialized", .bool(status.initialized)), ("sealed", .bool(status.sealed)), ("standby", .bool(standby)),
             ("replication_performance_mode", healthy ? "disabled" : "unknown"),
             ("replication_dr_mode", healthy ? "disabled" : "unknown"),
             ("server_time_utc", .int(Int64(saturating: tokens.clock().timeIntervalSince1970))),

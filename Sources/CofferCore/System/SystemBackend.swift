@@ -13,6 +13,7 @@ package struct SystemBackend: CoreBackend {
     let barrier: SecurityBarrier
     let audit: AuditBroker
     let lockouts: UserLockouts
+    let ha: HACoordinator?
 
     /// Paths that answer whether sealed or not, and without a token (spec §3): the
     /// routes below, matched exactly (`sys/health/` is an ordinary path).
@@ -47,7 +48,7 @@ package struct SystemBackend: CoreBackend {
         for operation in MountOperation.allCases {
             operations[operation] = { _, _ in .error(CoreError(.methodNotAllowed, [])) }
         }
-        operations[.read] = { _, _ in .raw(status: 200, body: [("ha_enabled", false)]) }
+        operations[.read] = { sys, _ in sys.leader() }
         return operations
     }()
 

@@ -28,9 +28,35 @@ package struct ServerAssembly {
         }
     }
 
+    /// The core on its storage; on PostgreSQL with `ha_enabled`, one node of an HA cluster.
+    package static func makeCore(_ config: ServerConfig, logger: Logger) async throws -> Core {
+        guard case .postgresql(let settings) = config.storage, settings.haEnabled else {
+            return Core(physical: try await makeStorage(config.storage), mountFactories: BuiltinMounts.factories)
+        }
+        let storage = try await PostgreSQLStorage.open(settings)
+        let timings = HATimings()
+        let lock = try await storage.haLock(
+            table: settings.haTable, identity: UUID().uuidString.lowercased(), ttl: timings.lockTTL, createTable: !settings.skipCreateTable)
+        let apiAddress = config.apiAddress ?? defaultAPIAddress(config.listeners)
+        if config.apiAddress == nil {
+            logger.warning(
+                "no api_addr configured: standbys will send clients to this listener's address", metadata: ["api_addr": "\(apiAddress)"])
+        }
+        let advertisement = LeaderAdvertisement(apiAddress: apiAddress, clusterAddress: config.clusterAddress ?? "")
+        let ha = HACoordinator(lock: lock, advertisement: advertisement, timings: timings, clock: Date.init)
+        return Core(physical: storage, mountFactories: BuiltinMounts.factories, ha: ha)
+    }
+
+    /// The first listener's address as a URL, as Vault guesses an unset `api_addr`.
+    static func defaultAPIAddress(_ listeners: [ServerConfig.Listener]) -> String {
+        guard let listener = listeners.first, let (host, port) = try? listener.hostAndPort() else { return "" }
+        let shown = host == "0.0.0.0" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
+        return "\(listener.tlsDisable ? "http" : "https")://\(shown):\(port)"
+    }
+
     /// Runs until SIGINT or SIGTERM.
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
-        let core = Core(physical: try await makeStorage(config.storage), mountFactories: BuiltinMounts.factories)
+        let core = try await makeCore(config, logger: logger)
         core.audit.declare(config.auditDevices)
         core.lockouts.configure(config.userLockouts)
         core.audit.allowAPICreation(config.allowAPIAuditCreation)
@@ -69,7 +95,20 @@ package struct ServerAssembly {
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await releaseHALock(core)
+            throw error
+        }
+        await releaseHALock(core)
+    }
+
+    /// A clean stop of an HA node gives up the lock at once, so a standby takes
+    /// over now rather than when the lock would have lapsed.
+    private static func releaseHALock(_ core: Core) async {
+        guard core.ha != nil else { return }
+        await core.seal.seal()
     }
 
     /// The server of one listener. `onRunning` hears the port it took, which the

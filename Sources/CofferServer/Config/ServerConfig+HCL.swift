@@ -22,6 +22,8 @@ extension ServerConfig {
                 listeners.append(try Self.listener(block))
             case "api_addr":
                 apiAddress = try body.string("api_addr")
+            case "cluster_addr":
+                clusterAddress = try body.string("cluster_addr")
             case "log_level":
                 logLevel = try body.string("log_level") ?? "info"
             case "unsafe_allow_api_audit_creation":

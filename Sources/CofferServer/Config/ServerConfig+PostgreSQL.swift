@@ -25,9 +25,6 @@ extension ServerConfig {
         settings.haTable = try tableName("ha_table", in: block) ?? settings.haTable
         // OpenBao turns HA on only for the string "true".
         settings.haEnabled = try body.string("ha_enabled") == "true"
-        if settings.haEnabled {
-            throw ConfigError("\(block.position): storage \"postgresql\": ha_enabled is not supported yet; run one Coffer node per table")
-        }
         if let parallel = try body.int("max_parallel") {
             guard (1...1024).contains(parallel) else {
                 throw ConfigError("\(block.position): storage \"postgresql\": max_parallel must be 1 to 1024")

@@ -39,7 +39,11 @@ package struct ServerConfig: Sendable, Equatable {
 
     package var storage: Storage = .sqlite(path: "coffer.db")
     package var listeners: [Listener] = []
+    /// `api_addr`: where clients reach this node; an HA standby sends them here
+    /// when this node leads.
     package var apiAddress: String?
+    /// `cluster_addr`, reported by `sys/leader` (Coffer's nodes forward over the API address).
+    package var clusterAddress: String?
     package var logLevel: String = "info"
     /// Audit devices declared in the config (`audit "file" "path" { options { ... } }`).
     package var auditDevices: [AuditDeviceEntry] = []

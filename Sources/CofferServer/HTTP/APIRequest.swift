@@ -14,6 +14,10 @@ struct APIRequest: Equatable, Sendable {
     var namespace: String?
     var contentType: String?
     var forwardedFor: String?
+    /// `X-Vault-No-Request-Forwarding`: a standby answers 307 instead of forwarding.
+    var noRequestForwarding: Bool
+    /// Set by a standby that forwarded the request (`ForwardedClient`).
+    var forwardedClient: String?
 
     init(method: String, target: String, header: (String) -> String?) {
         self.method = method
@@ -30,6 +34,9 @@ struct APIRequest: Equatable, Sendable {
         namespace = header("X-Vault-Namespace")
         contentType = header("Content-Type")
         forwardedFor = header("X-Forwarded-For")
+        // Any value counts, as in Vault (the CLI sends "true").
+        noRequestForwarding = header("X-Vault-No-Request-Forwarding").map { !$0.isEmpty } ?? false
+        forwardedClient = header(ForwardedClient.header)
     }
 
     init(_ head: HTTPRequestHead) {

@@ -71,7 +71,7 @@ enum HTTPResponseWriter {
         case .notFound, .unsupportedPath: .notFound
         case .unsupportedOperation, .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
-        case .sealed: .serviceUnavailable
+        case .sealed, .unavailable: .serviceUnavailable
         case .internal: .internalServerError
         }
     }

@@ -15,16 +15,23 @@ package struct VaultAPIResponder: Sendable {
     let logger: Logger
     /// Peers allowed to name the client in `X-Forwarded-For`.
     let trustedProxies: [CIDRBlock]
+    /// On an HA node: where requests go while this node is a standby.
+    let forwarder: StandbyForwarder?
 
     package init(core: Core, logger: Logger, trustedProxies: [String] = []) {
         self.core = core
         self.logger = logger
         self.trustedProxies = trustedProxies.compactMap(CIDRBlock.init)
+        self.forwarder = core.ha.map { _ in StandbyForwarder(core: core) }
     }
 
-    /// The client's address: the connection's, or, when the connection comes from
-    /// a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
+    /// The client's address: the connection's; on a request forwarded by a
+    /// standby of this cluster, the client it names; or, when the connection comes
+    /// from a trusted proxy, the nearest address that proxy put in `X-Forwarded-For`.
     func clientAddress(_ request: APIRequest, peer: String?) -> String? {
+        if let stamp = request.forwardedClient, let client = forwarder?.verifiedClient(stamp, request) {
+            return client
+        }
         guard let peer, trustedProxies.contains(where: { $0.contains(peer) }),
             let forwarded = request.forwardedFor,
             let nearest = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !nearest.isEmpty
@@ -53,6 +60,20 @@ package struct VaultAPIResponder: Sendable {
 
         let trimmed = String(rawPath.dropFirst(4))
         let logicalPath = trimmed.utf8.contains(UInt8(ascii: "%")) ? trimmed.removingPercentEncoding ?? trimmed : trimmed
+
+        // On an HA node: a standby sends the request to the leader, and the active
+        // node counts it in flight so that a step-down waits for it.
+        var admitted = false
+        if let ha = core.ha, let forwarder, !StandbyForwarder.servedByEveryNode(logicalPath) {
+            switch ha.admit() {
+            case .serve:
+                admitted = true
+            case .forward(let leader):
+                if logicalPath == "sys/seal" { return HTTPResponseWriter.write(.error(StandbyForwarder.cannotSealStandby)) }
+                return await forwarder.answer(request, body: body, leader: leader, clientAddress: clientAddress(request, peer: peer))
+            }
+        }
+        defer { if admitted { core.ha?.finish() } }
         let coreRequest: CofferCore.Request
         do {
             coreRequest = try HTTPRequestTranslator.translate(

@@ -10,15 +10,7 @@ import PostgresNIO
 /// - Acquire succeeds only on a missing or expired row.
 /// - Renew touches only this node's own, still valid row: it never steals.
 /// - Every write of the active node is fenced by the same row (`fenceCondition`).
-package final class PostgreSQLHALock: Sendable {
-    /// What the lock row says about the leader.
-    package struct Holder: Sendable, Equatable {
-        package var identity: String
-        /// The leader's advertised address (`api_addr`).
-        package var value: String
-        package var isValid: Bool
-    }
-
+package final class PostgreSQLHALock: HALock {
     package static let key = "core/lock"
 
     private let pool: PostgreSQLPool
@@ -83,14 +75,14 @@ package final class PostgreSQLHALock: Sendable {
     }
 
     /// Who holds the lock, if anyone has held it.
-    package func holder() async throws -> Holder? {
+    package func holder() async throws -> HALockHolder? {
         try await run {
             let rows = try await client.query(
                 "SELECT ha_identity, coalesce(ha_value, ''), valid_until > NOW() FROM \(unescaped: table) WHERE ha_key = \(Self.key)",
                 logger: logger
             )
             for try await (identity, value, valid) in rows.decode((String, String, Bool).self) {
-                return Holder(identity: identity, value: value, isValid: valid)
+                return HALockHolder(identity: identity, value: value, isValid: valid)
             }
             return nil
         }

@@ -45,6 +45,8 @@ let package = Package(
                 "CofferStorage",
                 "CofferMountKit",
                 "CofferHCL",
+                // sys/radar/: the correlation hash the scanner computes too.
+                "CofferRadar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

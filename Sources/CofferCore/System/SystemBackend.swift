@@ -13,6 +13,8 @@ package struct SystemBackend: CoreBackend {
     let barrier: SecurityBarrier
     let audit: AuditBroker
     let lockouts: UserLockouts
+    /// `sys/radar/`: key creation, hash cache and rate limit (SystemBackend+radar.swift).
+    let radar = RadarCorrelationState()
 
     /// Paths that answer whether sealed or not, and without a token (spec §3): the
     /// routes below, matched exactly (`sys/health/` is an ordinary path).

@@ -3,7 +3,7 @@ import Foundation
 
 /// The key `K` of spec §9: value hashes and finding ids are HMAC-SHA256 under it.
 public struct RadarHashKey: Sendable {
-    private let key: SymmetricKey
+    let key: SymmetricKey
     /// First 8 bytes of `HMAC(K, "key-id")`, hex; recorded in baselines to detect a key mismatch.
     public let keyID: String
 

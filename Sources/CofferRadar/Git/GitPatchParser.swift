@@ -14,6 +14,8 @@ struct GitPatchParser {
     private var oldRemaining = 0
     private var newRemaining = 0
     private(set) var commitCount = 0
+    /// Every commit whose header went by, so a failed walk can resume with the others.
+    private(set) var seenCommits = Set<String>()
 
     /// Feeds one line; returns a finished patch when this line closes one.
     mutating func feed(_ line: [UInt8]) -> FilePatch? {
@@ -36,8 +38,10 @@ struct GitPatchParser {
         }
         if line.first == Self.commitMarker {
             let finished = finish()
-            commit = Self.parseCommit(line)
+            let parsed = Self.parseCommit(line)
+            commit = parsed
             commitCount += 1
+            seenCommits.insert(parsed.sha)
             return finished
         }
         if line.starts(with: Array("diff --git ".utf8)) || line.starts(with: Array("diff --cc ".utf8)) {

@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "CofferMountKitTests", dependencies: ["CofferMountKit"]),
         .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
-        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting"]),
+        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting", "CofferRadar"]),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
         .testTarget(name: "CofferRadarTests", dependencies: ["CofferRadar"]),
         .testTarget(name: "CofferCIOIDCTests", dependencies: ["CofferCIOIDC", .product(name: "JWTKit", package: "jwt-kit")]),

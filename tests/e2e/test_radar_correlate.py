@@ -144,3 +144,26 @@ def test_correlate_refuses_bad_input_and_tokens_without_the_policy(dev_server):
     assert first["kdf"]["name"] == "scrypt"
     rotated = dev_server.http("POST", "sys/radar/key/rotate").json()["data"]
     assert rotated["key_id"] != first["key_id"]
+
+
+def test_a_job_environment_is_checked_by_hash_only(dev_server, tmp_path):
+    """`scan env --hash-only -correlate`, as a CircleCI step runs it: the job's own variables,
+    whose values CircleCI never exports, are compared by hash; nothing of them is printed."""
+    stored, loose = github_token(), github_token()
+    path = random_name("radar-env")
+    assert dev_server.http("POST", f"secret/data/ci/{path}", body={"data": {"npm": stored}}).status_code == 200
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BAO_", "VAULT_", "COFFER_RADAR"))}
+    env.update(VAULT_ADDR=dev_server.url, VAULT_TOKEN=dev_server.root_token, HOME=str(tmp_path),
+               NPM_TOKEN=stored, DEPLOY_PASSWORD=loose, LOG_LEVEL="debug")
+    refused = subprocess.run([str(coffer_bin()), "radar", "scan", "env"], capture_output=True, text=True, env=env,
+                             timeout=60)
+    assert refused.returncode == 2  # --hash-only is required
+    out = subprocess.run([str(coffer_bin()), "radar", "scan", "env", "--hash-only", "-correlate", "-format=json",
+                          "--fail-severity", "critical"], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert leaked(out.stdout + out.stderr, [stored, loose]) == []
+    findings = {f["locations"][0]["yaml_path"]: f for f in json.loads(out.stdout)["findings"]}
+    assert findings["NPM_TOKEN"]["coffer"]["path"] == f"ci/{path}"
+    assert findings["NPM_TOKEN"]["severity"] == "critical"
+    assert findings["DEPLOY_PASSWORD"].get("coffer") is None
+    assert "LOG_LEVEL" not in findings

@@ -19,8 +19,14 @@ struct GitHistoryScanner {
         var parser = GitPatchParser()
         var batch = PatchBatch(scanner: scanner)
         var bytes = 0
+        var reported = 0
+        let progress = scanner.options.progress
         let status = git.stream(logArguments()) { line in
             bytes += line.count + 1
+            if let progress, bytes - reported >= 1 << 20 {
+                reported = bytes
+                progress(parser.commitCount, bytes)
+            }
             guard let patch = parser.feed(line) else { return }
             batch.add(patch, into: &aggregator)
         }

@@ -35,6 +35,8 @@ public struct RadarScanOptions: Sendable {
     public var envVarMaxAgeDays = 180
     /// Env-var listings: variable name to the Coffer path it moved to (`--mapping`).
     public var envVarMapping: [String: String]? = nil
+    /// Called now and then with what was scanned so far (files or commits, bytes), for a progress line.
+    public var progress: (@Sendable (_ items: Int, _ bytes: Int) -> Void)? = nil
     /// Correlation (spec §11): when set, each finding carries the slow keyed hash of its value.
     public var correlationHasher: CorrelationHasher? = nil
 
@@ -55,6 +57,8 @@ public enum RadarTarget: Sendable {
     case bytes(label: String, content: [UInt8])
     /// CircleCI env-var listings exported from its API (`scan circleci-envvars`).
     case circleCIEnvVars([String])
+    /// The process environment, hashed only (`scan env --hash-only`, run inside a CI job).
+    case environment([(name: String, value: String)])
 
     var sourceName: String {
         switch self {
@@ -63,6 +67,7 @@ public enum RadarTarget: Sendable {
         case .circleCIConfig: "circleci-config"
         case .bytes: "stdin"
         case .circleCIEnvVars: "circleci-envvars"
+        case .environment: "env"
         }
     }
 
@@ -71,6 +76,7 @@ public enum RadarTarget: Sendable {
         case .directory(let paths), .circleCIConfig(let paths), .circleCIEnvVars(let paths): paths.joined(separator: " ")
         case .git(let repository): repository
         case .bytes(let label, _): label
+        case .environment: "environment"
         }
     }
 }

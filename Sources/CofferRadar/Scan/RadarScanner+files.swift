@@ -42,6 +42,7 @@ extension RadarScanner {
                 }
                 for occurrence in outcome.occurrences { aggregator.add(occurrence) }
             }
+            options.progress?(report.filesScanned, report.bytesScanned)
         }
         report.skippedFiles += walked.skips.tooLarge + walked.skips.allowlisted + walked.skips.special
         report.errors += walked.errors

@@ -45,6 +45,8 @@ public struct RadarScanner: Sendable {
         case .bytes(let label, let content):
             scanFile(bytes: content, path: label, into: &aggregator, report: &report)
             report.findings = aggregator.findings()
+        case .environment(let variables):
+            scanEnvironment(variables, report: &report)
         case .circleCIEnvVars(let paths):
             for path in paths { scanEnvVarListing(path, report: &report) }
             report.findings.sort(by: Finding.reportOrder)

@@ -11,7 +11,11 @@ enum EnvVarRules {
         "circleci-envvar-inventory", "CircleCI environment variable (inventory)", .info,
         "Nothing to do unless it holds a credential under a name that does not say so.")
 
-    static let all = [credential, migratedStillDefined, inventory]
+    static let environment = listingRule(
+        "environment-secret", "Secret-looking variable in the job's environment (hash only)", .info,
+        "Nothing to do if Coffer reports it as stored: the job reads it at run time. Otherwise move it into Coffer.")
+
+    static let all = [credential, migratedStillDefined, inventory, environment]
 
     private static func listingRule(_ id: String, _ description: String, _ severity: Severity, _ remediation: String) -> Rule {
         Rule(

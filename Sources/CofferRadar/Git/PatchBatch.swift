@@ -1,19 +1,42 @@
+import Foundation
+import Synchronization
+
 /// Buffers the patches `git log` streams and scans them on several cores (spec §2.2, §15).
 ///
-/// Identical blob pairs at one path are scanned once: the first in a batch is scanned, the
-/// others and later batches reuse its occurrences from the cache (bounded by
-/// `--max-cache`). Attribution to commits happens after the scan, in stream order, so
-/// findings do not depend on scheduling.
+/// A batch is scanned in the background while the next one is read, so `git log`, which
+/// computes the diffs, keeps running beside the scanner instead of waiting on a full pipe.
+/// Identical blob pairs at one path are scanned once: the first is scanned, the others reuse
+/// its occurrences from the cache (bounded by `--max-cache`). Attribution to commits happens
+/// on the reading thread in stream order, so findings do not depend on scheduling.
 struct PatchBatch {
     typealias Found = (added: [Occurrence], removed: [Occurrence])
 
+    /// A batch whose scan runs in the background.
+    private struct InFlight {
+        let patches: [FilePatch]
+        /// Index in `patches` to index in the scan's results, for the patches scanned.
+        let scanned: [Int: Int]
+        /// Keys whose first patch is in this batch, for the ones after it.
+        let firstOfKey: [String: Int]
+        let done: DispatchGroup
+        let results: Results
+    }
+
+    /// Written once by the background scan before `done` is left, read after waiting on it.
+    private final class Results: Sendable {
+        let value = Mutex<[Found]>([])
+    }
+
     let scanner: RadarScanner
     let allowlist: Allowlist
-    /// Patches held before a parallel scan: enough to keep every core busy, few enough
-    /// that memory stays bounded by a batch of diffs.
+    /// Patches held before a scan: enough to keep every core busy, few enough that memory
+    /// stays bounded by two batches of diffs.
     let capacity: Int
     private var pending: [FilePatch] = []
     private var cache: [String: Found] = [:]
+    /// Keys being scanned in the batch in flight: later patches with them wait for the cache.
+    private var inFlightKeys = Set<String>()
+    private var inFlight: InFlight? = nil
 
     init(scanner: RadarScanner) {
         self.scanner = scanner
@@ -24,36 +47,61 @@ struct PatchBatch {
     mutating func add(_ patch: FilePatch, into aggregator: inout FindingAggregator) {
         guard !allowlist.allowsPath(patch.path) else { return }
         pending.append(patch)
-        if pending.count >= capacity { flush(into: &aggregator) }
+        if pending.count >= capacity { flush(into: &aggregator, final: false) }
     }
 
-    mutating func flush(into aggregator: inout FindingAggregator) {
-        guard !pending.isEmpty else { return }
+    /// Starts scanning the pending patches after attributing the batch before them; with
+    /// `final`, also waits for this last one.
+    mutating func flush(into aggregator: inout FindingAggregator, final: Bool = true) {
         let patches = pending
         pending.removeAll(keepingCapacity: true)
-        // Which patches need a scan: no cache key, or the first of a key not cached yet.
+        // Only defer to the batch in flight while the cache has room to keep its results.
+        let canDefer = cache.count + capacity < scanner.options.maxCacheEntries
         var firstOfKey: [String: Int] = [:]
         var toScan: [Int] = []
         for (index, patch) in patches.enumerated() {
             if let key = Self.cacheKey(patch) {
-                guard cache[key] == nil, firstOfKey[key] == nil else { continue }
+                if cache[key] != nil || firstOfKey[key] != nil || (canDefer && inFlightKeys.contains(key)) { continue }
                 firstOfKey[key] = index
             }
             toScan.append(index)
         }
+        complete(into: &aggregator)
+        guard !patches.isEmpty else { return }
+        let results = Results()
+        let done = DispatchGroup()
         let scanner = self.scanner
-        let scanned = ParallelMap.map(toScan.map { patches[$0] }, jobs: scanner.options.jobs) { Self.scan($0, with: scanner) }
-        var fresh: [Int: Found] = [:]
-        for (position, index) in toScan.enumerated() {
-            fresh[index] = scanned[position]
-            if let key = Self.cacheKey(patches[index]), cache.count < scanner.options.maxCacheEntries {
-                cache[key] = scanned[position]
-            }
+        let work = toScan.map { patches[$0] }
+        done.enter()
+        DispatchQueue.global().async {
+            let found = ParallelMap.map(work, jobs: scanner.options.jobs) { Self.scan($0, with: scanner) }
+            results.value.withLock { $0 = found }
+            done.leave()
         }
-        for (index, patch) in patches.enumerated() {
+        var scanned: [Int: Int] = [:]
+        for (position, index) in toScan.enumerated() { scanned[index] = position }
+        inFlight = InFlight(patches: patches, scanned: scanned, firstOfKey: firstOfKey, done: done, results: results)
+        inFlightKeys = Set(firstOfKey.keys)
+        if final { complete(into: &aggregator) }
+    }
+
+    /// Waits for the batch in flight, caches its results and attributes it.
+    private mutating func complete(into aggregator: inout FindingAggregator) {
+        guard let batch = inFlight else { return }
+        inFlight = nil
+        inFlightKeys = []
+        batch.done.wait()
+        let found = batch.results.value.withLock { $0 }
+        func fresh(_ index: Int) -> Found? { batch.scanned[index].flatMap { $0 < found.count ? found[$0] : nil } }
+        for (index, patch) in batch.patches.enumerated() {
+            guard let key = Self.cacheKey(patch), let result = fresh(index), cache.count < scanner.options.maxCacheEntries
+            else { continue }
+            cache[key] = result
+        }
+        for (index, patch) in batch.patches.enumerated() {
             let key = Self.cacheKey(patch)
-            let found = fresh[index] ?? key.flatMap { cache[$0] ?? firstOfKey[$0].flatMap { fresh[$0] } } ?? ([], [])
-            attribute(found, of: patch, into: &aggregator)
+            let result = fresh(index) ?? key.flatMap { cache[$0] ?? batch.firstOfKey[$0].flatMap(fresh) } ?? ([], [])
+            attribute(result, of: patch, into: &aggregator)
         }
     }
 

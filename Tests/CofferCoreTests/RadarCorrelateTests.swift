@@ -71,6 +71,19 @@ import Testing
         #expect(root.data["matches"]?.arrayValue?.count == 1)
     }
 
+    @Test func lastFourHintsMatchCurrentReadableValues() async throws {
+        let core = try await TestCore.unsealed()
+        let stored = Self.value(5)
+        _ = await Self.call(core, .write, "secret/data/ci/npm", ["data": ["token": .string(stored), "short": "abc"]])
+        let hasher = try await Self.hasher(core)
+        let hash = try #require(hasher.hashKey.last4Hash(String(stored.suffix(4))))
+        let answer = await Self.call(core, .write, "sys/radar/correlate-last4", ["hashes": [.string(hash)]])
+        let match = answer.data["matches"]?.arrayValue?.first
+        #expect(match?["path"] == "ci/npm" && match?["field"] == "token" && match?["evidence"] == "last4")
+        let none = try #require(hasher.hashKey.last4Hash("abc!"))
+        #expect(await Self.call(core, .write, "sys/radar/correlate-last4", ["hashes": [.string(none)]]).data["matches"] == [])
+    }
+
     @Test func badHashListsAreRefused() async throws {
         let core = try await TestCore.unsealed()
         for hashes: JSONValue in [

@@ -167,3 +167,23 @@ def test_a_job_environment_is_checked_by_hash_only(dev_server, tmp_path):
     assert findings["NPM_TOKEN"]["severity"] == "critical"
     assert findings["DEPLOY_PASSWORD"].get("coffer") is None
     assert "LOG_LEVEL" not in findings
+
+
+def test_masked_circleci_values_are_hinted_by_their_last_four(dev_server, tmp_path):
+    """A project variable's masked value (`xxxx` + last four) is compared, by keyed hash, with
+    the last four characters of stored values: reported as a possible match, nothing more."""
+    stored = github_token()
+    path = random_name("radar-last4")
+    assert dev_server.http("POST", f"secret/data/ci/{path}", body={"data": {"npm": stored}}).status_code == 200
+    listing = {"items": [{"name": "NPM_TOKEN", "value": "xxxx" + stored[-4:], "created_at": "2025-01-01T00:00:00Z"},
+                         {"name": "OTHER_TOKEN", "value": "xxxx" + "!?!?", "created_at": "2025-01-01T00:00:00Z"}]}
+    (tmp_path / "envvars.json").write_text(json.dumps(listing))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BAO_", "VAULT_", "COFFER_RADAR"))}
+    env.update(VAULT_ADDR=dev_server.url, VAULT_TOKEN=dev_server.root_token, HOME=str(tmp_path))
+    out = subprocess.run([str(coffer_bin()), "radar", "scan", "circleci-envvars", str(tmp_path / "envvars.json"),
+                          "-correlate", "-format=json"], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert leaked(out.stdout, [stored]) == []
+    tags = {f["locations"][0]["yaml_path"]: f["tags"] for f in json.loads(out.stdout)["findings"]}
+    assert f"possible-coffer-match:secret/ci/{path}#npm" in tags["project project.NPM_TOKEN"]
+    assert not any(t.startswith("possible-coffer-match") for t in tags["project project.OTHER_TOKEN"])

@@ -56,7 +56,13 @@ struct RadarCommand: AsyncParsableCommand {
                 let scanner = try RadarScanner(options: options)
                 var report = scanner.scan(try flags.target(source: source, paths: paths))
                 progress?.finish()
-                if let correlation { report.applyCorrelation(try await correlation.matches(report.correlationHashes)) }
+                if let correlation, source == "circleci-envvars" {
+                    // A listing has only CircleCI's last four characters to compare.
+                    let hints = try await correlation.matches(report.correlationHashes, endpoint: "sys/radar/correlate-last4")
+                    report.applyLastFourCorrelation(hints)
+                } else if let correlation {
+                    report.applyCorrelation(try await correlation.matches(report.correlationHashes))
+                }
                 if let baseline {
                     guard let data = FileManager.default.contents(atPath: baseline) else {
                         throw RadarError.invalidConfig("cannot read baseline \(baseline)")

@@ -31,14 +31,14 @@ struct RadarCorrelationClient {
     }
 
     /// `POST sys/radar/correlate` in batches: correlation hash to where Coffer stores the value.
-    func matches(_ hashes: [String]) async throws -> [String: CofferSecretRef] {
+    func matches(_ hashes: [String], endpoint: String = "sys/radar/correlate") async throws -> [String: CofferSecretRef] {
         var found: [String: CofferSecretRef] = [:]
         var start = 0
         while start < hashes.count {
             let batch = Array(hashes[start..<min(hashes.count, start + Self.batchSize)])
             start += batch.count
             let answer = try await client.expect(
-                "Error correlating with Coffer", "POST", "sys/radar/correlate", body: ["hashes": JSONValue(batch)])
+                "Error correlating with Coffer", "POST", endpoint, body: ["hashes": JSONValue(batch)])
             for match in answer.body?["data"]?["matches"]?.arrayValue ?? [] {
                 guard let ref = Self.reference(match), let hash = match["hash"]?.stringValue else { continue }
                 // With several stored copies, the live one is the one to report.

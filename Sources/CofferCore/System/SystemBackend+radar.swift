@@ -24,6 +24,10 @@ extension SystemBackend {
         route("radar/correlate", [.update], "Tells which radar hashes match a KV secret the caller may read.") { sys, c in
             try await sys.radarCorrelate(c.call)
         },
+        route("radar/correlate-last4", [.update], "Tells which secrets the caller may read end in masked CircleCI values' last four.") {
+            sys, c in
+            try await sys.radarCorrelateLastFour(c.call)
+        },
     ]
 
     /// At most this many hashes per call (spec §11).
@@ -71,6 +75,33 @@ extension SystemBackend {
             data: ["matches": .array(matches), "compared": .int(Int64(leaves.count)), "truncated": .bool(truncated)])
         if truncated { response.warnings = ["only part of the readable secrets was compared (budget reached)"] }
         return .logical(response)
+    }
+
+    /// `correlate-last4`: HMAC of the last four characters of every readable string value of
+    /// at least 8 characters, against CircleCI's masked project variables (spec §2.4, item 5).
+    /// Fast HMAC, not scrypt: four characters are a hint whatever the hash, and the answer says so.
+    func radarCorrelateLastFour(_ call: BackendCall) async throws -> Response {
+        guard let token = call.token else { throw CoreError.permissionDenied }
+        let wanted = try Self.correlateHashes(call.request.data)
+        guard await radar.admit(token.hash, now: tokens.clock()) else {
+            throw CoreError.badRequest("too many radar correlate calls for this token; wait a minute")
+        }
+        let record = try await radar.key(barrier, now: tokens.clock())
+        guard let hasher = record.hasher else { throw CoreError(.internal, "the stored radar key is damaged; rotate it") }
+        let (leaves, truncated) = try await KVSecretWalker(router: router, acl: policies.acl(for: token.policies)).leaves()
+        var matches: [JSONValue] = []
+        for leaf in leaves where leaf.state == "current" {
+            let text = String(decoding: leaf.value, as: UTF8.self)
+            guard text.count >= 8, let hash = hasher.hashKey.last4Hash(String(text.suffix(4))), wanted.contains(hash) else { continue }
+            matches.append([
+                "hash": .string(hash), "mount": .string(leaf.mount), "path": .string(leaf.path), "field": .string(leaf.field),
+                "version": .int(Int64(leaf.version)), "state": .string(leaf.state), "evidence": "last4",
+            ])
+        }
+        return .logical(
+            LogicalResponse(
+                requestID: call.request.id,
+                data: ["matches": .array(matches), "compared": .int(Int64(leaves.count)), "truncated": .bool(truncated)]))
     }
 
     /// The `hashes` field: 1 to 1000 lower-case hex SHA-256-sized strings.

@@ -40,6 +40,15 @@ extension ScanReport {
         findings.sort(by: Finding.reportOrder)
     }
 
+    /// Merges `correlate-last4` answers: four characters in common is a hint, never proof,
+    /// so the finding is only tagged (spec §2.4, item 5).
+    public mutating func applyLastFourCorrelation(_ matches: [String: CofferSecretRef]) {
+        for index in findings.indices {
+            guard let hash = findings[index].correlationHash, let match = matches[hash] else { continue }
+            findings[index].tags.append("possible-coffer-match:\(match.mount)\(match.path)#\(match.field)")
+        }
+    }
+
     /// The distinct correlation hashes of the findings, in report order.
     public var correlationHashes: [String] {
         var seen = Set<String>()

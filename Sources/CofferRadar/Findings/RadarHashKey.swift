@@ -43,6 +43,13 @@ public struct RadarHashKey: Sendable {
         return hex(HMAC<SHA256>.authenticationCode(for: message, using: key))
     }
 
+    /// `hex(HMAC-SHA256(K, "last4\0" + last four characters))` (spec §11): what CircleCI's masked
+    /// project variables (`xxxx1a2b`) can be compared by. Weak evidence: four characters.
+    public func last4Hash(_ lastFour: String) -> String? {
+        guard lastFour.count == 4 else { return nil }
+        return hex(HMAC<SHA256>.authenticationCode(for: Array("last4".utf8) + [0] + Array(lastFour.utf8), using: key))
+    }
+
     /// Stable finding id: first 16 hex of `HMAC(K, rule_id ‖ 0 ‖ value_hash ‖ 0 ‖ path)`.
     public func findingID(ruleID: String, valueHash: String, path: String) -> String {
         let message = Array(ruleID.utf8) + [0] + Array(valueHash.utf8) + [0] + Array(path.utf8)

@@ -18,6 +18,7 @@ extension RadarScanner {
         listing.maxAgeDays = options.envVarMaxAgeDays
         listing.mapping = options.envVarMapping
         listing.pathTemplate = options.pathTemplate
+        listing.hashLastFour = options.correlationHasher != nil
         report.findings += listing.findings(records, path: path, bytes: file.bytes)
     }
 }

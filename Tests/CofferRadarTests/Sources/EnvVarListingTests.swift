@@ -76,6 +76,22 @@ import Testing
         #expect(aws.tags.contains("not-migrated"))
     }
 
+    @Test func correlatingProjectVariablesCarryTheirLastFourHash() throws {
+        let hasher = try #require(
+            CorrelationHasher(hashKey: ScanHarness.key, parameters: .init(rounds: 1 << 10, blockSize: 8, parallelism: 1)))
+        var report = try scan(Self.combined) { $0.correlationHasher = hasher }
+        let project = try #require(
+            report.findings.first { $0.tags.contains("project") && $0.locations[0].yamlPath?.contains("acme/api") == true })
+        let hash = try #require(ScanHarness.key.last4Hash("abcd"))
+        #expect(project.correlationHash == hash)
+        #expect(report.findings.first { $0.tags.contains("context") }?.correlationHash == nil)
+        report.applyLastFourCorrelation([
+            hash: CofferSecretRef(mount: "secret/", path: "ci/gh", field: "token", version: 1, state: "current")
+        ])
+        let tagged = report.findings.filter { $0.tags.contains("possible-coffer-match:secret/ci/gh#token") }
+        #expect(tagged.count == 1 && tagged[0].severity == .medium)  // a hint: no change of severity
+    }
+
     @Test func listingFindingsRenderAsSARIFWithTheirRules() throws {
         let scanner = try ScanHarness.scanner()
         let report = try scan(Self.combined)

@@ -14,6 +14,8 @@ struct EnvVarListingScanner {
     /// `--mapping`: variable name to the Coffer path it moved to; nil when none was given.
     var mapping: [String: String]? = nil
     var pathTemplate = "secret/data/circleci/<project>/<NAME>"
+    /// Correlating: project variables carry the last-four hash of their masked value.
+    var hashLastFour = false
 
     func findings(_ records: [EnvVarRecord], path: String, bytes: [UInt8]) -> [Finding] {
         var definitions: [String: Int] = [:]
@@ -80,7 +82,14 @@ struct EnvVarListingScanner {
             locations: [location],
             migration: secret || migratedTo != nil
                 ? MigrationHint(name: record.name, job: nil, contexts: contexts, cofferPath: cofferPath) : nil,
-            remediation: rule.remediation)
+            remediation: rule.remediation,
+            correlationHash: hashLastFour ? Self.lastFour(record.maskedValue).flatMap(hashKey.last4Hash) : nil)
+    }
+
+    /// The four characters CircleCI leaves visible in `xxxx1a2b`; nil for anything else.
+    static func lastFour(_ masked: String?) -> String? {
+        guard let masked, masked.count == 8, masked.hasPrefix("xxxx") else { return nil }
+        return String(masked.suffix(4))
     }
 }
 

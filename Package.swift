@@ -45,6 +45,8 @@ let package = Package(
                 "CofferStorage",
                 "CofferMountKit",
                 "CofferHCL",
+                // sys/radar/: the correlation hash the scanner computes too.
+                "CofferRadar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,7 +130,7 @@ let package = Package(
         .testTarget(name: "CofferMountKitTests", dependencies: ["CofferMountKit"]),
         .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
-        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting"]),
+        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting", "CofferRadar"]),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
         .testTarget(name: "CofferRadarTests", dependencies: ["CofferRadar"]),
         .testTarget(name: "CofferCIOIDCTests", dependencies: ["CofferCIOIDC", .product(name: "JWTKit", package: "jwt-kit")]),

@@ -2,63 +2,85 @@ import ArgumentParser
 import CofferRadar
 import Foundation
 
-/// `coffer radar scan ...`: finds hardcoded secrets in a tree, a git history, a
-/// CircleCI config or stdin (spec/radar.md). Values never leave the scanner:
-/// findings carry a redacted form and a keyed hash.
-struct RadarCommand: ParsableCommand {
+/// `coffer radar scan ...`: finds hardcoded secrets in a tree, a git history, a CircleCI
+/// config, a CircleCI env-var listing or stdin (spec/radar.md); `coffer radar migrate`
+/// plans their move into Coffer. Values never leave the scanner: findings carry a
+/// redacted form and a keyed hash.
+struct RadarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "radar", abstract: "Find hardcoded secrets.", subcommands: [Scan.self]
+        commandName: "radar", abstract: "Find hardcoded secrets.",
+        subcommands: [Scan.self, RadarMigrateCommand.self, RadarBaselineCommand.self, RadarRulesCommand.self]
     )
 
-    struct Scan: ParsableCommand {
+    struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Scan a source: dir PATH..., git [REPO], circleci-config PATH..., or stdin.",
+            abstract: "Scan a source: dir PATH..., git [REPO], circleci-config PATH..., circleci-envvars FILE..., or stdin.",
             discussion: """
                 Exit codes: 0 clean, 1 findings at or above --fail-severity, 2 usage, 3 scan error.
-                The hash key comes from COFFER_RADAR_HASH_KEY (base64, 32 bytes); without it a
-                random key is used and hashes are comparable within this run only.
+                The hash key comes from --hash-key-file or COFFER_RADAR_HASH_KEY (base64, 32 bytes);
+                without either a random key is used and hashes are comparable within this run only.
+                With -correlate, the key is the server's (sys/radar/key, VAULT_ADDR and VAULT_TOKEN)
+                and findings stored in Coffer are marked with their path and version.
                 """
         )
 
-        @Argument(help: "dir | git | circleci-config | stdin") var source: String
-        @Argument(help: "Paths (dir, circleci-config) or the repository (git).") var paths: [String] = []
+        @Argument(help: "dir | git | circleci-config | circleci-envvars | env | stdin") var source: String
+        @Argument(help: "Paths (dir, circleci-config, circleci-envvars) or the repository (git).") var paths: [String] = []
+        @OptionGroup var flags: RadarScanFlags
         @Option(help: "text | json | jsonl | sarif") var format = "text"
+        @Option(help: "Write the report here instead of stdout.") var output: String?
         @Option(help: "The lowest severity that fails the scan: info | low | medium | high | critical.")
         var failSeverity = "medium"
+        @Option(help: "The exit code when findings fail the scan.") var exitCode: Int32 = ExitStatus.findings
         @Option(help: "partial | full: how much of a value findings show.") var redact = "partial"
         @Option(help: "A baseline file: findings it lists are marked as known.") var baseline: String?
-        @Flag(help: "Follow symbolic links in directory scans.") var followSymlinks = false
+        @Flag(help: "Ask Coffer (VAULT_ADDR, VAULT_TOKEN) which findings are stored secrets; sends only slow keyed hashes.")
+        var correlate = false
 
-        func run() throws {
-            guard let severity = Severity(name: failSeverity) else { throw usage("unknown severity \"\(failSeverity)\"") }
-            guard let redaction = RedactionMode(rawValue: redact), redaction != .none else {
-                throw usage("--redact takes partial or full")
-            }
-            let key = ProcessInfo.processInfo.environment["COFFER_RADAR_HASH_KEY"].flatMap(RadarHashKey.init(base64:)) ?? .random()
-            var options = RadarScanOptions(hashKey: key)
-            options.redaction = redaction
-            options.followSymlinks = followSymlinks
+        func run() async throws {
             do {
-                let scanner = try RadarScanner(options: options)
-                var report = scanner.scan(try target())
-                if let baseline {
-                    report = try Baseline.decode(Data(contentsOf: URL(fileURLWithPath: baseline))).apply(to: report)
+                guard let severity = Severity(name: failSeverity) else {
+                    throw RadarError.invalidConfig("unknown severity \"\(failSeverity)\"")
                 }
-                FileHandle.standardOutput.write(try render(report, rules: scanner.rules, redaction: redaction))
-                throw ExitCode(ExitStatus.code(for: report, failSeverity: severity))
+                guard let redaction = RedactionMode(rawValue: redact), redaction != .none else {
+                    throw RadarError.invalidConfig("--redact takes partial or full")
+                }
+                let correlation = correlate ? RadarCorrelationClient(client: APIClient(settings: .fromEnvironment())) : nil
+                let hasher = try await correlation?.hasher()
+                var options = RadarScanOptions(hashKey: try flags.hashKey(server: hasher?.hashKey))
+                options.redaction = redaction
+                options.correlationHasher = hasher
+                try flags.apply(to: &options)
+                let progress = ProgressLine(unit: source == "git" ? "commits" : "files")
+                if let progress { options.progress = { progress.update(items: $0, bytes: $1) } }
+                let scanner = try RadarScanner(options: options)
+                var report = scanner.scan(try flags.target(source: source, paths: paths))
+                progress?.finish()
+                if let correlation, source == "circleci-envvars" {
+                    // A listing has only CircleCI's last four characters to compare.
+                    let hints = try await correlation.matches(report.correlationHashes, endpoint: "sys/radar/correlate-last4")
+                    report.applyLastFourCorrelation(hints)
+                } else if let correlation {
+                    report.applyCorrelation(try await correlation.matches(report.correlationHashes))
+                }
+                if let baseline {
+                    guard let data = FileManager.default.contents(atPath: baseline) else {
+                        throw RadarError.invalidConfig("cannot read baseline \(baseline)")
+                    }
+                    report = try Baseline.decode(data).apply(to: report)
+                }
+                let rendered = try render(report, rules: scanner.rules, redaction: redaction)
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: rendered) else {
+                        throw RadarError.invalidConfig("cannot write \(output)")
+                    }
+                } else {
+                    FileHandle.standardOutput.write(rendered)
+                }
+                throw ExitCode(ExitStatus.code(for: report, failSeverity: severity, findingsCode: exitCode))
             } catch let error as RadarError {
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
                 throw ExitCode(ExitStatus.code(for: error))
-            }
-        }
-
-        private func target() throws -> RadarTarget {
-            switch source {
-            case "dir": return .directory(paths.isEmpty ? ["."] : paths)
-            case "git": return .git(repository: paths.first ?? ".")
-            case "circleci-config": return .circleCIConfig(paths.isEmpty ? [".circleci"] : paths)
-            case "stdin": return .bytes(label: "stdin", content: Array(FileHandle.standardInput.readDataToEndOfFile()))
-            default: throw usage("unknown source \"\(source)\" (dir, git, circleci-config, stdin)")
             }
         }
 
@@ -68,13 +90,8 @@ struct RadarCommand: ParsableCommand {
             case "jsonl": return JSONReportRenderer().renderLines(report)
             case "sarif": return try SARIFRenderer().render(report, rules: rules, redaction: redaction)
             case "text": return Data(TextReportRenderer().render(report).utf8)
-            default: throw usage("unknown format \"\(format)\" (text, json, jsonl, sarif)")
+            default: throw RadarError.invalidConfig("unknown format \"\(format)\" (text, json, jsonl, sarif)")
             }
-        }
-
-        private func usage(_ message: String) -> ExitCode {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            return ExitCode(ExitStatus.usage)
         }
     }
 }

@@ -14,6 +14,8 @@ package struct SystemBackend: CoreBackend {
     let audit: AuditBroker
     let lockouts: UserLockouts
     let ha: HACoordinator?
+    /// `sys/radar/`: key creation, hash cache and rate limit (SystemBackend+radar.swift).
+    let radar = RadarCorrelationState()
 
     /// Paths that answer whether sealed or not, and without a token (spec §3): the
     /// routes below, matched exactly (`sys/health/` is an ordinary path).

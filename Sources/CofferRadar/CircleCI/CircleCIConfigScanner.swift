@@ -67,6 +67,7 @@ struct CircleCIConfigScanner {
     ) -> Fragment {
         var firstLine = scalar.line
         var firstColumn = scalar.column
+        var continuationColumn = 1
         switch scalar.style {
         case .singleQuoted, .doubleQuoted:
             firstColumn += 1
@@ -75,15 +76,19 @@ struct CircleCIConfigScanner {
             firstLine += 1
             let indentation = lines.line(firstLine)?.prefix { $0 == 0x20 }.count ?? 0
             firstColumn = indentation + 1
+            // YAML strips the block's indentation from every line, not only the first.
+            continuationColumn = indentation + 1
         default:
             break
         }
         var traits = FragmentTraits(fileName: ".circleci", highEntropyEnabled: !role.isShell, keyName: role.key)
         traits.fileName = URL(fileURLWithPath: path).lastPathComponent.lowercased()
-        return Fragment(
+        var fragment = Fragment(
             bytes: Array(scalar.value.utf8), path: path, traits: traits, firstLine: firstLine, firstColumn: firstColumn,
             yamlPath: YAMLScalarWalker.render(scalar.path), migration: migrationHint(role, context: context),
             sourceLines: lines)
+        fragment.continuationColumn = continuationColumn
+        return fragment
     }
 
     private func migrationHint(_ role: ScalarRole, context: CircleCIContext) -> MigrationHint? {

@@ -24,12 +24,16 @@ public struct Finding: Sendable, Codable {
     public var locations: [FindingLocation]
     public var migration: MigrationHint?
     public var remediation: String
+    /// Where Coffer stores this value, when correlation found it (spec §11).
+    public var coffer: CofferSecretRef? = nil
+    /// The slow keyed hash sent to the correlate endpoint; never written to a report.
+    public var correlationHash: String? = nil
 
     /// The path of the first location (a finding is keyed by one path).
     public var path: String { locations.first?.path ?? "" }
 
     enum CodingKeys: String, CodingKey {
-        case id, family, description, severity, redacted, entropy, tags, suppressed, locations, migration, remediation
+        case id, family, description, severity, redacted, entropy, tags, suppressed, locations, migration, remediation, coffer
         case ruleID = "rule_id", valueHash = "value_hash", suppressionReason = "suppression_reason"
         case baselineStatus = "baseline_status", inHead = "in_head", firstCommit = "first_commit"
         case removedInCommit = "removed_in_commit"

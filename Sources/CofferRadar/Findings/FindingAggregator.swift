@@ -20,6 +20,8 @@ struct FindingAggregator {
     let hashKey: RadarHashKey
     let redactor: Redactor
     let allowlist: Allowlist
+    /// Set when the scan correlates with Coffer: each finding gets the slow hash of its value.
+    var correlationHasher: CorrelationHasher? = nil
     private var groups: [String: Group] = [:]
     private var order: [String] = []
     /// (path, line, commit, change, value hash) already reported: the text scan and the YAML scan
@@ -71,8 +73,16 @@ struct FindingAggregator {
     /// The findings, ranked and sorted; `inHead` answers whether a value still exists at `path`.
     func findings(inHead: (_ value: [UInt8], _ path: String) -> Bool = { _, _ in true }) -> [Finding] {
         var results: [Finding] = []
-        for key in order {
-            guard let group = groups[key] else { continue }
+        let kept = order.compactMap { groups[$0] }
+        // One slow hash per distinct value, however many rules and paths found it.
+        var distinct: [String: Int] = [:]
+        var values: [[UInt8]] = []
+        for group in kept where distinct[group.valueHash] == nil {
+            distinct[group.valueHash] = values.count
+            values.append(group.value)
+        }
+        let correlationHashes = correlationHasher?.hashAll(values) ?? []
+        for group in kept {
             let rule = rules[group.ruleIndex]
             let path = group.locations.first?.path ?? ""
             let present = inHead(group.value, path)
@@ -93,7 +103,8 @@ struct FindingAggregator {
                     entropy: (Entropy.shannon(group.value) * 1000).rounded() / 1000, tags: tags,
                     suppressed: suppressed, suppressionReason: suppressed ? group.suppressions.first ?? nil : nil,
                     baselineStatus: nil, inHead: present, firstCommit: added, removedInCommit: removed,
-                    locations: ordered.map(\.0), migration: group.migration, remediation: rule.remediation))
+                    locations: ordered.map(\.0), migration: group.migration, remediation: rule.remediation,
+                    correlationHash: distinct[group.valueHash].flatMap { $0 < correlationHashes.count ? correlationHashes[$0] : nil }))
         }
         return results.sorted(by: Finding.reportOrder)
     }

@@ -39,7 +39,7 @@ struct FragmentScanner: Sendable {
             let redacted = redactor.redact(value, rule: rule)
             let newlines = value.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let lastBreak = value.lastIndex(of: 0x0A)
-            let startColumn = range.lowerBound - lineStart + (lineIndex == 0 ? fragment.firstColumn : 1)
+            let startColumn = range.lowerBound - lineStart + (lineIndex == 0 ? fragment.firstColumn : fragment.continuationColumn)
             let endColumn = lastBreak.map { value.count - $0 } ?? (startColumn + value.count)
             let sourceLine = fragment.sourceLine(lineIndex)
             var location = FindingLocation(

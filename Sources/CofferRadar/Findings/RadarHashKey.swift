@@ -3,7 +3,7 @@ import Foundation
 
 /// The key `K` of spec §9: value hashes and finding ids are HMAC-SHA256 under it.
 public struct RadarHashKey: Sendable {
-    private let key: SymmetricKey
+    let key: SymmetricKey
     /// First 8 bytes of `HMAC(K, "key-id")`, hex; recorded in baselines to detect a key mismatch.
     public let keyID: String
 
@@ -41,6 +41,13 @@ public struct RadarHashKey: Sendable {
         message.append(0)
         message += normalised
         return hex(HMAC<SHA256>.authenticationCode(for: message, using: key))
+    }
+
+    /// `hex(HMAC-SHA256(K, "last4\0" + last four characters))` (spec §11): what CircleCI's masked
+    /// project variables (`xxxx1a2b`) can be compared by. Weak evidence: four characters.
+    public func last4Hash(_ lastFour: String) -> String? {
+        guard lastFour.count == 4 else { return nil }
+        return hex(HMAC<SHA256>.authenticationCode(for: Array("last4".utf8) + [0] + Array(lastFour.utf8), using: key))
     }
 
     /// Stable finding id: first 16 hex of `HMAC(K, rule_id ‖ 0 ‖ value_hash ‖ 0 ‖ path)`.

@@ -1,5 +1,5 @@
 /// The added and removed lines of one file in one commit's `-U0` patch.
-struct FilePatch {
+struct FilePatch: Sendable {
     var commit: CommitInfo
     var oldPath: String? = nil
     var newPath: String? = nil

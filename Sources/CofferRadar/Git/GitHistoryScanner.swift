@@ -17,70 +17,80 @@ struct GitHistoryScanner {
             return
         }
         var parser = GitPatchParser()
-        var cache: [String: (added: [Occurrence], removed: [Occurrence])] = [:]
-        let allowlist = scanner.allowlist
+        var batch = PatchBatch(scanner: scanner)
         var bytes = 0
+        var reported = 0
+        let progress = scanner.options.progress
         let status = git.stream(logArguments()) { line in
             bytes += line.count + 1
+            if let progress, bytes - reported >= 1 << 20 {
+                reported = bytes
+                progress(parser.commitCount, bytes)
+            }
             guard let patch = parser.feed(line) else { return }
-            handle(patch, cache: &cache, allowlist: allowlist, into: &aggregator)
+            batch.add(patch, into: &aggregator)
         }
-        if let last = parser.finish() { handle(last, cache: &cache, allowlist: allowlist, into: &aggregator) }
-        if status != 0 { report.errors.append("git log failed in \(repository) (status \(status))") }
-        report.bytesScanned += bytes
+        if let last = parser.finish() { batch.add(last, into: &aggregator) }
         report.commitsScanned += parser.commitCount
+        if status != 0 {
+            // A corrupt object stops `git log` at the commit that needs it; the commits it
+            // never reached are read one by one, so one bad object costs one commit.
+            report.errors.append("git log failed in \(repository) (status \(status)); the commits it did not reach were read one by one")
+            let recovered = recoverUnread(git, seen: parser.seenCommits, batch: &batch, into: &aggregator)
+            bytes += recovered.bytes
+            report.commitsScanned += recovered.commits
+            report.errors += recovered.errors
+        }
+        batch.flush(into: &aggregator)
+        report.bytesScanned += bytes
         let head = HeadContent(git: git, ref: scanner.options.defaultBranch ?? "HEAD")
         report.findings = aggregator.findings { value, path in head.contains(value, at: path) }
     }
 
     func logArguments() -> [String] {
-        var arguments = [
+        patchArguments() + revisionRange()
+    }
+
+    /// `git log` with one patch per file per commit, in the parser's format; no revisions.
+    private func patchArguments() -> [String] {
+        [
             "log", "-p", "-U0", "--full-history", "--no-ext-diff", "--no-textconv", "--no-color",
             "--format=%x01%H%x1f%an%x1f%ae%x1f%aI%x1f%at",
+            scanner.options.allParents ? "--diff-merges=separate" : "--diff-merges=first-parent",
         ]
-        arguments.append(scanner.options.allParents ? "--diff-merges=separate" : "--diff-merges=first-parent")
-        if let since = scanner.options.sinceRevision {
-            arguments += [since.contains("..") ? since : since + "..HEAD"]
-        } else {
-            arguments.append("--all")
-        }
-        return arguments
     }
 
-    private func handle(
-        _ patch: FilePatch, cache: inout [String: (added: [Occurrence], removed: [Occurrence])],
-        allowlist: Allowlist, into aggregator: inout FindingAggregator
-    ) {
-        guard !allowlist.allowsPath(patch.path) else { return }
-        let cacheKey = patch.blobPair.map { $0 + "\u{0}" + patch.path }
-        let found: (added: [Occurrence], removed: [Occurrence])
-        if let cacheKey, let cached = cache[cacheKey] {
-            found = cached
-        } else {
-            found = (
-                scanLines(patch.added, numbers: patch.addedLines, patch: patch, change: .added),
-                scanLines(patch.removed, numbers: patch.removedLines, patch: patch, change: .removed)
-            )
-            if let cacheKey, cache.count < scanner.options.maxCacheEntries { cache[cacheKey] = found }
-        }
-        for occurrence in found.added + found.removed {
-            var attributed = occurrence
-            attributed.location.commit = patch.commit.sha
-            attributed.location.author = patch.commit.author
-            attributed.location.email = patch.commit.email
-            attributed.location.date = patch.commit.date
-            aggregator.add(attributed, timestamp: patch.commit.timestamp)
-        }
+    private func revisionRange() -> [String] {
+        guard let since = scanner.options.sinceRevision else { return ["--all"] }
+        return [since.contains("..") ? since : since + "..HEAD"]
     }
 
-    private func scanLines(
-        _ bytes: [UInt8], numbers: [Int], patch: FilePatch,
-        change: FindingLocation.Change
-    ) -> [Occurrence] {
-        guard !numbers.isEmpty else { return [] }
-        let path = change == .removed ? (patch.oldPath ?? patch.path) : patch.path
-        let fragment = Fragment(bytes: bytes, path: path, traits: .forFile(path: path), lineNumbers: numbers, change: change)
-        return scanner.fragmentScanner.occurrences(in: fragment)
+    /// Reads, one `git log -1` each, the commits of the range that the failed walk never
+    /// reached; a commit that still cannot be read is an error of its own.
+    private func recoverUnread(
+        _ git: GitProcess, seen: Set<String>, batch: inout PatchBatch, into aggregator: inout FindingAggregator
+    ) -> (commits: Int, bytes: Int, errors: [String]) {
+        var commits: [String] = []
+        // rev-list needs only commit objects; whatever it lists before failing is used.
+        git.stream(["rev-list"] + revisionRange()) { line in
+            let sha = String(decoding: line, as: UTF8.self)
+            if !seen.contains(sha) { commits.append(sha) }
+        }
+        var errors: [String] = []
+        var bytes = 0
+        var read = 0
+        for sha in commits {
+            var parser = GitPatchParser()
+            let status = git.stream(patchArguments() + ["-1", sha]) { line in
+                bytes += line.count + 1
+                guard let patch = parser.feed(line) else { return }
+                batch.add(patch, into: &aggregator)
+            }
+            if let last = parser.finish() { batch.add(last, into: &aggregator) }
+            read += parser.commitCount
+            if status != 0 { errors.append("cannot fully read commit \(sha.prefix(12)) (git status \(status))") }
+        }
+        return (read, bytes, errors)
     }
 }
 

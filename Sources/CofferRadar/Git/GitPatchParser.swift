@@ -6,6 +6,14 @@ struct GitPatchParser {
     /// Separator between commit header fields (`%x1f`).
     static let fieldSeparator: UInt8 = 0x1F
     static let commitMarker: UInt8 = 0x01
+    // Header prefixes, made once: `feed` runs for every line of a history.
+    private static let diffGitPrefix = Array("diff --git ".utf8)
+    private static let diffCCPrefix = Array("diff --cc ".utf8)
+    private static let indexPrefix = Array("index ".utf8)
+    private static let oldFilePrefix = Array("--- ".utf8)
+    private static let newFilePrefix = Array("+++ ".utf8)
+    private static let binaryPrefix = Array("Binary files ".utf8)
+    private static let hunkPrefix = Array("@@ ".utf8)
 
     private var commit: CommitInfo? = nil
     private var current: FilePatch? = nil
@@ -14,9 +22,11 @@ struct GitPatchParser {
     private var oldRemaining = 0
     private var newRemaining = 0
     private(set) var commitCount = 0
+    /// Every commit whose header went by, so a failed walk can resume with the others.
+    private(set) var seenCommits = Set<String>()
 
     /// Feeds one line; returns a finished patch when this line closes one.
-    mutating func feed(_ line: [UInt8]) -> FilePatch? {
+    mutating func feed(_ line: ArraySlice<UInt8>) -> FilePatch? {
         if oldRemaining > 0 || newRemaining > 0 {
             if let first = line.first, first == UInt8(ascii: "+"), newRemaining > 0 {
                 current?.appendAdded(line.dropFirst(), number: newLine)
@@ -36,25 +46,27 @@ struct GitPatchParser {
         }
         if line.first == Self.commitMarker {
             let finished = finish()
-            commit = Self.parseCommit(line)
+            let parsed = Self.parseCommit(line)
+            commit = parsed
             commitCount += 1
+            seenCommits.insert(parsed.sha)
             return finished
         }
-        if line.starts(with: Array("diff --git ".utf8)) || line.starts(with: Array("diff --cc ".utf8)) {
+        if line.starts(with: Self.diffGitPrefix) || line.starts(with: Self.diffCCPrefix) {
             let finished = finish()
             if let commit { current = FilePatch(commit: commit) }
             return finished
         }
         guard current != nil else { return nil }
-        if line.starts(with: Array("index ".utf8)) {
+        if line.starts(with: Self.indexPrefix) {
             current?.blobPair = String(decoding: line.dropFirst(6).prefix { $0 != 0x20 }, as: UTF8.self)
-        } else if line.starts(with: Array("--- ".utf8)) {
+        } else if line.starts(with: Self.oldFilePrefix) {
             current?.oldPath = Self.path(line.dropFirst(4))
-        } else if line.starts(with: Array("+++ ".utf8)) {
+        } else if line.starts(with: Self.newFilePrefix) {
             current?.newPath = Self.path(line.dropFirst(4))
-        } else if line.starts(with: Array("Binary files ".utf8)) {
+        } else if line.starts(with: Self.binaryPrefix) {
             current?.isBinary = true
-        } else if line.starts(with: Array("@@ ".utf8)) {
+        } else if line.starts(with: Self.hunkPrefix) {
             parseHunkHeader(line)
         }
         return nil
@@ -68,7 +80,7 @@ struct GitPatchParser {
     }
 
     /// `@@ -a[,b] +c[,d] @@`.
-    private mutating func parseHunkHeader(_ line: [UInt8]) {
+    private mutating func parseHunkHeader(_ line: ArraySlice<UInt8>) {
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.split(separator: " ")
         guard parts.count >= 3 else { return }
@@ -96,7 +108,7 @@ struct GitPatchParser {
         return text
     }
 
-    private static func parseCommit(_ line: [UInt8]) -> CommitInfo {
+    private static func parseCommit(_ line: ArraySlice<UInt8>) -> CommitInfo {
         let fields = line.dropFirst().split(separator: fieldSeparator, omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
         func field(_ index: Int) -> String { index < fields.count ? fields[index] : "" }

@@ -8,8 +8,9 @@ struct GitProcess {
     var executable = "/usr/bin/env"
 
     /// Runs `git args`, calling `onLine` for each stdout line (without `\n`); returns the exit status.
+    /// Lines are slices of the chunk read, not copies: a history is millions of lines.
     @discardableResult
-    func stream(_ arguments: [String], onLine: ([UInt8]) -> Void) -> Int32 {
+    func stream(_ arguments: [String], onLine: (ArraySlice<UInt8>) -> Void) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false"] + arguments
@@ -29,17 +30,17 @@ struct GitProcess {
             let bytes = Array(chunk)
             for index in bytes.indices where bytes[index] == 0x0A {
                 if pending.isEmpty {
-                    onLine(Array(bytes[start..<index]))
+                    onLine(bytes[start..<index])
                 } else {
                     pending += bytes[start..<index]
-                    onLine(pending)
+                    onLine(pending[...])
                     pending.removeAll(keepingCapacity: true)
                 }
                 start = index + 1
             }
             pending += bytes[start...]
         }
-        if !pending.isEmpty { onLine(pending) }
+        if !pending.isEmpty { onLine(pending[...]) }
         process.waitUntilExit()
         return process.terminationStatus
     }

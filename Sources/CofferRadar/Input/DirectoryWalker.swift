@@ -4,7 +4,7 @@ import Foundation
 /// loops safe when following, `.git/` and non-regular files skipped, size-limited.
 struct DirectoryWalker {
     /// A file the walker hands on for scanning.
-    struct Entry {
+    struct Entry: Sendable {
         /// Path relative to the root, `/`-separated.
         let relativePath: String
         let absolutePath: String
@@ -27,25 +27,35 @@ struct DirectoryWalker {
     }
 
     /// Visits every scannable file in a stable order; returns skips and unreadable paths (exit 3).
-    func walk(_ visit: (Entry) -> Void) -> (skips: Skips, errors: [String]) {
+    func walk(_ visit: (Entry) -> Void) -> (skips: Skips, errors: [String], warnings: [String]) {
         var skips = Skips()
         var errors: [String] = []
+        // Worth telling but not a failed scan: links that lead nowhere or in a circle.
+        var warnings: [String] = []
         var visitedDirectories = Set<String>()
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory) else {
-            return (skips, ["cannot read \(root)"])
+            return (skips, ["cannot read \(root)"], [])
         }
         if !isDirectory.boolValue {
             let size = (try? fileManager.attributesOfItem(atPath: root)[.size] as? Int) ?? 0
             let name = URL(fileURLWithPath: root).lastPathComponent
             if size > maxFileSize { skips.tooLarge += 1 } else { visit(Entry(relativePath: name, absolutePath: root, size: size)) }
-            return (skips, errors)
+            return (skips, errors, warnings)
         }
         var stack: [(absolute: String, relative: String, depth: Int)] = [(root, "", 0)]
         while let (directory, relative, depth) = stack.popLast() {
             let real = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
-            guard visitedDirectories.insert(real).inserted, depth <= maxDepth else { continue }
+            guard visitedDirectories.insert(real).inserted else {
+                // Reached again through a followed link: a loop, or a second way in.
+                warnings.append("skipped \(relative): a symbolic link back to a directory already scanned")
+                continue
+            }
+            guard depth <= maxDepth else {
+                warnings.append("skipped \(relative): deeper than \(maxDepth) directories")
+                continue
+            }
             let names: [String]
             do {
                 names = try fileManager.contentsOfDirectory(atPath: directory).sorted()
@@ -64,8 +74,14 @@ struct DirectoryWalker {
                     continue
                 }
                 if type == .typeSymbolicLink {
-                    guard followSymlinks, fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+                    guard followSymlinks else {
                         skips.symlinks += 1
+                        continue
+                    }
+                    // fileExists follows the link: false for a dangling link and for a loop (ELOOP).
+                    guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+                        skips.symlinks += 1
+                        warnings.append("skipped \(path): a symbolic link that loops or leads nowhere")
                         continue
                     }
                     type = isDirectory.boolValue ? .typeDirectory : .typeRegular
@@ -96,7 +112,7 @@ struct DirectoryWalker {
             }
             stack.append(contentsOf: subdirectories.reversed())
         }
-        return (skips, errors)
+        return (skips, errors, warnings)
     }
 }
 

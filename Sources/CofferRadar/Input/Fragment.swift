@@ -8,6 +8,8 @@ struct Fragment {
     var firstLine = 1
     /// Column of the first byte (YAML scalars start mid-line).
     var firstColumn = 1
+    /// Column of the first byte of every later line (a YAML block scalar's indentation + 1).
+    var continuationColumn = 1
     var commit: CommitInfo? = nil
     var change: FindingLocation.Change = .present
     var yamlPath: String? = nil

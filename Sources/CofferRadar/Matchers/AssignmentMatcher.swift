@@ -52,6 +52,9 @@ struct AssignmentMatcher: SecretMatcher {
         switch mode {
         case .generic:
             guard Self.isSecretKey(lowered), !assignment.isCall else { return false }
+            // In these languages a string literal is quoted: a bare word after `token:` or
+            // `token =` is a type (`callbackToken: CallbackToken?`), a variable or a number.
+            if !assignment.quoted, Self.isQuotingLanguage(input.traits.fileName) { return false }
             return Entropy.passes(value, keyContext: true) && !RandomnessHeuristics.rejects(value, keyName: key)
         case .literal(let fileNames, let keys):
             if let fileNames, !fileNames.contains(input.traits.fileName) { return false }
@@ -66,6 +69,17 @@ struct AssignmentMatcher: SecretMatcher {
             else { return false }
             return !pair[pair.index(after: colon)...].isEmpty
         }
+    }
+
+    /// Source files whose languages quote every string literal.
+    static let quotingExtensions: Set<String> = [
+        "swift", "kt", "kts", "java", "scala", "groovy", "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "rs", "c", "h",
+        "cc", "cpp", "cxx", "hpp", "hh", "m", "mm", "cs", "fs", "py", "rb", "php", "dart", "lua", "ex", "exs", "erl", "hs",
+    ]
+
+    static func isQuotingLanguage(_ fileName: String) -> Bool {
+        guard let dot = fileName.lastIndex(of: "."), dot != fileName.startIndex else { return false }
+        return quotingExtensions.contains(String(fileName[fileName.index(after: dot)...]))
     }
 
     /// The key-name test of the generic rule: a secret word, and not a metadata suffix.

@@ -14,6 +14,7 @@ public struct ReportSummary: Sendable, Codable {
     public var elapsedSeconds: Double
     public var megabytesPerSecond: Double
     public var errors: [String]
+    public var warnings: [String]
 
     init(_ report: ScanReport) {
         var counts: [String: Int] = [:]
@@ -34,10 +35,11 @@ public struct ReportSummary: Sendable, Codable {
         let rate = report.elapsedSeconds > 0 ? Double(report.bytesScanned) / 1_048_576 / report.elapsedSeconds : 0
         megabytesPerSecond = (rate * 100).rounded() / 100
         errors = report.errors
+        warnings = report.warnings
     }
 
     enum CodingKeys: String, CodingKey {
-        case total, active, suppressed, baselined, allowlisted, files, commits, bytes, errors
+        case total, active, suppressed, baselined, allowlisted, files, commits, bytes, errors, warnings
         case bySeverity = "by_severity", resolvedBaseline = "resolved_baseline", skippedFiles = "skipped_files"
         case elapsedSeconds = "elapsed_seconds", megabytesPerSecond = "mb_per_second"
     }

@@ -12,6 +12,7 @@ public struct TextReportRenderer: Sendable {
         }
         lines.append(summaryLine(ReportSummary(report)))
         for error in report.errors { lines.append("error: \(error)") }
+        for warning in report.warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -37,6 +38,9 @@ public struct TextReportRenderer: Sendable {
             if let job = migration.job { hint += ", job \(job)" }
             if !migration.contexts.isEmpty { hint += ", contexts " + migration.contexts.joined(separator: ", ") }
             lines.append(hint + ")")
+        }
+        if let coffer = finding.coffer {
+            lines.append("  in Coffer: \(coffer.mount)\(coffer.path) field \(coffer.field), version \(coffer.version) (\(coffer.state))")
         }
         lines.append("  fix: \(finding.remediation)")
         return lines

@@ -13,7 +13,13 @@ public struct RadarError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func invalidConfig(_ message: String) -> RadarError { RadarError(code: .configuration, message: message) }
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A usage or configuration error (exit 2); the CLI's flag checks use it too.
+    public static func invalidConfig(_ message: String) -> RadarError { RadarError(code: .configuration, message: message) }
     static func scanFailed(_ message: String) -> RadarError { RadarError(code: .scan, message: message) }
 
     public static func == (lhs: RadarError, rhs: RadarError) -> Bool { lhs.code == rhs.code }

@@ -8,6 +8,8 @@ public struct RadarScanOptions: Sendable {
     /// `--max-file-size`, bytes.
     public var maxFileSize = 10 * 1024 * 1024
     public var followSymlinks = false
+    /// Files (and git patches) scanned at once (`--jobs`); defaults to the cores there are.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// `--no-inline-ignores` sets this false.
     public var inlineIgnores = true
     /// `--no-foreign-markers` sets this false.
@@ -29,6 +31,14 @@ public struct RadarScanOptions: Sendable {
     public var sinceRevision: String? = nil
     /// Git: blob-pair cache size for dedupe (`--max-cache`, entries).
     public var maxCacheEntries = 100_000
+    /// Env-var listings: variables unchanged for longer are tagged `not-rotated` (`--max-age-days`).
+    public var envVarMaxAgeDays = 180
+    /// Env-var listings: variable name to the Coffer path it moved to (`--mapping`).
+    public var envVarMapping: [String: String]? = nil
+    /// Called now and then with what was scanned so far (files or commits, bytes), for a progress line.
+    public var progress: (@Sendable (_ items: Int, _ bytes: Int) -> Void)? = nil
+    /// Correlation (spec §11): when set, each finding carries the slow keyed hash of its value.
+    public var correlationHasher: CorrelationHasher? = nil
 
     public init(hashKey: RadarHashKey) {
         self.hashKey = hashKey
@@ -45,6 +55,10 @@ public enum RadarTarget: Sendable {
     case circleCIConfig([String])
     /// Bytes read by the caller from stdin (`scan stdin --name <label>`).
     case bytes(label: String, content: [UInt8])
+    /// CircleCI env-var listings exported from its API (`scan circleci-envvars`).
+    case circleCIEnvVars([String])
+    /// The process environment, hashed only (`scan env --hash-only`, run inside a CI job).
+    case environment([(name: String, value: String)])
 
     var sourceName: String {
         switch self {
@@ -52,14 +66,17 @@ public enum RadarTarget: Sendable {
         case .git: "git"
         case .circleCIConfig: "circleci-config"
         case .bytes: "stdin"
+        case .circleCIEnvVars: "circleci-envvars"
+        case .environment: "env"
         }
     }
 
     var targetDescription: String {
         switch self {
-        case .directory(let paths), .circleCIConfig(let paths): paths.joined(separator: " ")
+        case .directory(let paths), .circleCIConfig(let paths), .circleCIEnvVars(let paths): paths.joined(separator: " ")
         case .git(let repository): repository
         case .bytes(let label, _): label
+        case .environment: "environment"
         }
     }
 }

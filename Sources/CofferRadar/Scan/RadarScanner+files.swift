@@ -2,33 +2,70 @@ import Foundation
 
 /// Directory, single-file and stdin scanning.
 extension RadarScanner {
+    /// What scanning one file gave, merged into the report in walk order.
+    struct FileOutcome: Sendable {
+        var occurrences: [Occurrence] = []
+        var errors: [String] = []
+        var bytes = 0
+        var scanned = false
+        var binary = false
+    }
+
     /// Walks `root`; with `circleCIOnly`, only YAML files are read and parsed as CircleCI config.
+    ///
+    /// Files are read and scanned on `options.jobs` cores in batches, then merged in walk
+    /// order, so the report does not depend on scheduling; at most one file per core is in
+    /// memory at once.
     func scanTree(_ root: String, circleCIOnly: Bool, into aggregator: inout FindingAggregator, report: inout ScanReport) {
         var walker = DirectoryWalker(root: root)
         walker.followSymlinks = options.followSymlinks
         walker.maxFileSize = options.maxFileSize
         walker.allowlist = allowlist
-        let outcome = walker.walk { entry in
+        var entries: [DirectoryWalker.Entry] = []
+        let walked = walker.walk { entry in
             let isYAML = entry.relativePath.hasSuffix(".yml") || entry.relativePath.hasSuffix(".yaml")
             if circleCIOnly && !isYAML { return }
-            guard let file = FileSniffer.read(entry.absolutePath, limit: options.maxFileSize) else {
-                report.errors.append("cannot read \(entry.relativePath)")
-                return
-            }
-            if file.isBinary {
-                report.skippedFiles += 1
-                return
-            }
-            if circleCIOnly {
-                scanCircleCI(bytes: file.bytes, path: entry.relativePath, into: &aggregator, report: &report)
-                report.filesScanned += 1
-                report.bytesScanned += file.bytes.count
-            } else {
-                scanFile(bytes: file.bytes, path: entry.relativePath, into: &aggregator, report: &report)
-            }
+            entries.append(entry)
         }
-        report.skippedFiles += outcome.skips.tooLarge + outcome.skips.allowlisted + outcome.skips.special
-        report.errors += outcome.errors
+        let jobs = max(1, options.jobs)
+        var start = 0
+        while start < entries.count {
+            let batch = Array(entries[start..<min(entries.count, start + 64 * jobs)])
+            start += batch.count
+            let outcomes = ParallelMap.map(batch, jobs: jobs) { scanEntry($0, circleCIOnly: circleCIOnly) }
+            for outcome in outcomes {
+                report.errors += outcome.errors
+                if outcome.binary { report.skippedFiles += 1 }
+                if outcome.scanned {
+                    report.filesScanned += 1
+                    report.bytesScanned += outcome.bytes
+                }
+                for occurrence in outcome.occurrences { aggregator.add(occurrence) }
+            }
+            options.progress?(report.filesScanned, report.bytesScanned)
+        }
+        report.skippedFiles += walked.skips.tooLarge + walked.skips.allowlisted + walked.skips.special
+        report.errors += walked.errors
+        report.warnings += walked.warnings
+    }
+
+    /// Reads and scans one file: as CircleCI config first (its YAML paths win), then as text.
+    func scanEntry(_ entry: DirectoryWalker.Entry, circleCIOnly: Bool) -> FileOutcome {
+        guard let file = FileSniffer.read(entry.absolutePath, limit: options.maxFileSize) else {
+            return FileOutcome(errors: ["cannot read \(entry.relativePath)"])
+        }
+        if file.isBinary { return FileOutcome(binary: true) }
+        var outcome = FileOutcome(bytes: file.bytes.count, scanned: true)
+        if circleCIOnly || Self.isCircleCIConfig(entry.relativePath) {
+            let parsed = circleCIScanner().occurrences(bytes: file.bytes, path: entry.relativePath)
+            outcome.occurrences += parsed.occurrences
+            if let error = parsed.error { outcome.errors.append(error) }
+        }
+        if !circleCIOnly {
+            let fragment = Fragment(bytes: file.bytes, path: entry.relativePath, traits: .forFile(path: entry.relativePath))
+            outcome.occurrences += fragmentScanner.occurrences(in: fragment)
+        }
+        return outcome
     }
 
     /// Scans one file's bytes as text, and as CircleCI config when it lives under `.circleci/`.

@@ -24,8 +24,9 @@ public struct RadarScanner: Sendable {
             redactor: Redactor(mode: options.redaction))
     }
 
-    /// The rules this scanner runs, for `rules list` and SARIF.
-    public var rules: [Rule] { engine.rules }
+    /// The rules this scanner reports under, for `rules list` and SARIF: the engine's,
+    /// then those of env-var listings (which match no text).
+    public var rules: [Rule] { engine.rules + EnvVarRules.all }
 
     /// Runs a scan. Never throws: unreadable sources are listed in `errors` (exit code 3).
     public func scan(_ target: RadarTarget) -> ScanReport {
@@ -44,6 +45,11 @@ public struct RadarScanner: Sendable {
         case .bytes(let label, let content):
             scanFile(bytes: content, path: label, into: &aggregator, report: &report)
             report.findings = aggregator.findings()
+        case .environment(let variables):
+            scanEnvironment(variables, report: &report)
+        case .circleCIEnvVars(let paths):
+            for path in paths { scanEnvVarListing(path, report: &report) }
+            report.findings.sort(by: Finding.reportOrder)
         case .git(let repository):
             let history = GitHistoryScanner(scanner: self, repository: repository)
             history.scan(into: &aggregator, report: &report)
@@ -54,9 +60,11 @@ public struct RadarScanner: Sendable {
     }
 
     func makeAggregator() -> FindingAggregator {
-        FindingAggregator(
+        var aggregator = FindingAggregator(
             rules: engine.rules, hashKey: options.hashKey, redactor: Redactor(mode: options.redaction),
             allowlist: allowlist)
+        aggregator.correlationHasher = options.correlationHasher
+        return aggregator
     }
 
     /// Index of the CircleCI inline-credential rule, if enabled.

@@ -17,6 +17,8 @@ public struct ScanReport: Sendable {
     public var skippedFiles = 0
     /// Sources that could not be fully read; non-empty means exit code 3.
     public var errors: [String] = []
+    /// Things skipped that do not fail the scan (symlink loops, dangling links); listed, exit code unchanged.
+    public var warnings: [String] = []
     public var keyID: String
 
     /// Findings that count: not suppressed, not baselined.

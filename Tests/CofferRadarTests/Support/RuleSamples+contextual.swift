@@ -173,6 +173,10 @@ extension RuleSamples {
                     ("api_key = \"abcdefghijklmnopqrstuvwx\"\n", "src/client.py"),
                     ("author = \"\(random.alnum(24))\"\n", "setup.py"),
                     ("token_url = \"https://auth.internal/oauth/token\"\n", "src/client.py"),
+                    // Swift declarations seen in swift-nio: types and attributes, not values.
+                    ("    callbackToken: Source.WriteResult.CallbackToken?,\n", "Sources/BufferedStream.swift"),
+                    ("final class TokenBucket: @unchecked Sendable {\n", "Sources/TokenBucket.swift"),
+                    ("let privateKey = loadKeyFromEnvironmentVariableNamed\n", "Sources/Setup.kt"),
                 ]),
             RuleSample(
                 id: "high-entropy-base64",

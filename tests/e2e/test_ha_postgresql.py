@@ -166,6 +166,9 @@ def test_three_nodes_one_active_and_the_guide_flow_through_each(cluster3, tmp_pa
         for step in steps:
             out = standby.bao(*step, input=inputs.get(step[-2]) if step[-1] == "-" else None)
             assert out.returncode == 0, (step, out.stderr)
+            if step[0] == "secrets":
+                # OpenBao's KV v2 upgrades its mount for a moment after enabling.
+                standby.wait_kv2_ready("secret")
         password = random_value(24)
         out = standby.bao("kv", "put", "secret/ci/db", f"password={password}")
         assert out.returncode == 0, out.stderr.replace(str(password), "<secret>")
@@ -281,12 +284,23 @@ def test_kill_9_of_the_active_under_load_loses_no_acknowledged_write(cluster3):
         active.kill()
         new_active = cluster3.wait_active(among=survivors, timeout=40)
         takeover = time.monotonic() - killed_at
-        cluster3.wait_standbys_follow(new_active)
-        settled = time.monotonic()
+        if IS_COFFER:
+            cluster3.wait_standbys_follow(new_active)
+            settled = time.monotonic()
+        else:
+            # OpenBao's standbys learn the new leader on their own schedule
+            # (a 2.5 s refresh, then their cluster connection): a wider window.
+            time.sleep(10)
+            settled = time.monotonic()
         time.sleep(4)
     print(f"takeover after kill -9: {takeover:.2f} s; {len(load.acknowledged)} writes acknowledged")
     assert takeover < 30, takeover
     late = [what for at, what in load.errors if at > settled + 1]
+    print(f"requests failed after the takeover settled: {len(late)}")
+    if not IS_COFFER:
+        # OpenBao 2.7.2 answers 500s for a while after its takeover (seen: 324
+        # in 4 s); the reference sets the takeover time only.
+        late = []
     assert not late, f"{len(late)} requests failed after the takeover settled: {late[:5]}"
     assert len(load.acknowledged) > 100
     # Every acknowledged write, from every surviving node.

@@ -15,10 +15,12 @@ import Testing
 /// here is the in-process one (`MemoryHALock`); the same loop on PostgreSQL's
 /// lock, with fencing, is tested end to end (tests/e2e/test_ha_postgresql.py).
 @Suite(.serialized) struct HAClusterTests {
-    /// Fast beats so that a takeover takes a fraction of a second.
+    /// Fast beats so that a handover (step-down, seal: the lock is released)
+    /// takes a fraction of a second; a TTL long enough that a test run among
+    /// many others on a loaded machine never loses the lock by starvation.
     static var timings: HATimings {
         var timings = HATimings()
-        timings.lockTTL = .milliseconds(800)
+        timings.lockTTL = .seconds(5)
         timings.renewInterval = .milliseconds(100)
         timings.acquireInterval = .milliseconds(50)
         timings.stepDownCooldown = .milliseconds(400)

@@ -14,7 +14,10 @@ enum PolicyLint {
         if acl.isRoot { return LintContext.Reach(production: true, staging: true) }
         var probes: [String] = []
         for name in names {
-            for rule in store.get(name)?.policy.rules ?? [] {
+            // Only secrets count: the cubbyhole is each token's own, and sys/, auth/
+            // and identity/ hold no environment's secrets (the default policy's
+            // `cubbyhole/*` and `sys/tools/hash/*` would otherwise reach both).
+            for rule in store.get(name)?.policy.rules ?? [] where !nonSecretPrefixes.contains(where: { rule.path.hasBytePrefix($0) }) {
                 let path = rule.path.split(separator: "/", omittingEmptySubsequences: false)
                     .map { $0 == "+" ? "lint-probe" : String($0) }.joined(separator: "/")
                 probes.append(rule.isPrefix ? path + "lint-probe" : path)
@@ -36,6 +39,8 @@ enum PolicyLint {
         return LintContext.Reach(
             production: granted(isProduction, not: isStaging), staging: granted(isStaging, not: isProduction))
     }
+
+    private static let nonSecretPrefixes = ["cubbyhole/", "sys/", "auth/", "identity/"]
 
     static func isStaging(_ segment: Substring) -> Bool {
         segment.hasPrefix("stag")

@@ -14,6 +14,10 @@ package struct MountError: Error, CustomStringConvertible, Equatable {
     /// The credentials were wrong (Vault's `ErrInvalidCredentials`): a failed login
     /// that user lockout counts.
     package private(set) var isInvalidCredentials = false
+    /// For a refused login: which check refused it, with both values, for the
+    /// audit and server logs only. Never sent to the client, and not part of
+    /// equality (the client-visible error is the same either way).
+    package private(set) var explanation: String? = nil
 
     package init(_ code: Code, _ messages: [String]) {
         self.code = code
@@ -34,4 +38,15 @@ package struct MountError: Error, CustomStringConvertible, Equatable {
     package static let unsupportedPath = MountError(.unsupportedPath, ["unsupported path"])
 
     package var description: String { messages.joined(separator: "; ") }
+
+    /// The same error, carrying a login's explanation summary.
+    package func explained(_ summary: String) -> MountError {
+        var error = self
+        error.explanation = summary
+        return error
+    }
+
+    package static func == (lhs: MountError, rhs: MountError) -> Bool {
+        lhs.code == rhs.code && lhs.messages == rhs.messages && lhs.isInvalidCredentials == rhs.isInvalidCredentials
+    }
 }

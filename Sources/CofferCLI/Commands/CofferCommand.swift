@@ -14,6 +14,7 @@ struct CofferCommand: AsyncParsableCommand {
             KVCommand.self, TokenCommand.self, PolicyCommand.self, SecretsCommand.self, AuthCommand.self, LoginCommand.self,
             LeaseCommand.self, VersionCommand.self, PrintCommand.self, PathHelpCommand.self,
             CIOIDCCommand.self, UnwrapCommand.self, AuditCommand.self, RunCommand.self, RadarCommand.self,
+            ExplainCommand.self, LintCommand.self,
         ]
     )
 

@@ -23,14 +23,22 @@ package struct AuditEntry: Sendable, Equatable {
     package var response: AuditResponse?
     /// Why the request failed, in clear text (Vault does not hash it).
     package var error: String?
+    /// Why a login was refused, check by check (`explain`; Coffer's, not Vault's):
+    /// `error` stays Vault's message, which clients and log rules match on. Clear
+    /// like `error`: it names claims and settings, never a token or secret value.
+    package var explanation: String?
 
-    package init(kind: Kind, time: Date, auth: AuditAuth, request: AuditRequest, response: AuditResponse? = nil, error: String? = nil) {
+    package init(
+        kind: Kind, time: Date, auth: AuditAuth, request: AuditRequest, response: AuditResponse? = nil, error: String? = nil,
+        explanation: String? = nil
+    ) {
         self.kind = kind
         self.time = time
         self.auth = auth
         self.request = request
         self.response = response
         self.error = error
+        self.explanation = explanation
     }
 }
 

@@ -17,6 +17,10 @@ package enum AuditEntryWriter {
             writer.append(",\"error\":")
             writer.write(.string(error))
         }
+        if let explanation = entry.explanation {
+            writer.append(",\"explain\":")
+            writer.write(.string(explanation))
+        }
         writer.append(",\"request\":")
         write(entry.request, to: &writer)
         if let response = entry.response {

@@ -16,6 +16,8 @@ struct AuditRecord: Sendable {
     var allowed = true
     var grantingPolicies: [String] = []
     var error: String?
+    /// A refused login's explanation summary (`LoginExplanation.summary`).
+    var explanation: String?
     /// Each device's redacted auth and request parts, made once for both lines
     /// (copies of the record share it: neither part changes between the lines).
     let redactions = AuditRedactionCache()
@@ -36,7 +38,7 @@ struct AuditRecord: Sendable {
     func entry(_ kind: AuditEntry.Kind, response: Response?, time: Date) -> AuditEntry {
         AuditEntry(
             kind: kind, time: time, auth: auth, request: auditRequest,
-            response: kind == .response ? auditResponse(response) : nil, error: error
+            response: kind == .response ? auditResponse(response) : nil, error: error, explanation: explanation
         )
     }
 

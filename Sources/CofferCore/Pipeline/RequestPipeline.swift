@@ -120,6 +120,7 @@ package struct RequestPipeline: Sendable {
             return response
         } catch {
             record.error = CoreError.from(error).messages.joined(separator: "; ")
+            Self.noteRefusedLogin(error, &record)
             try await audit.record(record, .response)
             throw error
         }

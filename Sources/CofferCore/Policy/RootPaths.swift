@@ -11,6 +11,8 @@ enum RootPaths {
         [
             "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases",
             "auth/token/accessors", "auth/token/accessors/", "auth/token/revoke-orphan", "auth/token/create-orphan",
+            // They show how every login and policy decides (issue 17).
+            "sys/explain/login", "sys/explain/request", "sys/lint",
         ].map(ByteString.init))
     /// Each ends in `/`: a prefix covers whole segments (`sys/leases/lookup/`, never
     /// `sys/leases/lookupX`).

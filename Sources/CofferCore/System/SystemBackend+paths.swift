@@ -54,7 +54,7 @@ extension SystemBackend {
                 guard let other = try await sys.tokens.lookup(accessor: accessor) else { throw CoreError.badRequest("invalid accessor") }
                 return try await sys.capabilities(c.call, of: other)
             },
-        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths,
+        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths,
         backendHelp:
             "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
     )

@@ -6,14 +6,17 @@ extension AppRoleMount {
     func login(_ request: MountRequest) async throws -> MountResponse {
         guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         var response = MountResponse()
-        response.auth = try await decideLogin(request).grantedAuth()
+        let decision = try await decideLogin(request)
+        // The role is named by the role_id check's report; the summary needs no more.
+        response.auth = try decision.grantedAuth(method: "approle", role: "")
         return response
     }
 
     /// Every check of an AppRole login, in OpenBao's order, stopping at the first
-    /// that fails. Not a dry run: the secret ID's use is spent, under its lock,
-    /// when its checks pass. Throws only what is no decision (storage, field types).
-    func decideLogin(_ request: MountRequest) async throws -> LoginDecision<AppRoleLoginFailure> {
+    /// that fails. With `spending` (a login), the secret ID's use is spent, under
+    /// its lock, when its checks pass; without (an explanation) nothing is
+    /// written. Throws only what is no decision (storage, field types).
+    func decideLogin(_ request: MountRequest, spending: Bool = true) async throws -> LoginDecision<AppRoleLoginFailure> {
         try await .run { log in
             let roleID = try request.fields.string("role_id") ?? ""
             if roleID.isEmpty { try log.fail("role_id", expected: "a role ID", actual: "missing", .missingRoleID) }
@@ -44,7 +47,8 @@ extension AppRoleMount {
                 guard let secret = try request.fields.string("secret_id"), !secret.isEmpty else {
                     try log.fail("secret_id", expected: "a secret ID", actual: "missing", .missingSecretID)
                 }
-                let entry = try await spend(secret: secret, role: name, clientAddress: request.clientAddress, into: &log)
+                let entry = try await spend(
+                    secret: secret, role: name, clientAddress: request.clientAddress, spending: spending, into: &log)
                 metadata = entry.metadata
                 if !entry.tokenBoundCIDRs.isEmpty {
                     settings.boundCIDRs = entry.tokenBoundCIDRs

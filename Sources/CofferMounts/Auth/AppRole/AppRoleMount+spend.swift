@@ -5,8 +5,11 @@ extension AppRoleMount {
     /// Checks a secret ID and spends one use of it, atomically: of 50 logins racing
     /// on a single-use secret ID, exactly one gets through. The checks are made
     /// under the lock and recorded after it (the lock's closure cannot reach `log`).
+    /// Without `spending` (an explanation) the same checks run and nothing is
+    /// written: no use spent, no expired secret ID deleted.
     func spend(
-        secret: String, role name: String, clientAddress: String?, into log: inout LoginDecision<AppRoleLoginFailure>.Builder
+        secret: String, role name: String, clientAddress: String?, spending: Bool = true,
+        into log: inout LoginDecision<AppRoleLoginFailure>.Builder
     ) async throws -> AppRoleSecretID {
         let key = Self.hash(secret)
         let path = "secret-id/\(name)/\(key)"
@@ -29,6 +32,7 @@ extension AppRoleMount {
                     outcome: expires <= now ? .failed : .passed, failure: expires <= now ? .secretIDExpired : nil)
                 checks.append(ttl)
                 if expires <= now {
+                    guard spending else { return (checks, nil) }
                     try await storage.apply([.delete(path), .delete("accessor/\(name)/\(entry.accessor)")])
                     return (checks, nil)
                 }
@@ -47,7 +51,9 @@ extension AppRoleMount {
                 if !inside { return (checks, nil) }
             }
             let uses: String
-            if entry.numUses == 1 {
+            if !spending {
+                uses = entry.numUses > 0 ? "\(entry.numUses) left; an explanation spends none" : "unlimited"
+            } else if entry.numUses == 1 {
                 try await storage.apply([.delete(path), .delete("accessor/\(name)/\(entry.accessor)")])
                 uses = "1 left: spent, the secret ID is deleted"
             } else if entry.numUses > 1 {

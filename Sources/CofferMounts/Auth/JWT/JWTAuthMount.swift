@@ -109,6 +109,17 @@ package struct JWTAuthMount: Mount {
     // MARK: login
 
     func login(_ request: MountRequest) async throws -> MountResponse {
+        let (login, jwt) = try await preparedLogin(request)
+        let decision = try await login.decide(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
+        var response = MountResponse()
+        response.auth = try decision.grantedAuth(method: "jwt", role: login.roleName)
+        return response
+    }
+
+    /// The login's config, role and token, or the refusal OpenBao gives before
+    /// any check runs (no config, no role, an `oidc` role, no token). Shared by
+    /// the login and its explanation.
+    func preparedLogin(_ request: MountRequest) async throws -> (login: JWTLogin, jwt: String) {
         guard let config = try await state.currentConfig() else { throw MountError.badRequest("could not load configuration") }
         var roleName = (try request.fields.string("role") ?? "").lowercased()
         if roleName.isEmpty { roleName = config.defaultRole }
@@ -118,12 +129,7 @@ package struct JWTAuthMount: Mount {
         }
         guard role.roleType != "oidc" else { throw MountError.badRequest("role with oidc role_type is not allowed") }
         guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing token") }
-
         let verifier = try await state.currentVerifier()
-        let decision = try await JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock())
-            .decide(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
-        var response = MountResponse()
-        response.auth = try decision.grantedAuth()
-        return response
+        return (JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock()), jwt)
     }
 }

@@ -4,9 +4,13 @@ or close connections depend on. Go's net/http (OpenBao) behaves the same."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import time
 
-from conftest import random_name
+import pytest
+
+from conftest import IS_COFFER, random_name
 
 
 def _connect(server) -> socket.socket:
@@ -185,3 +189,34 @@ def test_a_client_that_never_reads_is_stopped_not_buffered(dev_server):
             pass
     assert sent < 100 * 1024 * 1024
     assert dev_server.http("GET", "sys/health").status_code == 200
+
+
+def _open_descriptors(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+@pytest.mark.skipif(not IS_COFFER, reason="reads the server process's descriptors in /proc")
+def test_connections_the_client_closes_are_closed_by_the_server(dev_server):
+    """A client that closes after its answer (or half-closes after pipelining)
+    must not leave the server holding the connection until the idle timeout:
+    100 such clients would otherwise hold 100 descriptors."""
+    before = _open_descriptors(dev_server.proc.pid)
+    for _ in range(100):
+        with socket.create_connection(("127.0.0.1", dev_server.port)) as s:
+            s.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(65536)
+    with socket.create_connection(("127.0.0.1", dev_server.port)) as s:
+        s.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/sys/seal-status HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(10)
+        answers = b""
+        try:
+            while chunk := s.recv(65536):
+                answers += chunk
+        except socket.timeout:
+            pytest.fail("the server kept a half-closed connection open after answering")
+    assert answers.count(b"HTTP/1.1 200") == 2, "requests sent before a half-close were not all answered"
+    deadline = time.monotonic() + 5
+    while _open_descriptors(dev_server.proc.pid) > before + 10 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _open_descriptors(dev_server.proc.pid) <= before + 10

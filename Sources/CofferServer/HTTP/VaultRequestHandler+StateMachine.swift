@@ -209,6 +209,19 @@ extension VaultRequestHandler.StateMachine {
         return .close
     }
 
+    /// The client will send nothing more (it closed or half-closed its side):
+    /// the requests it sent whole are answered, one it sent only part of never
+    /// will be, then the connection closes. Without this, a client that closes
+    /// after its answer left the connection, and its descriptor, open until the
+    /// idle timeout.
+    mutating func inputClosed() -> Next {
+        if let partial = receiving {
+            bufferedBytes -= partial.body?.readableBytes ?? 0
+            receiving = nil
+        }
+        return quiesce()
+    }
+
     /// The connection has closed: nothing waiting is answered, no answer written.
     mutating func channelClosed() {
         closing = true

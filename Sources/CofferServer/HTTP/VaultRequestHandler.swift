@@ -69,11 +69,16 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is ChannelShouldQuiesceEvent else {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            perform(state.quiesce(), context)
+        case ChannelEvent.inputClosed:
+            // The server allows half-closure (Hummingbird sets it): the client's
+            // FIN arrives as this event, not as the channel going inactive.
+            perform(state.inputClosed(), context)
+        default:
             context.fireUserInboundEventTriggered(event)
-            return
         }
-        perform(state.quiesce(), context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

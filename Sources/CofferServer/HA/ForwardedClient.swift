@@ -10,7 +10,7 @@ import Foundation
 ///
 /// `X-Coffer-Forwarded-Client: <unix seconds> <client address> <base64 HMAC-SHA256>`
 enum ForwardedClient {
-    static let header = "X-Coffer-Forwarded-Client"
+    static let header = APIRequest.forwardedClientHeader
     /// How old a stamp may be: forwarding is one hop on a local network.
     static let maximumAge: Int64 = 30
     static let keyPurpose = "coffer/ha/forwarded-client"

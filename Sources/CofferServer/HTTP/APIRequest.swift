@@ -18,6 +18,8 @@ struct APIRequest: Equatable, Sendable {
     var noRequestForwarding: Bool
     /// Set by a standby that forwarded the request (`ForwardedClient`).
     var forwardedClient: String?
+    /// Named here, not in `ForwardedClient`, so that this file builds on its own (the fuzz target).
+    static let forwardedClientHeader = "X-Coffer-Forwarded-Client"
 
     init(method: String, target: String, header: (String) -> String?) {
         self.method = method
@@ -36,7 +38,7 @@ struct APIRequest: Equatable, Sendable {
         forwardedFor = header("X-Forwarded-For")
         // Any value counts, as in Vault (the CLI sends "true").
         noRequestForwarding = header("X-Vault-No-Request-Forwarding").map { !$0.isEmpty } ?? false
-        forwardedClient = header(ForwardedClient.header)
+        forwardedClient = header(Self.forwardedClientHeader)
     }
 
     init(_ head: HTTPRequestHead) {

@@ -65,10 +65,10 @@ struct KVSecretWalker {
         let numbers = versions.keys.compactMap { Int($0) }.sorted(by: >).prefix(maxVersionsPerSecret)
         var leaves: [Leaf] = []
         for number in numbers {
-            let read = request(.read, "data/" + key, mount, fields: ["version": .int(Int64(number))])
+            let read = request(.read, "data/" + key, mount, fields: ["version": JSONValue(number)])
             // Deleted and destroyed versions answer "not found": nothing to compare.
             guard let answer = try? await handler.handle(read), !answer.isNotFound, let data = answer.data?["data"] else { continue }
-            let state = Int64(number) == current ? "current" : "old"
+            let state = Int64(exactly: number) == current ? "current" : "old"
             leaves += Self.strings(data).map {
                 Leaf(mount: mount.entry.routePath, path: key, field: $0.field, version: number, state: state, value: $0.value)
             }

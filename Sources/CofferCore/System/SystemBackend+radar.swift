@@ -45,35 +45,22 @@ extension SystemBackend {
                     "key_id": .string(hasher.hashKey.keyID),
                     "created_time": .string(Timestamps.rfc3339(record.created)),
                     "kdf": [
-                        "name": "scrypt", "n": .int(Int64(record.rounds)), "r": .int(Int64(record.blockSize)),
-                        "p": .int(Int64(record.parallelism)),
+                        "name": "scrypt", "n": JSONValue(record.rounds), "r": JSONValue(record.blockSize),
+                        "p": JSONValue(record.parallelism),
                     ],
                 ]))
     }
 
     func radarCorrelate(_ call: BackendCall) async throws -> Response {
-        guard let token = call.token else { throw CoreError.permissionDenied }
-        let wanted = try Self.correlateHashes(call.request.data)
-        guard await radar.admit(token.hash, now: tokens.clock()) else {
-            throw CoreError.badRequest("too many radar correlate calls for this token; wait a minute")
-        }
-        let record = try await radar.key(barrier, now: tokens.clock())
-        guard let hasher = record.hasher else { throw CoreError(.internal, "the stored radar key is damaged; rotate it") }
-        let walker = KVSecretWalker(router: router, acl: policies.acl(for: token.policies))
-        let (leaves, truncated) = try await walker.leaves()
-        let hashes = await slowHashes(leaves.map(\.value), hasher: hasher)
+        let input = try await correlationInput(call)
+        let hashes = await slowHashes(input.leaves.map(\.value), hasher: input.hasher)
         var matches: [JSONValue] = []
-        for (leaf, hash) in zip(leaves, hashes) {
-            guard let hash, wanted.contains(hash) else { continue }
-            matches.append([
-                "hash": .string(hash), "mount": .string(leaf.mount), "path": .string(leaf.path), "field": .string(leaf.field),
-                "version": .int(Int64(leaf.version)), "state": .string(leaf.state),
-            ])
+        for (leaf, hash) in zip(input.leaves, hashes) {
+            guard let hash, input.wanted.contains(hash) else { continue }
+            matches.append(Self.match(leaf, hash: hash))
         }
-        var response = LogicalResponse(
-            requestID: call.request.id,
-            data: ["matches": .array(matches), "compared": .int(Int64(leaves.count)), "truncated": .bool(truncated)])
-        if truncated { response.warnings = ["only part of the readable secrets was compared (budget reached)"] }
+        var response = Self.correlationAnswer(call, matches: matches, input: input)
+        if input.truncated { response.warnings = ["only part of the readable secrets was compared (budget reached)"] }
         return .logical(response)
     }
 
@@ -81,6 +68,20 @@ extension SystemBackend {
     /// at least 8 characters, against CircleCI's masked project variables (spec §2.4, item 5).
     /// Fast HMAC, not scrypt: four characters are a hint whatever the hash, and the answer says so.
     func radarCorrelateLastFour(_ call: BackendCall) async throws -> Response {
+        let input = try await correlationInput(call)
+        var matches: [JSONValue] = []
+        for leaf in input.leaves where leaf.state == "current" {
+            let text = String(decoding: leaf.value, as: UTF8.self)
+            guard text.count >= 8, let hash = input.hasher.hashKey.last4Hash(String(text.suffix(4))), input.wanted.contains(hash)
+            else { continue }
+            matches.append(Self.match(leaf, hash: hash, evidence: "last4"))
+        }
+        return .logical(Self.correlationAnswer(call, matches: matches, input: input))
+    }
+
+    /// What both correlations start from: the hashes asked about (the call counted
+    /// against the token's rate), the key, and the string values the token may read.
+    private func correlationInput(_ call: BackendCall) async throws -> CorrelationInput {
         guard let token = call.token else { throw CoreError.permissionDenied }
         let wanted = try Self.correlateHashes(call.request.data)
         guard await radar.admit(token.hash, now: tokens.clock()) else {
@@ -89,19 +90,22 @@ extension SystemBackend {
         let record = try await radar.key(barrier, now: tokens.clock())
         guard let hasher = record.hasher else { throw CoreError(.internal, "the stored radar key is damaged; rotate it") }
         let (leaves, truncated) = try await KVSecretWalker(router: router, acl: policies.acl(for: token.policies)).leaves()
-        var matches: [JSONValue] = []
-        for leaf in leaves where leaf.state == "current" {
-            let text = String(decoding: leaf.value, as: UTF8.self)
-            guard text.count >= 8, let hash = hasher.hashKey.last4Hash(String(text.suffix(4))), wanted.contains(hash) else { continue }
-            matches.append([
-                "hash": .string(hash), "mount": .string(leaf.mount), "path": .string(leaf.path), "field": .string(leaf.field),
-                "version": .int(Int64(leaf.version)), "state": .string(leaf.state), "evidence": "last4",
-            ])
-        }
-        return .logical(
-            LogicalResponse(
-                requestID: call.request.id,
-                data: ["matches": .array(matches), "compared": .int(Int64(leaves.count)), "truncated": .bool(truncated)]))
+        return CorrelationInput(wanted: wanted, hasher: hasher, leaves: leaves, truncated: truncated)
+    }
+
+    private static func match(_ leaf: KVSecretWalker.Leaf, hash: String, evidence: String? = nil) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "hash": .string(hash), "mount": .string(leaf.mount), "path": .string(leaf.path), "field": .string(leaf.field),
+            "version": JSONValue(leaf.version), "state": .string(leaf.state),
+        ]
+        if let evidence { fields["evidence"] = .string(evidence) }
+        return .object(fields)
+    }
+
+    private static func correlationAnswer(_ call: BackendCall, matches: [JSONValue], input: CorrelationInput) -> LogicalResponse {
+        LogicalResponse(
+            requestID: call.request.id,
+            data: ["matches": .array(matches), "compared": JSONValue(input.leaves.count), "truncated": .bool(input.truncated)])
     }
 
     /// The `hashes` field: 1 to 1000 lower-case hex SHA-256-sized strings.
@@ -140,4 +144,12 @@ extension SystemBackend {
         await radar.remember(learned, keyID: keyID)
         return known
     }
+}
+
+/// The hashes a correlation asks about, and what it compares them with.
+private struct CorrelationInput {
+    let wanted: Set<String>
+    let hasher: CorrelationHasher
+    let leaves: [KVSecretWalker.Leaf]
+    let truncated: Bool
 }

@@ -96,6 +96,45 @@ import Testing
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    @Test("a locked-out role ID is explained as the core refuses it: the lockout check first, and nothing after it")
+    func lockedOutAliasIsExplained() async throws {
+        try await withAPI(try await TestCore.unsealed()) { client in
+            let (roleID, secretID) = try await appRole(client)
+            try await client.execute(
+                uri: "/v1/sys/auth/approle/tune", method: .post, headers: rootHeaders,
+                body: jsonBody(["user_lockout_config": ["lockout_threshold": "2", "lockout_duration": "10m"]])
+            ) { #expect($0.status == .noContent || $0.status == .ok) }
+            let login: JSONValue = ["mount": "approle", "role_id": .string(roleID), "secret_id": .string(secretID)]
+            func explained() async throws -> JSONValue? {
+                try await client.execute(uri: "/v1/sys/explain/login", method: .put, headers: rootHeaders, body: jsonBody(login)) {
+                    $0.json?["data"]
+                }
+            }
+            let before = try await explained()
+            #expect(before?["allowed"] == true)
+            #expect(
+                before?["checks"]?.arrayValue?.first?["name"] == "user_lockout"
+                    && before?["checks"]?.arrayValue?.first?["outcome"] == "passed")
+            for _ in 0..<2 {
+                try await client.execute(
+                    uri: "/v1/auth/approle/login", method: .post,
+                    body: jsonBody(["role_id": .string(roleID), "secret_id": "never-issued"])
+                ) { #expect($0.status == .badRequest) }
+            }
+            let locked = try #require(try await explained())
+            #expect(locked["allowed"] == false)
+            #expect(locked["refusal"] == ["permission denied"])
+            #expect(locked["checks"]?.arrayValue?.count == 1)
+            let check = try #require(locked["checks"]?.arrayValue?.first)
+            #expect(check["name"] == "user_lockout" && check["outcome"] == "failed")
+            #expect(check["actual"]?.stringValue?.hasPrefix("locked after 2 failed logins, until ") == true)
+            // The real login agrees: refused with the right secret ID.
+            try await client.execute(
+                uri: "/v1/auth/approle/login", method: .post, body: jsonBody(["role_id": .string(roleID), "secret_id": .string(secretID)])
+            ) { #expect($0.status == .forbidden) }
+        }
+    }
+
     @Test("a refused login keeps Vault's message; its audit line says which check refused it")
     func refusedLoginIsExplainedInTheAuditLog() async throws {
         let path = logPath()

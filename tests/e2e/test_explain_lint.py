@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -112,6 +113,27 @@ def test_explain_login_names_the_one_failing_check(dev_server, issuer, case, ove
     log = dev_server.output()
     assert f"refused by {check}" in log, f"{case}: no explained refusal in the server log"
     assert not shows_token(log, jwt_text), f"{case}: the server log shows the token"
+
+
+def test_explain_login_gives_the_measured_skew_and_list_semantics(dev_server, issuer):
+    """The figures "token not yet valid" lacks: how far ahead the issuer's clock
+    is; and a bound list matched as "any of [...]" against the claim's values."""
+    mount = make_mount(dev_server, issuer)
+    now = int(time.time())
+    early = issuer.sign(issuer.claims(ORG, PROJECT, nbf=now + 300, vcs_ref="refs/heads/feature"))
+    data = json.loads(coffer(dev_server, "explain", "login", f"-mount={mount}", "-role=deploy", "-format=json", early).stdout)
+    failed = [c for c in data["checks"] if c["outcome"] == "failed"]
+    assert [c["name"] for c in failed] == ["nbf"]
+    assert re.search(r"measured skew: nbf is (29[89]|30[01]) s ahead of this server's clock", failed[0]["actual"]), failed[0]
+
+    late_branch = issuer.sign(issuer.claims(ORG, PROJECT, vcs_ref="refs/heads/feature"))
+    data = json.loads(coffer(dev_server, "explain", "login", f"-mount={mount}", "-role=deploy", "-format=json", late_branch).stdout)
+    checks = {c["name"]: c for c in data["checks"]}
+    branch = checks["bound_claims.oidc.circleci.com/vcs-ref"]
+    assert branch["outcome"] == "failed"
+    assert (branch["expected"], branch["actual"]) == ('any of ["refs/heads/main"]', '"refs/heads/feature"')
+    contexts = checks["bound_claims.oidc.circleci.com/context-ids"]
+    assert contexts["expected"] == f'any of ["{CONTEXT}"]' and contexts["actual"].startswith("any of [")
 
 
 def test_explain_login_guide_happy_path_passes_every_check(dev_server, issuer):

@@ -63,14 +63,46 @@ package final class UserLockouts: Sendable {
 
     private var now: Int64 { Int64(saturating: clock().timeIntervalSince1970) }
 
+    /// Where an alias stands, for `sys/explain/login`: the failures counted and,
+    /// while locked, when the lock lifts. Nil when lockout does not apply to
+    /// the mount or the login has no alias.
+    package struct Standing: Sendable, Equatable {
+        package let failures: UInt64
+        package let threshold: UInt64
+        /// Unix seconds; nil when not locked.
+        package let lockedUntil: Int64?
+    }
+
+    func standing(_ mount: MountEntry, alias: String?) async throws -> Standing? {
+        guard let alias, mount.table == .auth, UserLockoutSettings.supportedTypes.contains(mount.type) else { return nil }
+        let settings = settings(for: mount)
+        if settings.disable { return nil }
+        let key = FailedLogins.Key(accessor: mount.accessor, alias: Array(alias.utf8))
+        let counted = failures.withLock { $0[key] }
+        let until = try await lockedUntil(key, alias: alias, settings)
+        return Standing(
+            failures: counted?.count ?? (until == nil ? 0 : settings.threshold), threshold: settings.threshold, lockedUntil: until)
+    }
+
     private func isLocked(_ key: FailedLogins.Key, alias: String, _ settings: UserLockoutSettings) async throws -> Bool {
+        try await lockedUntil(key, alias: alias, settings) != nil
+    }
+
+    /// When the alias's lock lifts, if it is locked now.
+    private func lockedUntil(_ key: FailedLogins.Key, alias: String, _ settings: UserLockoutSettings) async throws -> Int64? {
         let now = self.now
+        let lockedAt: Int64
         if let entry = failures.withLock({ $0[key] }) {
-            return entry.count >= settings.threshold && now.subtractingReportingOverflow(entry.lastFailure).partialValue < settings.duration
+            guard entry.count >= settings.threshold else { return nil }
+            lockedAt = entry.lastFailure
+        } else {
+            // Not counted since start: a lock from before a restart is in storage.
+            guard let stored = try await storedLock(accessor: key.accessor, alias: alias) else { return nil }
+            lockedAt = stored
         }
-        // Not counted since start: a lock from before a restart is in storage.
-        guard let lockedAt = try await storedLock(accessor: key.accessor, alias: alias) else { return false }
-        return now.subtractingReportingOverflow(lockedAt).partialValue < settings.duration
+        let sum = lockedAt.addingReportingOverflow(settings.duration)
+        let until = sum.overflow ? Int64.max : sum.partialValue
+        return now < until ? until : nil
     }
 
     private func recordFailure(_ key: FailedLogins.Key, alias: String, _ settings: UserLockoutSettings) async throws {

@@ -65,7 +65,12 @@ extension SystemBackend {
         let request = MountRequest(
             operation: .update, path: "login", fields: RequestFields(data), storage: mount.storage,
             mountPath: mount.entry.routePath, clientAddress: address)
-        let explanation = try await method.explainLogin(request)
+        var explanation = try await method.explainLogin(request)
+        // The core refuses a locked-out alias before the method's login runs, so
+        // the lockout is the first check, and a lock ends the list there.
+        if let standing = try await lockouts.standing(mount.entry, alias: handler.lockoutAlias(request)) {
+            explanation = explanation.afterLockout(standing)
+        }
         guard case .object(var members) = explanation.json else { throw CoreError(.internal, "internal error") }
         members["mount"] = .string(mount.entry.routePath)
         return .logical(LogicalResponse(requestID: call.request.id, data: .object(members)))

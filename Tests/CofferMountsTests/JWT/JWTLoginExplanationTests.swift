@@ -74,6 +74,13 @@ import Testing
         for name in configured {
             #expect(explanation.checks.first { $0.name == name }?.outcome == .passed, "\(name)")
         }
-        #expect(explanation.checks.first { $0.name == "bound_claims.oidc.circleci.com/context-ids" }?.actual.contains(context) == true)
+        // List semantics spelled out: any of the bound values against any of the claim's.
+        let contexts = try #require(explanation.checks.first { $0.name == "bound_claims.oidc.circleci.com/context-ids" })
+        #expect(contexts.expected == "any of [\"\(context)\"]")
+        #expect(contexts.actual == "any of [\"\(context)\",\"7a0322cc-b8ce-485e-9a6f-06a11f5a2a75\"]")
+        let branch = try #require(explanation.checks.first { $0.name == "bound_claims.oidc.circleci.com/vcs-ref" })
+        #expect(branch.expected == "any of [\"refs/heads/main\"]" && branch.actual == "\"refs/heads/main\"")
+        let iat = try #require(explanation.checks.first { $0.name == "iat" })
+        #expect(iat.actual.hasSuffix("measured skew: iat is 60 s behind this server's clock"))
     }
 }

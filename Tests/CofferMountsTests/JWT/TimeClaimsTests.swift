@@ -101,6 +101,27 @@ import Testing
                 == ["error validating token: go-jose/go-jose/jwt: expected number value to unmarshal NumericDate"])
     }
 
+    @Test("a refused nbf says by how much the issuer's clock is ahead; an expired exp, how long ago")
+    func measuredSkew() throws {
+        func failed(exp: Double, nbf: Double? = nil) -> LoginCheck<JWTLoginFailure>? {
+            var log = JWTLoginChecks()
+            do {
+                try TimeClaims.check(
+                    exp: exp, nbf: nbf, iat: nil, leeways: .init(clockSkew: 0, expiration: 0, notBefore: 0),
+                    now: Date(timeIntervalSince1970: Self.now), into: &log)
+            } catch let ended as LoginDecision<JWTLoginFailure>.Ended {
+                return ended.decision.failedCheck
+            } catch {}
+            return nil
+        }
+        let early = try #require(failed(exp: Self.now + 600, nbf: Self.now + 95))
+        #expect(early.name == "nbf" && early.actual.hasSuffix("measured skew: nbf is 95 s ahead of this server's clock"))
+        let late = try #require(failed(exp: Self.now - 3700))
+        #expect(late.name == "exp" && late.actual.hasSuffix("; exp is 3700 s behind this server's clock"))
+        #expect(TimeClaims.measuredSkew("nbf", 1e300, now: Self.now) == "", "a huge claim has no figure, and no trap")
+        #expect(TimeClaims.measuredSkew("iat", -Double(Int64.max), now: Self.now) == "")
+    }
+
     @Test("huge values are shown, not trapped on")
     func shownSeconds() {
         #expect(TimeClaims.shown(1_700_000_000) == "1700000000")

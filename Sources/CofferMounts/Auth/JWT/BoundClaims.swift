@@ -8,7 +8,7 @@ enum BoundClaims {
     static func check(_ bound: [String: JSONValue], claims: [String: JSONValue], glob: Bool, into log: inout JWTLoginChecks) throws {
         for (key, expected) in bound.sorted(by: { $0.key < $1.key }) {
             let name = "bound_claims.\(key)"
-            let wanted = "any of \(shown(expected))\(glob ? " (glob)" : "")"
+            let wanted = "any of \(listed(expected))\(glob ? " (glob, * spans /)" : "")"
             guard let actual = ClaimLookup.value(key, in: claims) else {
                 try log.fail(name, expected: wanted, actual: "missing", .boundClaimMissing(key))
             }
@@ -24,9 +24,20 @@ enum BoundClaims {
             let matched = expectedValues.contains { wanted in
                 actualValues.contains { got in matches(wanted, got.value, inList: got.inList, glob: glob) }
             }
-            if !matched { try log.fail(name, expected: wanted, actual: shown(actual), .boundClaimMismatch(key)) }
-            log.pass(name, expected: wanted, actual: shown(actual))
+            if !matched { try log.fail(name, expected: wanted, actual: offered(actual), .boundClaimMismatch(key)) }
+            log.pass(name, expected: wanted, actual: offered(actual))
         }
+    }
+
+    /// A bound value as the list it is matched as: a single value is a list of one.
+    static func listed(_ value: JSONValue) -> String {
+        value.arrayValue == nil ? "[\(shown(value))]" : shown(value)
+    }
+
+    /// A claim's value as the match reads it: a list claim matches when any of
+    /// its items does, a single value as itself.
+    static func offered(_ value: JSONValue) -> String {
+        value.arrayValue == nil ? shown(value) : "any of \(shown(value))"
     }
 
     /// A claim or bound value as JSON, for the decision's report.

@@ -34,16 +34,32 @@ enum TimeClaims {
             nbf.map { ($0, "nbf") } ?? iat.map { ($0, "iat") }
             ?? (expEffective - nl, "exp - not_before_leeway \(shown(nl))s")
         let skew = "clock_skew_leeway \(shown(cs))s"
-        let nbfExpected = "at most now + \(skew)", nbfActual = "\(shown(nbfEffective)) (\(nbfSource)), now \(shown(current))"
+        let nbfExpected = "at most now + \(skew)"
+        let nbfActual = "\(shown(nbfEffective)) (\(nbfSource)), now \(shown(current))\(measuredSkew("nbf", nbfEffective, now: current))"
         if current + cs < nbfEffective { try log.fail("nbf", expected: nbfExpected, actual: nbfActual, .notYetValid) }
         log.pass("nbf", expected: nbfExpected, actual: nbfActual)
-        let expExpected = "at least now - \(skew)", expActual = "\(shown(expEffective)) (\(expSource)), now \(shown(current))"
+        let expExpected = "at least now - \(skew)"
+        let expActual = "\(shown(expEffective)) (\(expSource)), now \(shown(current))\(measuredSkew("exp", expEffective, now: current))"
         if current - cs > expEffective { try log.fail("exp", expected: expExpected, actual: expActual, .expired) }
         log.pass("exp", expected: expExpected, actual: expActual)
         guard let iat else { return log.skip("iat", expected: "at most now + \(skew)", actual: "absent") }
-        let iatActual = "\(shown(iat)), now \(shown(current))"
+        let iatActual = "\(shown(iat)), now \(shown(current))\(measuredSkew("iat", iat, now: current))"
         if current + cs < iat { try log.fail("iat", expected: "at most now + \(skew)", actual: iatActual, .issuedInFuture) }
         log.pass("iat", expected: "at most now + \(skew)", actual: iatActual)
+    }
+
+    /// The measured skew, the figure a refused runner needs ("token not yet
+    /// valid" alone does not say whether its clock is 2 s or 2 h ahead): how far
+    /// a claim's time lies from this server's clock, in whole seconds.
+    static func measuredSkew(_ claim: String, _ time: Double, now: Double) -> String {
+        let offset = time - now
+        guard offset.magnitude < 1e15 else { return "" }
+        let seconds = Int64(offset.rounded(.towardZero))
+        let span = "\(seconds.magnitude) s"
+        let side = seconds == 0 ? "equal to" : seconds > 0 ? "\(span) ahead of" : "\(span) behind"
+        // A start in the future is the issuer's clock ahead of ours: that is the skew.
+        // An end is how long the token has left (or has been expired).
+        return "; \(claim == "exp" ? "" : "measured skew: ")\(claim) is \(side) this server's clock"
     }
 
     /// A NumericDate claim: a number (fractions truncated); `0` or `null` is absent.

@@ -65,10 +65,12 @@ package final class Core: Sendable {
             tokens.reset()
         }
         // On an HA node the core's duties run only while it holds the lock; a
-        // takeover first rereads the keyring, which the previous active may have rotated.
+        // takeover first forgets what it cached while others were active, then
+        // rereads the keyring, which the previous active may have rotated.
         ha?.assign(
             .init(
                 bringUp: {
+                    physical.forgetCached()
                     try await barrier.reloadKeyring()
                     try await bringUp()
                 }, tearDown: tearDown))

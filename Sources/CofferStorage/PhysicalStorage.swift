@@ -17,6 +17,13 @@ package protocol PhysicalStorage: Sendable {
     func delete(prefix: String) async throws
     /// Applies all the writes or none of them.
     func apply(_ writes: [PhysicalWrite]) async throws
+    /// Drops whatever this node remembers of the backend (`CachedStorage`):
+    /// called when it becomes the active node, as others may have written since.
+    func forgetCached()
+}
+
+extension PhysicalStorage {
+    package func forgetCached() {}
 }
 
 /// One write of an atomic batch.

@@ -5,13 +5,13 @@ import Testing
 /// One suite that every backend must pass.
 @Suite struct PhysicalStorageConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, sqlite, postgresql
+        case memory, sqlite, postgresql, cachedSQLite, cachedPostgreSQL
         var testDescription: String { rawValue }
 
         /// Every backend; PostgreSQL where the test command started a cluster
         /// (`scripts/pg-test-cluster`), and always in CI, where its absence fails.
         static var available: [Backend] {
-            PostgreSQLTestDatabase.isConfigured ? allCases : [.memory, .sqlite]
+            PostgreSQLTestDatabase.isConfigured ? allCases : [.memory, .sqlite, .cachedSQLite]
         }
 
         func make() async throws -> any PhysicalStorage {
@@ -23,6 +23,9 @@ import Testing
                 return try SQLiteStorage(path: dir.appendingPathComponent("test.db").path)
             case .postgresql:
                 return try await PostgreSQLTestDatabase.freshStorage()
+            // The read cache must keep every promise of the backend behind it.
+            case .cachedSQLite: return CachedStorage(try await Backend.sqlite.make())
+            case .cachedPostgreSQL: return CachedStorage(try await Backend.postgresql.make())
             }
         }
     }

@@ -20,18 +20,24 @@ package struct ServerAssembly {
         }
     }
 
-    package static func makeStorage(_ storage: ServerConfig.Storage) async throws -> any PhysicalStorage {
-        switch storage {
+    package static func makeStorage(_ config: ServerConfig) async throws -> any PhysicalStorage {
+        switch config.storage {
         case .inmem: return MemoryStorage()
-        case .sqlite(let path): return try SQLiteStorage(path: path)
-        case .postgresql(let settings): return try await PostgreSQLStorage.open(settings)
+        case .sqlite(let path): return cached(try SQLiteStorage(path: path), config)
+        case .postgresql(let settings): return cached(try await PostgreSQLStorage.open(settings), config)
         }
+    }
+
+    /// A durable backend behind the read cache, unless `disable_cache` is set
+    /// (memory needs none: it is the cache).
+    static func cached(_ storage: any PhysicalStorage, _ config: ServerConfig) -> any PhysicalStorage {
+        config.disableCache ? storage : CachedStorage(storage, capacity: config.cacheSize)
     }
 
     /// The core on its storage; on PostgreSQL with `ha_enabled`, one node of an HA cluster.
     package static func makeCore(_ config: ServerConfig, logger: Logger) async throws -> Core {
         guard case .postgresql(let settings) = config.storage, settings.haEnabled else {
-            return Core(physical: try await makeStorage(config.storage), mountFactories: BuiltinMounts.factories)
+            return Core(physical: try await makeStorage(config), mountFactories: BuiltinMounts.factories)
         }
         let storage = try await PostgreSQLStorage.open(settings)
         let timings = HATimings()
@@ -44,7 +50,7 @@ package struct ServerAssembly {
         }
         let advertisement = LeaderAdvertisement(apiAddress: apiAddress, clusterAddress: config.clusterAddress ?? "")
         let ha = HACoordinator(lock: lock, advertisement: advertisement, timings: timings, clock: Date.init)
-        return Core(physical: storage, mountFactories: BuiltinMounts.factories, ha: ha)
+        return Core(physical: cached(storage, config), mountFactories: BuiltinMounts.factories, ha: ha)
     }
 
     /// The first listener's address as a URL, as Vault guesses an unset `api_addr`.

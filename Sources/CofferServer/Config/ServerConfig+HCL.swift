@@ -24,6 +24,13 @@ extension ServerConfig {
                 apiAddress = try body.string("api_addr")
             case "cluster_addr":
                 clusterAddress = try body.string("cluster_addr")
+            case "disable_cache":
+                disableCache = try body.bool("disable_cache") ?? false
+            case "cache_size":
+                guard let size = try body.int("cache_size"), (1...100_000_000).contains(size) else {
+                    throw ConfigError("\(item.position): cache_size must be a number of entries from 1 to 100000000")
+                }
+                cacheSize = Int(size)
             case "log_level":
                 logLevel = try body.string("log_level") ?? "info"
             case "unsafe_allow_api_audit_creation":

@@ -45,6 +45,9 @@ package struct ServerConfig: Sendable, Equatable {
     /// `cluster_addr`, reported by `sys/leader` (Coffer's nodes forward over the API address).
     package var clusterAddress: String?
     package var logLevel: String = "info"
+    /// Vault's physical read cache: on unless `disable_cache`, `cache_size` entries.
+    package var disableCache = false
+    package var cacheSize = CachedStorage.defaultCapacity
     /// Audit devices declared in the config (`audit "file" "path" { options { ... } }`).
     package var auditDevices: [AuditDeviceEntry] = []
     /// OpenBao's switch for enabling audit devices over the API (a path chosen over

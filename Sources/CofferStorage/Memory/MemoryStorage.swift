@@ -21,14 +21,7 @@ package final class MemoryStorage: PhysicalStorage {
         }
     }
 
-    /// A key compared and hashed by its UTF-8 bytes, as SQLite and PostgreSQL compare
-    /// them: Swift's `String ==` would make "café" (U+00E9) and "cafe\u{301}" one entry.
-    private struct Key: Hashable {
-        let string: String
-        init(_ string: String) { self.string = string }
-        static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
-        func hash(into hasher: inout Hasher) { for byte in string.utf8 { hasher.combine(byte) } }
-    }
+    private typealias Key = StorageKey
 
     private static let shardCount = 64
     private let shards: [Shard]

@@ -367,3 +367,92 @@ def test_a_paused_active_cannot_write_after_a_takeover(cluster3):
     # The old node stepped down and follows the new leader.
     cluster3.wait_standbys_follow(new)
     assert cluster3.health(old) == 429
+
+
+def restart_postgresql(down_for: float) -> None:
+    """Stops the shared test cluster (fast: open connections are cut), keeps it
+    down for `down_for` seconds, and starts it again on the same port."""
+    pg_dir = os.environ.get("COFFER_TEST_PG_DIR", "")
+    assert pg_dir and PG_BIN, "COFFER_TEST_PG_DIR / COFFER_TEST_PG_BIN are not set: ./scripts/test starts the cluster"
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    pg_ctl = [*as_owner, str(Path(PG_BIN) / "pg_ctl"), "-D", f"{pg_dir}/data"]
+    stopped = subprocess.run([*pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True, text=True, timeout=60)
+    try:
+        assert stopped.returncode == 0, stopped.stderr
+        time.sleep(down_for)
+    finally:
+        started = subprocess.run([*pg_ctl, "-l", f"{pg_dir}/server.log", "-w", "-t", "60", "start"],
+                                 capture_output=True, text=True, timeout=90)
+        assert started.returncode == 0, started.stderr
+
+
+def test_postgresql_restart_under_load_recovers_without_a_coffer_restart(tmp_path):
+    """PostgreSQL goes away for a while under load (Vault's open issue #17643):
+    requests fail while it is gone, never with wrong data; service comes back by
+    itself within seconds of its return; no acknowledged write is lost; the
+    server processes are the same ones, unsealed."""
+    cluster = Cluster(tmp_path, 2)
+    try:
+        cluster.init_and_unseal()
+        active = cluster.wait_active()
+        cluster.wait_standbys_follow(active)
+        assert active.bao("secrets", "enable", "-path=secret", "kv-v2").returncode == 0
+        active.wait_kv2_ready("secret")
+        known = random_value()
+        assert active.http("PUT", "secret/data/known", body={"data": {"v": known}}).status_code == 200
+        pids = [node.proc.pid for node in cluster.nodes]
+        wrong: list[str] = []
+        stop_checking = threading.Event()
+
+        def check_known() -> None:
+            """A 200 must carry the value written, whatever else happens."""
+            session = new_session()
+            while not stop_checking.is_set():
+                for node in cluster.nodes:
+                    try:
+                        r = session.get(node.url + "/v1/secret/data/known", headers={"X-Vault-Token": cluster.root}, timeout=20)
+                        if r.status_code == 200 and r.json()["data"]["data"]["v"] != known:
+                            wrong.append(node.url)
+                    except (requests.RequestException, ValueError, KeyError):
+                        pass
+
+        checker = threading.Thread(target=check_known)
+        checker.start()
+        with Load(cluster, writers=16, readers=16) as load:
+            time.sleep(2)
+            before = len(load.acknowledged)
+            restart_postgresql(down_for=3)
+            back = time.monotonic()
+            # Full service again: a write and a read through every node.
+            recovered = None
+            while recovered is None and time.monotonic() < back + 60:
+                try:
+                    ok = all(node.http("PUT", "secret/data/probe", body={"data": {"t": time.time()}}, timeout=5).status_code == 200
+                             and node.http("GET", "secret/data/known", timeout=5).status_code == 200 for node in cluster.nodes)
+                except requests.RequestException:
+                    ok = False
+                if ok:
+                    recovered = time.monotonic() - back
+                else:
+                    time.sleep(0.1)
+            time.sleep(2)
+        stop_checking.set()
+        checker.join(timeout=60)
+        print(f"service back {recovered if recovered is None else round(recovered, 2)} s after PostgreSQL returned; "
+              f"{len(load.errors)} requests failed meanwhile; {len(load.acknowledged)} writes acknowledged")
+        if not IS_COFFER and recovered is None:
+            pytest.skip("OpenBao did not recover within 60 s of PostgreSQL's return (the reference fails here)")
+        assert recovered is not None, "no full service within 60 s of PostgreSQL's return\n" + active.output_tail(2000)
+        assert load.errors, "no request failed while PostgreSQL was down: the restart did not happen"
+        assert not wrong, f"a 200 carried a wrong value through {wrong[:3]}"
+        assert len(load.acknowledged) > before, "no write was acknowledged after the restart"
+        assert [node.proc.pid for node in cluster.nodes] == pids and all(node.proc.poll() is None for node in cluster.nodes)
+        for node in cluster.nodes:
+            assert node.http("GET", "sys/seal-status", token=None).json()["sealed"] is False
+        session = new_session()
+        for name in load.acknowledged:
+            r = session.get(cluster.nodes[0].url + "/v1/secret/data/load/" + name,
+                            headers={"X-Vault-Token": cluster.root}, timeout=20)
+            assert r.status_code == 200, f"acknowledged write {name} lost: {r.status_code}"
+    finally:
+        cluster.stop()

@@ -6,7 +6,7 @@ extension AppRoleMount {
     func login(_ request: MountRequest) async throws -> MountResponse {
         guard request.operation == .create || request.operation == .update else { throw MountError.unsupportedOperation }
         var response = MountResponse()
-        let decision = try await decideLogin(request)
+        let decision = try await decideLogin(request, explaining: false)
         // The role is named by the role_id check's report; the summary needs no more.
         response.auth = try decision.grantedAuth(method: "approle", role: "")
         return response
@@ -16,8 +16,11 @@ extension AppRoleMount {
     /// that fails. With `spending` (a login), the secret ID's use is spent, under
     /// its lock, when its checks pass; without (an explanation) nothing is
     /// written. Throws only what is no decision (storage, field types).
-    func decideLogin(_ request: MountRequest, spending: Bool = true) async throws -> LoginDecision<AppRoleLoginFailure> {
-        try await .run { log in
+    /// `explaining`: keep the passed checks too (see `LoginDecision.Builder`).
+    func decideLogin(
+        _ request: MountRequest, spending: Bool = true, explaining: Bool = true
+    ) async throws -> LoginDecision<AppRoleLoginFailure> {
+        try await .run(explaining: explaining) { log in
             let roleID = try request.fields.string("role_id") ?? ""
             if roleID.isEmpty { try log.fail("role_id", expected: "a role ID", actual: "missing", .missingRoleID) }
             // The role ID is a credential half: reported by the role it names, never shown.

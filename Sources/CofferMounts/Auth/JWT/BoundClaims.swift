@@ -8,14 +8,14 @@ enum BoundClaims {
     static func check(_ bound: [String: JSONValue], claims: [String: JSONValue], glob: Bool, into log: inout JWTLoginChecks) throws {
         for (key, expected) in bound.sorted(by: { $0.key < $1.key }) {
             let name = "bound_claims.\(key)"
-            let wanted = "any of \(listed(expected))\(glob ? " (glob, * spans /)" : "")"
+            func wanted() -> String { "any of \(listed(expected))\(glob ? " (glob, * spans /)" : "")" }
             guard let actual = ClaimLookup.value(key, in: claims) else {
-                try log.fail(name, expected: wanted, actual: "missing", .boundClaimMissing(key))
+                try log.fail(name, expected: wanted(), actual: "missing", .boundClaimMissing(key))
             }
             let actualValues: [(value: JSONValue, inList: Bool)]
             switch actual {
             case .array(let items): actualValues = items.map { ($0, true) }
-            case .object: try log.fail(name, expected: wanted, actual: shown(actual), .boundClaimNotScalar(ClaimLookup.goFormat(actual)))
+            case .object: try log.fail(name, expected: wanted(), actual: shown(actual), .boundClaimNotScalar(ClaimLookup.goFormat(actual)))
             // A top-level number is truncated to an integer before comparison (§3.7).
             case .double(let number): actualValues = [(.int(Int64(saturating: number)), false)]
             default: actualValues = [(actual, false)]
@@ -24,8 +24,8 @@ enum BoundClaims {
             let matched = expectedValues.contains { wanted in
                 actualValues.contains { got in matches(wanted, got.value, inList: got.inList, glob: glob) }
             }
-            if !matched { try log.fail(name, expected: wanted, actual: offered(actual), .boundClaimMismatch(key)) }
-            log.pass(name, expected: wanted, actual: offered(actual))
+            if !matched { try log.fail(name, expected: wanted(), actual: offered(actual), .boundClaimMismatch(key)) }
+            log.pass(name, expected: wanted(), actual: offered(actual))
         }
     }
 

@@ -110,7 +110,8 @@ package struct JWTAuthMount: Mount {
 
     func login(_ request: MountRequest) async throws -> MountResponse {
         let (login, jwt) = try await preparedLogin(request)
-        let decision = try await login.decide(jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath)
+        let decision = try await login.decide(
+            jwt: jwt, clientAddress: request.clientAddress, mountPath: request.mountPath, explaining: false)
         var response = MountResponse()
         response.auth = try decision.grantedAuth(method: "jwt", role: login.roleName)
         return response

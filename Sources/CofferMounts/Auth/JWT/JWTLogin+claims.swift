@@ -22,13 +22,13 @@ extension JWTLogin {
             log.pass("bound_subject", expected: role.boundSubject, actual: subject)
         }
         let bound = role.boundAudiences ?? []
-        let shownAudiences = "[\(audiences.joined(separator: ", "))]"
+        func shownAudiences() -> String { "[\(audiences.joined(separator: ", "))]" }
         if bound.isEmpty {
             log.skip("aud", expected: "no bound_audiences")
         } else if !audiences.contains(where: bound.contains) {
-            try log.fail("aud", expected: "any of [\(bound.joined(separator: ", "))]", actual: shownAudiences, .audience)
+            try log.fail("aud", expected: "any of [\(bound.joined(separator: ", "))]", actual: shownAudiences(), .audience)
         } else {
-            log.pass("aud", expected: "any of [\(bound.joined(separator: ", "))]", actual: shownAudiences)
+            log.pass("aud", expected: "any of [\(bound.joined(separator: ", "))]", actual: shownAudiences())
         }
         try TimeClaims.check(
             exp: exp, nbf: nbf, iat: iat,
@@ -44,7 +44,7 @@ extension JWTLogin {
             default: false
             }
         let expected = "no aud claim, as the role binds no audiences"
-        if hasAudience { try log.fail("bound_audiences", expected: expected, actual: "aud \(shownAudiences)", .audienceNotBound) }
+        if hasAudience { try log.fail("bound_audiences", expected: expected, actual: "aud \(shownAudiences())", .audienceNotBound) }
         log.pass("bound_audiences", expected: expected, actual: "no aud claim")
     }
 
@@ -79,14 +79,14 @@ extension JWTLogin {
 
     /// The alias of the token's user (step 16).
     func userClaim(_ claims: [String: JSONValue], _ log: inout JWTLoginChecks) throws -> String {
-        let expected = "claim \"\(role.userClaim)\", a string"
+        func expected() -> String { "claim \"\(role.userClaim)\", a string" }
         guard let value = ClaimLookup.value(role.userClaim, in: claims, pointer: role.userClaimJSONPointer) else {
-            try log.fail("user_claim", expected: expected, actual: "missing", .userClaimMissing(role.userClaim))
+            try log.fail("user_claim", expected: expected(), actual: "missing", .userClaimMissing(role.userClaim))
         }
         guard let text = value.stringValue else {
-            try log.fail("user_claim", expected: expected, actual: BoundClaims.shown(value), .userClaimNotString(role.userClaim))
+            try log.fail("user_claim", expected: expected(), actual: BoundClaims.shown(value), .userClaimNotString(role.userClaim))
         }
-        log.pass("user_claim", expected: expected, actual: text)
+        log.pass("user_claim", expected: expected(), actual: text)
         return text
     }
 
@@ -97,16 +97,17 @@ extension JWTLogin {
             return [:]
         }
         var metadata: [String: String] = [:]
-        let expected = "string values of \(mappings.keys.sorted().joined(separator: ", ")) when present"
+        func expected() -> String { "string values of \(mappings.keys.sorted().joined(separator: ", ")) when present" }
         for (claim, key) in mappings {
             guard let value = ClaimLookup.value(claim, in: claims) else { continue }
             guard let text = value.stringValue else {
                 try log.fail(
-                    "claim_mappings", expected: expected, actual: "\(claim) is \(BoundClaims.shown(value))", .claimMappingNotString(claim))
+                    "claim_mappings", expected: expected(), actual: "\(claim) is \(BoundClaims.shown(value))", .claimMappingNotString(claim)
+                )
             }
             metadata[key] = text
         }
-        log.pass("claim_mappings", expected: expected, actual: "mapped \(metadata.keys.sorted().joined(separator: ", "))")
+        log.pass("claim_mappings", expected: expected(), actual: "mapped \(metadata.keys.sorted().joined(separator: ", "))")
         return metadata
     }
 
@@ -114,20 +115,20 @@ extension JWTLogin {
     func checkGroups(_ claims: [String: JSONValue], _ log: inout JWTLoginChecks) throws {
         let name = role.groupsClaim
         guard !name.isEmpty else { return log.skip("groups_claim") }
-        let expected = "claim \"\(name)\", a string or a list of strings"
+        func expected() -> String { "claim \"\(name)\", a string or a list of strings" }
         guard let value = ClaimLookup.value(name, in: claims) else {
-            try log.fail("groups_claim", expected: expected, actual: "missing", .groupsClaimMissing(name))
+            try log.fail("groups_claim", expected: expected(), actual: "missing", .groupsClaimMissing(name))
         }
         let items: [JSONValue]
         switch value {
         case .string: items = [value]
         case .array(let list): items = list
-        default: try log.fail("groups_claim", expected: expected, actual: BoundClaims.shown(value), .groupsClaimNotList(name))
+        default: try log.fail("groups_claim", expected: expected(), actual: BoundClaims.shown(value), .groupsClaimNotList(name))
         }
         if let bad = items.first(where: { $0.stringValue == nil }) {
-            try log.fail("groups_claim", expected: expected, actual: BoundClaims.shown(value), .groupNotString(ClaimLookup.goFormat(bad)))
+            try log.fail("groups_claim", expected: expected(), actual: BoundClaims.shown(value), .groupNotString(ClaimLookup.goFormat(bad)))
         }
-        log.pass("groups_claim", expected: expected, actual: BoundClaims.shown(value))
+        log.pass("groups_claim", expected: expected(), actual: BoundClaims.shown(value))
     }
 
     static func goType(_ value: JSONValue) -> String {

@@ -15,8 +15,11 @@ struct JWTLogin {
     /// Every check from the client address to `bound_claims`, stopping at the
     /// first that fails. Throws only what is no decision (none today: key set
     /// problems are a failed `signature` check, as OpenBao reports them).
-    func decide(jwt: String, clientAddress: String?, mountPath: String) async throws -> LoginDecision<JWTLoginFailure> {
-        try await .run { log in
+    /// `explaining`: keep the passed checks too (see `LoginDecision.Builder`).
+    func decide(jwt: String, clientAddress: String?, mountPath: String, explaining: Bool = true) async throws -> LoginDecision<
+        JWTLoginFailure
+    > {
+        try await .run(explaining: explaining) { log in
             try checkClientAddress(clientAddress, &log)
             let claims = try await verifiedClaims(jwt, &log)
             try checkRegisteredClaims(claims, &log)
@@ -36,11 +39,11 @@ struct JWTLogin {
     private func checkClientAddress(_ address: String?, _ log: inout JWTLoginChecks) throws {
         let cidrs = role.token.boundCIDRs
         guard !cidrs.isEmpty else { return log.skip("bound_cidrs") }
-        let expected = "an address in \(cidrs.joined(separator: ", "))"
+        func expected() -> String { "an address in \(cidrs.joined(separator: ", "))" }
         guard CIDRBlock.anyContains(cidrs, address) else {
-            try log.fail("bound_cidrs", expected: expected, actual: address ?? "unknown", .boundCIDRs)
+            try log.fail("bound_cidrs", expected: expected(), actual: address ?? "unknown", .boundCIDRs)
         }
-        log.pass("bound_cidrs", expected: expected, actual: address ?? "unknown")
+        log.pass("bound_cidrs", expected: expected(), actual: address ?? "unknown")
     }
 
     /// Header, signature, payload and `alg`, in that order (steps 8-9): the
@@ -75,9 +78,9 @@ struct JWTLogin {
         }
         log.pass("payload", expected: "a JSON object", actual: "\(claims.count) claims")
 
-        let expectedAlg = "one of \(allowed.joined(separator: ", "))"
-        guard allowed.contains(alg) else { try log.fail("alg", expected: expectedAlg, actual: alg, .algorithm) }
-        log.pass("alg", expected: expectedAlg, actual: alg)
+        func expectedAlg() -> String { "one of \(allowed.joined(separator: ", "))" }
+        guard allowed.contains(alg) else { try log.fail("alg", expected: expectedAlg(), actual: alg, .algorithm) }
+        log.pass("alg", expected: expectedAlg(), actual: alg)
         return claims
     }
 

@@ -33,19 +33,23 @@ enum TimeClaims {
         let (nbfEffective, nbfSource) =
             nbf.map { ($0, "nbf") } ?? iat.map { ($0, "iat") }
             ?? (expEffective - nl, "exp - not_before_leeway \(shown(nl))s")
-        let skew = "clock_skew_leeway \(shown(cs))s"
-        let nbfExpected = "at most now + \(skew)"
-        let nbfActual = "\(shown(nbfEffective)) (\(nbfSource)), now \(shown(current))\(measuredSkew("nbf", nbfEffective, now: current))"
-        if current + cs < nbfEffective { try log.fail("nbf", expected: nbfExpected, actual: nbfActual, .notYetValid) }
-        log.pass("nbf", expected: nbfExpected, actual: nbfActual)
-        let expExpected = "at least now - \(skew)"
-        let expActual = "\(shown(expEffective)) (\(expSource)), now \(shown(current))\(measuredSkew("exp", expEffective, now: current))"
-        if current - cs > expEffective { try log.fail("exp", expected: expExpected, actual: expActual, .expired) }
-        log.pass("exp", expected: expExpected, actual: expActual)
-        guard let iat else { return log.skip("iat", expected: "at most now + \(skew)", actual: "absent") }
-        let iatActual = "\(shown(iat)), now \(shown(current))\(measuredSkew("iat", iat, now: current))"
-        if current + cs < iat { try log.fail("iat", expected: "at most now + \(skew)", actual: iatActual, .issuedInFuture) }
-        log.pass("iat", expected: "at most now + \(skew)", actual: iatActual)
+        // Worded only when kept (a refusal, or an explanation).
+        func notAfter() -> String { "at most now + clock_skew_leeway \(shown(cs))s" }
+        func notBefore() -> String { "at least now - clock_skew_leeway \(shown(cs))s" }
+        func actual(_ claim: String, _ time: Double, _ source: String) -> String {
+            "\(shown(time)) (\(source)), now \(shown(current))\(measuredSkew(claim, time, now: current))"
+        }
+        if current + cs < nbfEffective {
+            try log.fail("nbf", expected: notAfter(), actual: actual("nbf", nbfEffective, nbfSource), .notYetValid)
+        }
+        log.pass("nbf", expected: notAfter(), actual: actual("nbf", nbfEffective, nbfSource))
+        if current - cs > expEffective {
+            try log.fail("exp", expected: notBefore(), actual: actual("exp", expEffective, expSource), .expired)
+        }
+        log.pass("exp", expected: notBefore(), actual: actual("exp", expEffective, expSource))
+        guard let iat else { return log.skip("iat", expected: notAfter(), actual: "absent") }
+        if current + cs < iat { try log.fail("iat", expected: notAfter(), actual: actual("iat", iat, "iat"), .issuedInFuture) }
+        log.pass("iat", expected: notAfter(), actual: actual("iat", iat, "iat"))
     }
 
     /// The measured skew, the figure a refused runner needs ("token not yet

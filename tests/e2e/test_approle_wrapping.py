@@ -110,3 +110,35 @@ def test_a_bad_cidr_block_is_a_500_on_the_role_and_a_400_on_its_field_path(dev_s
     field = dev_server.http("POST", f"auth/{mount}/role/ci/secret-id-bound-cidrs", body={"secret_id_bound_cidrs": "not-a-cidr"})
     assert field.status_code == 400, field.text
     assert field.json()["errors"] == ["failed to validate CIDR blocks: invalid CIDR address: not-a-cidr"]
+
+
+# The wrapping token of unwrap and rewrap is checked before the caller's token
+# (issue 16): a runner holding a spent or tampered wrapping token gets a 400, not
+# the 403 of a policy refusal. (header token, body token or None, status, error)
+WRAPPING_CASES = [
+    ("spent unwrap, spent token in the header", "unwrap", "spent", None, 400, "wrapping token is not valid or does not exist"),
+    ("unwrap, an unknown token in the header", "unwrap", "bogus", None, 400, "wrapping token is not valid or does not exist"),
+    ("rewrap, an unknown token in the header", "rewrap", "bogus", None, 400, "wrapping token is not valid or does not exist"),
+    ("unwrap, an unknown token in the body", "unwrap", None, "bogus", 400, "wrapping token is not valid or does not exist"),
+    ("unwrap, no token at all", "unwrap", None, None, 403, "error validating wrapping token: token is empty"),
+    ("rewrap, no token at all", "rewrap", None, None, 403, "error validating wrapping token: token is empty"),
+    ("unwrap, an empty body token", "unwrap", "root", "", 403, "error validating wrapping token: empty token in request body"),
+    ("unwrap, a valid body token, an unknown caller", "unwrap", "bogus", "valid", 403, "permission denied"),
+    ("rewrap, a valid body token, no caller", "rewrap", None, "valid", 403, "permission denied"),
+]
+
+
+@pytest.mark.parametrize("case,endpoint,header,body,status,error", WRAPPING_CASES, ids=[c[0] for c in WRAPPING_CASES])
+def test_wrapping_token_checked_before_the_callers(dev_server, case, endpoint, header, body, status, error):
+    def wrap() -> str:
+        r = dev_server.http("POST", "sys/wrapping/wrap", body={"k": "v"}, headers={"X-Vault-Wrap-TTL": "60"})
+        assert r.status_code == 200, r.text
+        return r.json()["wrap_info"]["token"]
+
+    spent = wrap()
+    assert dev_server.http("POST", "sys/wrapping/unwrap", token=spent).status_code == 200
+    tokens = {"spent": spent, "bogus": "hvs.aaaaaaaaaaaaaaaaaaaaaaaa", "root": dev_server.root_token, "valid": None}
+    header_token = tokens[header] if header else None
+    payload = None if body is None else {"token": wrap() if body == "valid" else tokens.get(body, body)}
+    r = dev_server.http("POST", f"sys/wrapping/{endpoint}", body=payload, token=header_token)
+    assert (r.status_code, r.json()["errors"]) == (status, [error]), case

@@ -42,6 +42,7 @@ package struct RequestPipeline: Sendable {
             if request.operation == .write, request.path.hasSuffix("/") {
                 throw CoreError.badRequest("cannot write to a path ending in '/'")
             }
+            try await system.checkWrappingTokenFirst(request)
             token = try await authenticate(request, routed: routed)
         } catch {
             try await refused(&record, error)

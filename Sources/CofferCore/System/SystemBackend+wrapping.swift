@@ -54,6 +54,32 @@ extension SystemBackend {
         return .logical(ResponseWrapper.unwrapped(stored, requestID: call.request.id))
     }
 
+    /// OpenBao checks the wrapping token of `unwrap` and `rewrap` before the
+    /// caller's token: the body's `token`, else the header's. A token that is no
+    /// (longer a) wrapping token is a 400, which lets a runner tell a wrapping
+    /// token already unwrapped or tampered with from a policy refusal (a 403).
+    /// Only looks: nothing is spent until the endpoint runs.
+    func checkWrappingTokenFirst(_ request: Request) async throws {
+        guard request.operation == .write, request.path == "sys/wrapping/unwrap" || request.path == "sys/wrapping/rewrap" else {
+            return
+        }
+        let id: String
+        if let given = request.data["token"] {
+            guard let text = given.stringValue, !text.isEmpty else {
+                throw CoreError(.permissionDenied, "error validating wrapping token: empty token in request body")
+            }
+            id = text
+        } else {
+            guard let header = request.token, !header.isEmpty else {
+                throw CoreError(.permissionDenied, "error validating wrapping token: token is empty")
+            }
+            id = header
+        }
+        guard let entry = try await tokens.lookup(id), try await wrapper.stored(for: entry) != nil else {
+            throw ResponseWrapper.invalid
+        }
+    }
+
     var wrapper: ResponseWrapper {
         ResponseWrapper(tokens: tokens, barrier: barrier, expiration: expiration)
     }

@@ -42,6 +42,7 @@ package final class Core: Sendable {
         let cluster = ClusterStore(barrier: barrier)
         let audit = AuditBroker(barrier: barrier, clock: clock)
         let lockouts = UserLockouts(barrier: barrier, clock: clock)
+        let identity = IdentityStore(barrier: barrier, clock: clock)
 
         let bringUp: @Sendable () async throws -> Void = {
             try await tokens.load()
@@ -51,6 +52,7 @@ package final class Core: Sendable {
                 try? await leases.revokeLeases(of: token)
             }
             try await policies.load()
+            try await identity.load()
             try await mounts.load()
             try await expiration.load()
             try await audit.load()
@@ -62,6 +64,7 @@ package final class Core: Sendable {
             await expiration.unload()
             await mounts.unload()
             policies.unload()
+            identity.unload()
             tokens.reset()
         }
         // On an HA node the core's duties run only while it holds the lock; a
@@ -99,10 +102,13 @@ package final class Core: Sendable {
             ))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, ha: ha
+            expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, identity: identity,
+            ha: ha
         )
         mounts.register(type: "system", backend: system)
-        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration))
+        mounts.register(
+            type: "token", backend: TokenBackend(tokens: tokens, policies: policies, identity: identity, expiration: expiration))
+        mounts.register(type: "identity", backend: IdentityBackend(identity: identity))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
         }
@@ -122,7 +128,7 @@ package final class Core: Sendable {
         self.clock = clock
         self.pipeline = RequestPipeline(
             barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, system: system, audit: audit
+            expiration: expiration, system: system, audit: audit, identity: identity
         )
     }
 

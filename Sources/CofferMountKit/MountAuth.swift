@@ -9,12 +9,19 @@ package struct MountAuth: Sendable, Equatable {
     package var tokenSettings: TokenSettings
     /// The identity alias (the user claim, the role id): a stable entity id comes from it.
     package var aliasName: String
+    /// The alias's metadata in the identity store (a JWT role's `claim_mappings`),
+    /// which templated policies read as `identity.entity.aliases.<accessor>.metadata.<key>`.
+    package var aliasMetadata: [String: String]
 
-    package init(policies: [String], displayName: String, metadata: [String: String], tokenSettings: TokenSettings, aliasName: String) {
+    package init(
+        policies: [String], displayName: String, metadata: [String: String], tokenSettings: TokenSettings, aliasName: String,
+        aliasMetadata: [String: String] = [:]
+    ) {
         self.policies = policies
         self.displayName = displayName
         self.metadata = metadata
         self.tokenSettings = tokenSettings
         self.aliasName = aliasName
+        self.aliasMetadata = aliasMetadata
     }
 }

@@ -23,10 +23,10 @@ import Testing
 
     @Test("the same mount and alias always give the same entity id, and others another")
     func entityIDIsStable() {
-        let first = LoginTokenIssuer.entityID(mountAccessor: "auth_jwt_1234", alias: "org/x/project/y/user/z")
-        #expect(first == LoginTokenIssuer.entityID(mountAccessor: "auth_jwt_1234", alias: "org/x/project/y/user/z"))
-        #expect(first != LoginTokenIssuer.entityID(mountAccessor: "auth_jwt_1234", alias: "org/x/project/y/user/w"))
-        #expect(first != LoginTokenIssuer.entityID(mountAccessor: "auth_jwt_5678", alias: "org/x/project/y/user/z"))
+        let first = IdentityStore.derivedID("auth_jwt_1234", "org/x/project/y/user/z", kind: 0)
+        #expect(first == IdentityStore.derivedID("auth_jwt_1234", "org/x/project/y/user/z", kind: 0))
+        #expect(first != IdentityStore.derivedID("auth_jwt_1234", "org/x/project/y/user/w", kind: 0))
+        #expect(first != IdentityStore.derivedID("auth_jwt_5678", "org/x/project/y/user/z", kind: 0))
         // SHA-256 of "<accessor>\0<alias>" spelled as a UUID, as every earlier
         // version made it: an entity id must not change across upgrades.
         let digest = Array(SHA256.hash(data: Array("auth_jwt_1234\u{0}org/x/project/y/user/z".utf8)))

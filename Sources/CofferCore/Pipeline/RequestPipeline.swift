@@ -11,9 +11,10 @@ package struct RequestPipeline: Sendable {
     let expiration: ExpirationManager
     let system: SystemBackend
     let audit: AuditBroker
+    let identity: IdentityStore
 
     private var loginIssuer: LoginTokenIssuer {
-        LoginTokenIssuer(tokens: tokens, expiration: expiration, router: router)
+        LoginTokenIssuer(tokens: tokens, expiration: expiration, identity: identity, router: router)
     }
 
     package func handle(_ request: Request) async -> Response {
@@ -137,7 +138,7 @@ package struct RequestPipeline: Sendable {
     /// The ACL's decision, with its outcome recorded for the audit log; a denial is
     /// `permission denied` (403), whichever check failed.
     private func checkedAuthorize(_ question: ACLRequest, token: TokenEntry, record: inout AuditRecord) async throws {
-        let decision = policies.acl(for: token.policies).decide(question)
+        let decision = policies.acl(for: token, identity: identity).decide(question)
         guard decision.isAllowed else {
             record.allowed = false
             try await refused(&record, CoreError.forbidden)
@@ -152,6 +153,10 @@ package struct RequestPipeline: Sendable {
             return nil
         }
         guard let tokenID = request.token, let entry = try await tokens.use(tokenID) else {
+            throw CoreError.permissionDenied
+        }
+        // A disabled entity's tokens stop working until it is enabled again (Vault).
+        if !entry.entityID.isEmpty, identity.entity(id: entry.entityID)?.disabled == true {
             throw CoreError.permissionDenied
         }
         // A token bound to networks works only from them (token `bound_cidrs`).

@@ -13,11 +13,19 @@ package struct ACL: Sendable {
     package private(set) var isRoot = false
     package let policyNames: [String]
 
-    package init(policies: [Policy]) {
+    /// `identity`: the token's entity and groups, for templated rules; a rule
+    /// whose parameters do not resolve for them is left out.
+    package init(policies: [Policy], identity: IdentityContext? = nil) {
         policyNames = policies.map(\.name)
         for policy in policies {
             if policy.name == "root" { isRoot = true }
             for rule in policy.rules { add(rule, from: policy.name) }
+            for template in policy.templatedRules {
+                guard let path = IdentityTemplate.resolve(template.path, for: identity) else { continue }
+                var rule = template
+                rule.path = path
+                add(rule, from: policy.name)
+            }
         }
     }
 

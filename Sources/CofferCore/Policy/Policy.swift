@@ -3,6 +3,9 @@ package struct Policy: Sendable, Equatable {
     package var name: String
     package var text: String
     package var rules: [PolicyRule]
+    /// Rules whose path holds `{{identity...}}` parameters, parsed once and
+    /// resolved per token's entity when its ACL is built.
+    package var templatedRules: [PolicyRule] = []
 
     /// Names are lowercased on write and on lookup (spec/jwt-auth.md §5.8).
     package static func normalize(_ name: String) -> String {

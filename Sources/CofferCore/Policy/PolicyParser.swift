@@ -21,14 +21,16 @@ package enum PolicyParser {
         for item in body.items where item.name != "path" && item.name != "name" {
             throw Error(description: "failed to parse policy: invalid key \"\(item.name)\" at \(item.position)")
         }
-        var rules: [PolicyRule] = []
+        var rules: [PolicyRule] = [], templated: [PolicyRule] = []
         for block in body.blocks(ofType: "path") {
             guard let raw = block.label else {
                 throw Error(description: "failed to parse policy: path block at \(block.position) needs a path")
             }
-            if let rule = try rule(raw, block.body, at: block.position) { rules.append(rule) }
+            guard let rule = try rule(raw, block.body, at: block.position) else { continue }
+            // Templated paths wait for a token's entity (IdentityTemplate).
+            if IdentityTemplate.isTemplated(rule.path) { templated.append(rule) } else { rules.append(rule) }
         }
-        return Policy(name: Policy.normalize(name), text: text, rules: rules)
+        return Policy(name: Policy.normalize(name), text: text, rules: rules, templatedRules: templated)
     }
 
     /// The HCL body of the text, or of its JSON form converted to the same shape.
@@ -55,8 +57,6 @@ package enum PolicyParser {
         }
         var path = raw.hasPrefix("/") ? String(raw.dropFirst()) : raw
         if path.contains("+*") { throw fail("path \"\(raw)\": invalid use of wildcards ('+*' is forbidden)") }
-        // Templated identity segments never match: Coffer has no identity store.
-        if path.contains("{{") { return nil }
         let isPrefix = path.hasSuffix("*")
         if isPrefix { path.removeLast() }
 

@@ -81,8 +81,16 @@ package final class PolicyStore: Sendable {
         _ = compiled.withLock { $0.removeValue(forKey: key) }
     }
 
+    /// The ACL of a token: its policies, its entity's (unless the entity is
+    /// disabled), and the entity for templated rules.
+    package func acl(for token: TokenEntry, identity: IdentityStore) -> ACL {
+        guard let context = identity.context(entityID: token.entityID) else { return acl(for: token.policies) }
+        let joined = context.policies
+        return acl(for: joined.isEmpty ? token.policies : token.policies + joined, identity: context)
+    }
+
     /// The merged ACL of a token's policies; unknown names grant nothing.
-    package func acl(for names: [String]) -> ACL {
+    package func acl(for names: [String], identity: IdentityContext? = nil) -> ACL {
         let policies: [Policy] = compiled.withLock { table in
             names.compactMap { name in
                 let key = Policy.normalize(name)
@@ -91,7 +99,7 @@ package final class PolicyStore: Sendable {
                 return table[key]?.policy
             }
         }
-        return ACL(policies: policies)
+        return ACL(policies: policies, identity: identity)
     }
 
     /// Wrapping tokens may unwrap and do nothing else; the policy is built in and

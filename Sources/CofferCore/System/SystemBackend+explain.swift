@@ -83,17 +83,18 @@ extension SystemBackend {
         guard var path = try fields.string("path"), !path.isEmpty else { throw CoreError.badRequest("missing path") }
         if path.hasPrefix("/") { path.removeFirst() }
         if path.hasPrefix("v1/") { path.removeFirst(3) }
-        let names: [String]
+        // A token's ACL includes its entity's and groups' policies and resolves its templates.
+        let acl: ACL
         if let tokenID = try fields.string("token"), !tokenID.isEmpty {
             guard let entry = try await tokens.lookup(tokenID) else { throw CoreError.badRequest("invalid token") }
-            names = entry.policies
+            acl = policies.acl(for: entry, identity: identity)
         } else if let listed = try fields.stringList("policies"), !listed.isEmpty {
             for name in listed where policies.get(name) == nil {
                 throw CoreError.badRequest("policy \"\(name)\" does not exist")
             }
-            names = listed
+            acl = policies.acl(for: listed)
         } else {
-            names = call.token?.policies ?? []
+            acl = call.token.map { policies.acl(for: $0, identity: identity) } ?? policies.acl(for: [])
         }
         let parameters = try fields.map("data") ?? [:]
         let operation = (try fields.string("operation") ?? "read").lowercased()
@@ -113,7 +114,7 @@ extension SystemBackend {
             throw CoreError.badRequest("unknown operation \"\(operation)\": read, list, create, update, delete, patch, or an HTTP method")
         }
         let question = ACLRequest(path: path, capability: capability, parameters: parameters, wrapTTL: try fields.duration("wrap_ttl"))
-        let explanation = RequestExplanation(acl: policies.acl(for: names), request: question)
+        let explanation = RequestExplanation(acl: acl, request: question)
         return .logical(LogicalResponse(requestID: call.request.id, data: explanation.json))
     }
 

@@ -7,7 +7,7 @@ extension SystemBackend {
         var secret: [String: JSONValue] = [:]
         var auth: [String: JSONValue] = [:]
         if let tokenID = call.request.token, let token = try await tokens.lookup(tokenID) {
-            let acl = policies.acl(for: token.policies)
+            let acl = policies.acl(for: token, identity: identity)
             for entry in await mounts.entries(.secrets) where acl.grantsAnything(under: entry.routePath) {
                 secret[entry.path] = entry.json()
             }
@@ -26,7 +26,7 @@ extension SystemBackend {
         let refusal = CoreError(
             .forbidden, "preflight capability check returned 403, please ensure client's policies grant access to path \"\(shown)\"")
         guard let (mount, _) = router.route(path) else { throw refusal }
-        if let token = call.token, !policies.acl(for: token.policies).grantsAnything(under: mount.entry.routePath) {
+        if let token = call.token, !policies.acl(for: token, identity: identity).grantsAnything(under: mount.entry.routePath) {
             throw refusal
         }
         return .logical(LogicalResponse(requestID: call.request.id, data: mount.entry.json(includingPath: true)))

@@ -78,7 +78,7 @@ extension SystemBackend {
         var paths = try fields.stringList("paths") ?? []
         if let path = try fields.string("path"), !path.isEmpty { paths.append(path) }
         guard !paths.isEmpty else { throw CoreError.badRequest("missing paths") }
-        let acl = token.map { policies.acl(for: $0.policies) } ?? ACL(policies: [])
+        let acl = token.map { policies.acl(for: $0, identity: identity) } ?? ACL(policies: [])
         var data: [String: JSONValue] = [:]
         for path in paths {
             let capabilities = acl.capabilities(on: path.hasPrefix("/") ? String(path.dropFirst()) : path)

@@ -89,7 +89,7 @@ extension SystemBackend {
         }
         let record = try await radar.key(barrier, now: tokens.clock())
         guard let hasher = record.hasher else { throw CoreError(.internal, "the stored radar key is damaged; rotate it") }
-        let (leaves, truncated) = try await KVSecretWalker(router: router, acl: policies.acl(for: token.policies)).leaves()
+        let (leaves, truncated) = try await KVSecretWalker(router: router, acl: policies.acl(for: token, identity: identity)).leaves()
         return CorrelationInput(wanted: wanted, hasher: hasher, leaves: leaves, truncated: truncated)
     }
 

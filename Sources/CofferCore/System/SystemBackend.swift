@@ -13,6 +13,7 @@ package struct SystemBackend: CoreBackend {
     let barrier: SecurityBarrier
     let audit: AuditBroker
     let lockouts: UserLockouts
+    let identity: IdentityStore
     let ha: HACoordinator?
     /// `sys/radar/`: key creation, hash cache and rate limit (SystemBackend+radar.swift).
     let radar = RadarCorrelationState()

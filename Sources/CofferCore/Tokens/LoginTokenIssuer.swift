@@ -8,6 +8,7 @@ import Foundation
 struct LoginTokenIssuer: Sendable {
     let tokens: TokenStore
     let expiration: ExpirationManager
+    let identity: IdentityStore
     /// Asked once the token is written: is the mount that vouched for it still
     /// enabled? Nil: not asked (callers that check otherwise).
     var router: MountRouter? = nil
@@ -27,14 +28,19 @@ struct LoginTokenIssuer: Sendable {
         request.numUses = Int(auth.tokenSettings.numUses)
         request.meta = auth.metadata
         request.boundCIDRs = try Self.boundCIDRs(auth.tokenSettings, clientAddress: clientAddress)
+        if !auth.aliasName.isEmpty {
+            request.entityID =
+                try await identity.entityForLogin(
+                    accessor: mount.accessor, mountType: mount.type, mountPath: mount.routePath, aliasName: auth.aliasName,
+                    metadata: auth.aliasMetadata
+                ).id
+        }
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
         try await revokeIfUnmounted(entry, mount: mount)
         expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
-        response.auth = AuthBlock.json(
-            id: id, entry, now: tokens.clock(), entityID: Self.entityID(mountAccessor: mount.accessor, alias: auth.aliasName)
-        )
+        response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
         if let warning { response.warnings = [warning] }
         return response
     }
@@ -92,15 +98,5 @@ struct LoginTokenIssuer: Sendable {
         if text.hasSuffix("m0s") { text.removeLast(2) }
         if text.hasSuffix("h0m") { text.removeLast(2) }
         return text
-    }
-
-    /// The same alias on the same mount always maps to the same entity id.
-    static func entityID(mountAccessor: String, alias: String) -> String {
-        var hash = SHA256()
-        var accessor = mountAccessor, alias = alias
-        accessor.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        hash.update(data: [0])
-        alias.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        return hash.finalize().withUnsafeBytes { UUIDs.version4($0) }
     }
 }

@@ -8,7 +8,7 @@ extension TokenBackend {
         let fields = RequestFields(call.request.data)
         // A token with limited uses could escape its count through children.
         guard caller.numUses == 0 else { throw CoreError.badRequest("restricted use token cannot generate child tokens") }
-        let isSudo = caller.isRoot || policies.acl(for: caller.policies).capabilities(on: call.request.path).contains(.sudo)
+        let isSudo = caller.isRoot || policies.acl(for: caller, identity: identity).capabilities(on: call.request.path).contains(.sudo)
         if orphan, !isSudo, call.relativePath == "create" {
             // `no_parent` needs root or sudo on the path, as in Vault.
             throw CoreError.badRequest("root or sudo privileges required to create orphan token")

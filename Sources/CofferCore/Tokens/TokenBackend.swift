@@ -6,6 +6,7 @@ import Foundation
 struct TokenBackend: CoreBackend {
     let tokens: TokenStore
     let policies: PolicyStore
+    let identity: IdentityStore
     let expiration: ExpirationManager
 
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
@@ -22,7 +23,13 @@ struct TokenBackend: CoreBackend {
     func help(_ relativePath: String) -> PathHelp? { Self.paths.help(relativePath) }
 
     func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
-        .logical(LogicalResponse(requestID: call.request.id, data: Self.lookupData(entry, id: id, now: tokens.clock())))
+        var data = Self.lookupData(entry, id: id, now: tokens.clock())
+        // The entity's own policies join the token's at request time (Vault's `identity_policies`).
+        if case .object(var members) = data, let entity = identity.entity(id: entry.entityID), !entity.policies.isEmpty {
+            members["identity_policies"] = JSONValue(entity.policies.sorted())
+            data = .object(members)
+        }
+        return .logical(LogicalResponse(requestID: call.request.id, data: data))
     }
 
     func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
@@ -40,7 +47,7 @@ struct TokenBackend: CoreBackend {
             "creation_time": .int(Int64(saturating: token.creationTime.timeIntervalSince1970)),
             "creation_ttl": .int(token.creationTTL),
             "display_name": .string(token.displayName),
-            "entity_id": "",
+            "entity_id": .string(token.entityID),
             "expire_time": token.expireTime.map { .string(Timestamps.rfc3339($0)) } ?? .null,
             "explicit_max_ttl": .int(token.explicitMaxTTL),
             "id": .string(id),
@@ -68,8 +75,8 @@ struct TokenBackend: CoreBackend {
 
 /// The `auth` block of logins and token creation (spec/vault-api.md §2.4).
 package enum AuthBlock {
-    /// `entityID` is empty for tokens made by the token store, as in Vault.
-    package static func json(id: String, _ entry: TokenEntry, now: Date, entityID: String = "") -> JSONValue {
+    /// `entity_id` is empty for tokens made by the token store, as in Vault.
+    package static func json(id: String, _ entry: TokenEntry, now: Date) -> JSONValue {
         [
             "client_token": .string(id),
             "accessor": .string(entry.accessor),
@@ -79,7 +86,7 @@ package enum AuthBlock {
             // The TTL just granted: rounded, so the milliseconds spent since do not show as 899.
             "lease_duration": .int(entry.expireTime.map { max(0, Int64(saturating: $0.timeIntervalSince(now).rounded())) } ?? 0),
             "renewable": .bool(entry.renewable),
-            "entity_id": .string(entityID),
+            "entity_id": .string(entry.entityID),
             "token_type": .string(entry.type),
             "orphan": .bool(entry.parentHash == nil),
             "mfa_requirement": .null,

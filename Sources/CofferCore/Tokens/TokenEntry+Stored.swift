@@ -23,6 +23,7 @@ extension TokenEntry {
         record.set("bound_cidrs", boundCIDRs)
         record.set("last_renewal", lastRenewal)
         record.set("hash", hash)
+        if !entityID.isEmpty { record.set("entity_id", entityID) }
         return record.data
     }
 
@@ -35,7 +36,8 @@ extension TokenEntry {
             expireTime: fields.optionalDate("expire_time"), explicitMaxTTL: try fields.int("explicit_max_ttl"),
             period: try fields.int("period"), numUses: Int(try fields.int("num_uses")), renewable: try fields.bool("renewable"),
             parentHash: fields.optionalString("parent"), type: try fields.string("type"), boundCIDRs: fields.strings("bound_cidrs"),
-            lastRenewal: fields.optionalDate("last_renewal"), hash: try fields.string("hash")
+            lastRenewal: fields.optionalDate("last_renewal"), hash: try fields.string("hash"),
+            entityID: fields.optionalString("entity_id") ?? ""
         )
     }
 }

@@ -27,6 +27,9 @@ package struct TokenEntry: Sendable, Equatable {
     package var lastRenewal: Date?
     /// The salted hash of its own id: the key it is stored under.
     package var hash: String
+    /// The identity store's entity a login's token belongs to; empty for tokens
+    /// the token store made (as Vault).
+    package var entityID: String = ""
 
     package var isRoot: Bool { policies.contains("root") }
 

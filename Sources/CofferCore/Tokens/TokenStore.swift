@@ -69,6 +69,7 @@ package final class TokenStore: Sendable {
         package var meta: [String: String]? = nil
         package var parentHash: String? = nil
         package var boundCIDRs: [String]? = nil
+        package var entityID = ""
         /// A chosen id (the dev root token); otherwise `s.` + 24 base62 characters.
         package var id: String? = nil
 
@@ -123,7 +124,7 @@ package final class TokenStore: Sendable {
             expireTime: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil,
             explicitMaxTTL: request.explicitMaxTTL, period: request.period, numUses: request.numUses,
             renewable: request.renewable && ttl > 0, parentHash: request.parentHash, type: "service",
-            boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key
+            boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key, entityID: request.entityID
         )
     }
 

@@ -88,12 +88,16 @@ struct JWTLogin {
     /// and the user claim.
     private func auth(alias: String, metadata: [String: String], mountPath: String) -> MountAuth {
         let mountName = mountPath.hasPrefix("auth/") ? String(mountPath.dropFirst(5)) : mountPath
+        // The alias carries the same metadata as the token (the role and the
+        // mapped claims), as OpenBao's JWT logins give it.
+        let withRole = metadata.merging(["role": roleName]) { _, role in role }
         return MountAuth(
             policies: role.token.policies,
             displayName: mountName.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "-") + alias,
-            metadata: metadata.merging(["role": roleName]) { _, role in role },
+            metadata: withRole,
             tokenSettings: role.token,
-            aliasName: alias
+            aliasName: alias,
+            aliasMetadata: withRole
         )
     }
 }

@@ -1,0 +1,200 @@
+import CofferEncoding
+import Crypto
+import Foundation
+import Synchronization
+
+/// The identity store: entities and their aliases, behind the barrier at
+/// `identity/entity/<id>`, all held in memory while unsealed (one entry per CI
+/// identity that ever logged in: a few thousand at most, read on every request
+/// that carries a templated policy).
+///
+/// A login's entity id is derived from its mount accessor and alias name, so two
+/// first logins of one identity at once, or on two nodes, make the same entity.
+package final class IdentityStore: Sendable {
+    static let prefix = "identity/entity/"
+    static let groupPrefix = "identity/group/"
+
+    private struct State {
+        var entities: [String: Entity] = [:]
+        var groups: [String: IdentityGroup] = [:]
+        /// (mount accessor, alias name) -> entity id.
+        var aliases: [AliasKey: String] = [:]
+    }
+
+    private struct AliasKey: Hashable {
+        let accessor: String
+        let name: String
+    }
+
+    private let barrier: SecurityBarrier
+    private let clock: @Sendable () -> Date
+    private let state = Mutex(State())
+
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+        self.barrier = barrier
+        self.clock = clock
+    }
+
+    func load() async throws {
+        var loaded = State()
+        for key in try await barrier.list(prefix: Self.prefix) where !key.hasSuffix("/") {
+            guard let data = try await barrier.get(Self.prefix + key) else { continue }
+            let entity = try Entity(stored: data)
+            loaded.entities[entity.id] = entity
+            for alias in entity.aliases { loaded.aliases[AliasKey(accessor: alias.mountAccessor, name: alias.name)] = entity.id }
+        }
+        for key in try await barrier.list(prefix: Self.groupPrefix) where !key.hasSuffix("/") {
+            guard let data = try await barrier.get(Self.groupPrefix + key) else { continue }
+            let group = try IdentityGroup(stored: data)
+            loaded.groups[group.id] = group
+        }
+        state.withLock { $0 = loaded }
+    }
+
+    func unload() {
+        state.withLock { $0 = State() }
+    }
+
+    package func entity(id: String) -> Entity? {
+        state.withLock { $0.entities[id] }
+    }
+
+    package func entity(name: String) -> Entity? {
+        state.withLock { $0.entities.values.first { $0.name == name } }
+    }
+
+    /// A token's entity and its groups; nil when the token has none.
+    package func context(entityID: String) -> IdentityContext? {
+        guard !entityID.isEmpty else { return nil }
+        return state.withLock { state in
+            guard let entity = state.entities[entityID] else { return nil }
+            return IdentityContext(entity: entity, groups: Self.groups(of: entityID, in: state.groups).all.compactMap { state.groups[$0] })
+        }
+    }
+
+    /// The groups that list the entity (`direct`), and those plus every group
+    /// that lists one of them as a subgroup, transitively (`all`); sorted ids.
+    private static func groups(of entityID: String, in groups: [String: IdentityGroup]) -> (direct: [String], all: [String]) {
+        let direct = groups.values.filter { $0.memberEntityIDs.contains(entityID) }.map(\.id)
+        var all = Set(direct)
+        var frontier = direct
+        while let child = frontier.popLast() {
+            for parent in groups.values where parent.memberGroupIDs.contains(child) && !all.contains(parent.id) {
+                all.insert(parent.id)
+                frontier.append(parent.id)
+            }
+        }
+        return (direct.sorted(), all.sorted())
+    }
+
+    /// The group ids an entity read shows: direct, all, and inherited (all less direct).
+    package func groupIDs(of entityID: String) -> (direct: [String], all: [String]) {
+        state.withLock { Self.groups(of: entityID, in: $0.groups) }
+    }
+
+    package func group(id: String) -> IdentityGroup? {
+        state.withLock { $0.groups[id] }
+    }
+
+    package func group(name: String) -> IdentityGroup? {
+        state.withLock { $0.groups.values.first { $0.name == name } }
+    }
+
+    package var groupIDs: [String] {
+        state.withLock { $0.groups.keys.sorted() }
+    }
+
+    /// The groups that list `id` as a subgroup.
+    package func parentGroupIDs(of id: String) -> [String] {
+        state.withLock { $0.groups.values.filter { $0.memberGroupIDs.contains(id) }.map(\.id).sorted() }
+    }
+
+    func save(_ group: IdentityGroup) async throws {
+        try await barrier.put(Self.groupPrefix + group.id, group.stored)
+        state.withLock { $0.groups[group.id] = group }
+    }
+
+    func deleteGroup(id: String) async throws {
+        try await barrier.delete(Self.groupPrefix + id)
+        _ = state.withLock { $0.groups.removeValue(forKey: id) }
+    }
+
+    package var entityIDs: [String] {
+        state.withLock { $0.entities.keys.sorted() }
+    }
+
+    /// The entity holding the alias with this id, and the alias.
+    package func alias(id: String) -> (Entity, EntityAlias)? {
+        state.withLock { state in
+            for entity in state.entities.values {
+                if let alias = entity.aliases.first(where: { $0.id == id }) { return (entity, alias) }
+            }
+            return nil
+        }
+    }
+
+    /// The entity a login of `aliasName` through a mount belongs to: made on the
+    /// first login, its alias metadata refreshed when a later login brings other
+    /// values (Vault's behaviour). Written only when something changed.
+    func entityForLogin(
+        accessor: String, mountType: String, mountPath: String, aliasName: String, metadata: [String: String]
+    ) async throws -> Entity {
+        let key = AliasKey(accessor: accessor, name: aliasName)
+        let now = clock()
+        let existing = state.withLock { state in state.aliases[key].flatMap { state.entities[$0] } }
+        var entity: Entity
+        if let existing {
+            guard let index = existing.aliases.firstIndex(where: { $0.mountAccessor == accessor && $0.name == aliasName }),
+                existing.aliases[index].metadata != metadata
+            else { return existing }
+            entity = existing
+            entity.aliases[index].metadata = metadata
+            entity.aliases[index].lastUpdateTime = now
+            entity.lastUpdateTime = now
+        } else {
+            let id = Self.derivedID(accessor, aliasName, kind: 0)
+            let alias = EntityAlias(
+                id: Self.derivedID(accessor, aliasName, kind: 1), mountAccessor: accessor, mountType: mountType, mountPath: mountPath,
+                name: aliasName, metadata: metadata, creationTime: now, lastUpdateTime: now)
+            entity = Entity(
+                id: id, name: Entity.defaultName(id: id), metadata: [:], policies: [], disabled: false, aliases: [alias],
+                creationTime: now, lastUpdateTime: now)
+        }
+        try await save(entity)
+        return entity
+    }
+
+    /// Writes an entity and indexes its aliases.
+    func save(_ entity: Entity) async throws {
+        try await barrier.put(Self.prefix + entity.id, entity.stored)
+        state.withLock { state in
+            if let previous = state.entities[entity.id] {
+                for alias in previous.aliases {
+                    state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name))
+                }
+            }
+            state.entities[entity.id] = entity
+            for alias in entity.aliases { state.aliases[AliasKey(accessor: alias.mountAccessor, name: alias.name)] = entity.id }
+        }
+    }
+
+    func delete(id: String) async throws {
+        try await barrier.delete(Self.prefix + id)
+        state.withLock { state in
+            guard let previous = state.entities.removeValue(forKey: id) else { return }
+            for alias in previous.aliases { state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name)) }
+        }
+    }
+
+    /// The same alias on the same mount always gives the same ids: `kind` 0 the
+    /// entity's, 1 the alias's.
+    static func derivedID(_ accessor: String, _ alias: String, kind: UInt8) -> String {
+        var hash = SHA256()
+        var accessor = accessor, alias = alias
+        accessor.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hash.update(data: [0])
+        alias.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        if kind != 0 { hash.update(data: [0, kind]) }
+        return hash.finalize().withUnsafeBytes { UUIDs.version4($0) }
+    }
+}

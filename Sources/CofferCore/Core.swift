@@ -100,7 +100,7 @@ package final class Core: Sendable {
             expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, ha: ha
         )
         mounts.register(type: "system", backend: system)
-        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration))
+        mounts.register(type: "token", backend: TokenBackend(tokens: tokens, policies: policies, expiration: expiration, router: router))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
         }

@@ -65,11 +65,12 @@ final class EventLoopTaskExecutor: TaskExecutor {
 
 extension VaultHTTP1Channel {
     /// A listener's server: Hummingbird accepts connections (up to the cap in
-    /// `configuration`), adds TLS when given, and shuts down gracefully; each
+    /// `configuration`), adds TLS when given (with the listener's check of
+    /// client certificates), and shuts down gracefully; each
     /// connection is a `VaultHTTP1Channel` answered by `responder`, closed when
     /// its client is slower than `limits` allow.
     static func makeServer(
-        responder: VaultAPIResponder, tls: TLSConfiguration?, limits: ConnectionLimits, configuration: ServerConfiguration,
+        responder: VaultAPIResponder, tls: ListenerTLS?, limits: ConnectionLimits, configuration: ServerConfiguration,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
     ) throws -> any Service {
         let plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
@@ -77,7 +78,11 @@ extension VaultHTTP1Channel {
         guard let tls else {
             return plain.server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
         }
-        return try TLSChannel(plain, tlsConfiguration: tls)
+        guard let check = tls.clientCertificates else {
+            return try TLSChannel(plain, tlsConfiguration: tls.configuration)
+                .server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
+        }
+        return try MutualTLSChannel(plain, tls: tls.configuration, check: check)
             .server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
     }
 }

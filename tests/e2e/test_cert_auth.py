@@ -92,6 +92,9 @@ class TLSServer:
         self.pki = pki
         self.port, self.plain_port = free_port(), free_port()
         self.proxied_port, self.untrusted_port = free_port(), free_port()
+        self.required_port, self.disabled_port = free_port(), free_port()
+        self.required_url = f"https://127.0.0.1:{self.required_port}"
+        self.disabled_url = f"https://127.0.0.1:{self.disabled_port}"
         self.url = f"https://127.0.0.1:{self.port}"
         self.plain_url = f"http://127.0.0.1:{self.plain_port}"
         # Listeners behind a TLS-terminating proxy: one trusts this host's
@@ -107,6 +110,9 @@ class TLSServer:
               f'  tls_cert_file = "{pki.server.cert}"\n  tls_key_file = "{pki.server.key}"\n}}\n'
             + f'listener "tcp" {{\n  address = "127.0.0.1:{self.plain_port}"\n  tls_disable = true\n}}\n'
             + self._proxied(self.proxied_port, "127.0.0.1/32") + self._proxied(self.untrusted_port, "10.9.8.7/32")
+            + self._tls(self.required_port, f'  tls_require_and_verify_client_cert = true\n'
+                                            f'  tls_client_ca_file = "{pki.root.cert}"\n')
+            + self._tls(self.disabled_port, '  tls_disable_client_certs = true\n')
             + f'audit "file" "file" {{\n  options {{\n    file_path = "{self.audit_log}"\n  }}\n}}\n')
         binary = coffer_bin() if IS_COFFER else bao_bin()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BAO_", "VAULT_"))}
@@ -123,6 +129,10 @@ class TLSServer:
         self.session.put(self.url + "/v1/sys/unseal", json={"key": init["keys"][0]}).raise_for_status()
         self.root_token = Secret(init["root_token"])
         self._wait_active()
+
+    def _tls(self, port: int, extra: str) -> str:
+        return (f'listener "tcp" {{\n  address = "127.0.0.1:{port}"\n  tls_cert_file = "{self.pki.server.cert}"\n'
+                f'  tls_key_file = "{self.pki.server.key}"\n{extra}}}\n')
 
     @staticmethod
     def _proxied(port: int, trusted: str) -> str:
@@ -432,6 +442,24 @@ def test_renewal_needs_the_login_certificate(server, pki):
     # Another certificate the role would take does not renew it either.
     other = server.api("POST", "auth/token/renew-self", {}, token=token, cert=pki.crl_victim)
     assert other.status_code >= 400
+
+
+# -- listener modes ---------------------------------------------------------------------
+
+def test_a_listener_requiring_client_certificates_refuses_the_handshake_without_one(server, pki):
+    health = "/v1/sys/health"
+    with pytest.raises(requests.exceptions.SSLError):
+        server.session.get(server.required_url + health, timeout=10)
+    # A certificate from a CA the listener does not trust fails the handshake too.
+    with pytest.raises(requests.exceptions.SSLError):
+        server.session.get(server.required_url + health, cert=pki.presented(pki.foreign), timeout=10)
+    assert server.session.get(server.required_url + health, cert=pki.presented(pki.runner), timeout=10).status_code == 200
+    login = server.login(pki.runner, base=server.required_url)
+    assert login.status_code == 200, login.text
+
+
+def test_a_listener_with_client_certificates_disabled_never_sees_one(server, pki):
+    refused(server, server.login(pki.runner, base=server.disabled_url), 400, NO_CERT)
 
 
 # -- through a TLS-terminating proxy ---------------------------------------------------

@@ -444,6 +444,37 @@ def test_renewal_needs_the_login_certificate(server, pki):
     assert other.status_code >= 400
 
 
+# -- TLS session resumption ---------------------------------------------------------------
+
+def raw_login(server: TLSServer, context, session=None) -> tuple[int, object, bool]:
+    """One login on a fresh connection that may resume `session`: status, the
+    connection's session, and whether it was resumed."""
+    import socket
+    import ssl
+
+    body = json.dumps({"name": "ci-runner"}).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="127.0.0.1", session=session) as tls:
+            tls.sendall(b"POST /v1/auth/cert/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            answer = b""
+            while chunk := tls.recv(65536):
+                answer += chunk
+            return int(answer.split(b" ", 2)[1]), tls.session, tls.session_reused
+
+
+def test_a_resumed_tls_session_still_logs_in_with_its_certificate(server, pki):
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(pki.root.cert))
+    context.load_cert_chain(*pki.presented(pki.runner))
+    status, session, _ = raw_login(server, context)
+    assert status == 200
+    status, _, reused = raw_login(server, context, session)
+    assert reused, "the client did not resume its TLS session"
+    assert status == 200
+
+
 # -- listener modes ---------------------------------------------------------------------
 
 def test_a_listener_requiring_client_certificates_refuses_the_handshake_without_one(server, pki):

@@ -29,10 +29,13 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// at its first request, once the handshake is done.
     private var peerCertificates: PeerCertificates?
     private var peerCertificatesRead = false
+    /// On a listener that asks for client certificates: chains for resumed sessions.
+    private let presentedChains: PresentedChains?
     private var state = StateMachine()
 
-    init(responder: VaultAPIResponder, logger: Logger, eventLoop: any EventLoop) {
+    init(responder: VaultAPIResponder, logger: Logger, eventLoop: any EventLoop, presentedChains: PresentedChains? = nil) {
         self.responder = responder
+        self.presentedChains = presentedChains
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         state.clientCertificateHeader = responder.forwardedClientCertificate?.header
     }
@@ -120,8 +123,16 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !peerCertificatesRead else { return }
         peerCertificatesRead = true
         // Throws on plain HTTP (no TLS handler): no certificates.
-        guard let chain = try? context.pipeline.syncOperations.nioSSL_peerValidatedCertificateChain() else { return }
-        peerCertificates = PeerCertificates(presented: Array(chain))
+        if let chain = try? context.pipeline.syncOperations.nioSSL_peerValidatedCertificateChain() {
+            peerCertificates = PeerCertificates(presented: Array(chain))
+            return
+        }
+        // A resumed TLS session: the session keeps the leaf, the check did not
+        // run again; the rest of the chain is the one presented with that leaf.
+        guard let presentedChains, let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate(),
+            let der = try? leaf.toDERBytes()
+        else { return }
+        peerCertificates = PeerCertificates(der: presentedChains.chain(resuming: der), isForwarded: false)
     }
 
     /// Answers `request` in a task on the connection's event loop, then writes the answer.

@@ -16,6 +16,8 @@ import X509
 /// the second mode: nothing downstream may trust it without its own check.
 package struct ClientCertificateCheck: Sendable {
     let roots: [Certificate]?
+    /// Chains of full handshakes, for connections that resume their session.
+    let recentChains = PresentedChains()
 
     /// A client sending more is refused: no real chain is this long.
     static let maxChainLength = 16
@@ -43,7 +45,11 @@ package struct ClientCertificateCheck: Sendable {
         }
         let accepted = NIOSSLVerificationResultWithMetadata.certificateVerified(
             VerificationMetadata(ValidatedCertificateChain(presented)))
-        guard let roots else { return promise.succeed(accepted) }
+        guard let roots else {
+            recentChains.remember(ders)
+            return promise.succeed(accepted)
+        }
+        let recentChains = recentChains
         promise.completeWithTask {
             guard let leafDER = ders.first, let leaf = try? Certificate(derEncoded: leafDER) else { return .failed }
             let intermediates = ders.dropFirst().compactMap { try? Certificate(derEncoded: $0) }
@@ -52,7 +58,9 @@ package struct ClientCertificateCheck: Sendable {
                 ClientAuthUsagePolicy()
             }
             switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates)) {
-            case .validCertificate: return accepted
+            case .validCertificate:
+                recentChains.remember(ders)
+                return accepted
             case .couldNotValidate: return .failed
             }
         }

@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -84,6 +85,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .target(
@@ -128,7 +130,15 @@ let package = Package(
         .testTarget(name: "CofferHCLTests", dependencies: ["CofferHCL"]),
         .testTarget(name: "CofferEncodingTests", dependencies: ["CofferEncoding"]),
         .testTarget(name: "CofferMountKitTests", dependencies: ["CofferMountKit"]),
-        .testTarget(name: "CofferMountsTests", dependencies: ["CofferMounts", "CofferCore", "CofferTesting"]),
+        .testTarget(
+            name: "CofferMountsTests",
+            dependencies: [
+                "CofferMounts", "CofferCore", "CofferTesting",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting", "CofferRadar"]),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
@@ -146,6 +156,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
     ]

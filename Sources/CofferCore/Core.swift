@@ -107,7 +107,8 @@ package final class Core: Sendable {
         )
         mounts.register(type: "system", backend: system)
         mounts.register(
-            type: "token", backend: TokenBackend(tokens: tokens, policies: policies, identity: identity, expiration: expiration))
+            type: "token",
+            backend: TokenBackend(tokens: tokens, policies: policies, identity: identity, expiration: expiration, router: router))
         mounts.register(type: "identity", backend: IdentityBackend(identity: identity))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))

@@ -11,10 +11,12 @@ package struct MountRequest: Sendable {
     /// The mount's own path with a trailing slash (`secret/`).
     package let mountPath: String
     package let clientAddress: String?
+    /// The client's TLS certificates, when it presented any (`auth/cert` logs in by them).
+    package let peerCertificates: PeerCertificates?
 
     package init(
         operation: MountOperation, path: String, fields: RequestFields, storage: StorageView,
-        mountPath: String, clientAddress: String? = nil
+        mountPath: String, clientAddress: String? = nil, peerCertificates: PeerCertificates? = nil
     ) {
         self.operation = operation
         self.path = path
@@ -22,5 +24,6 @@ package struct MountRequest: Sendable {
         self.storage = storage
         self.mountPath = mountPath
         self.clientAddress = clientAddress
+        self.peerCertificates = peerCertificates
     }
 }

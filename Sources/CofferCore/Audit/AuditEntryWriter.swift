@@ -75,6 +75,14 @@ package enum AuditEntryWriter {
 
     private static func write(_ request: AuditRequest, to writer: inout JSONWriter) {
         var first = true
+        if let certificate = request.clientCertificate {
+            // Who connected (the leaf's subject and serial), not the certificate itself.
+            var shown: [String: JSONValue] = [
+                "serial_number": .string(certificate.leafSerialNumber), "subject": .string(certificate.leafSubject),
+            ]
+            if certificate.isForwarded { shown["forwarded"] = .bool(true) }
+            member("client_certificate", .object(shown), &writer, &first)
+        }
         if let token = request.clientToken { member("client_token", .string(token), &writer, &first) }
         if let accessor = request.clientTokenAccessor { member("client_token_accessor", .string(accessor), &writer, &first) }
         if let data = request.data { member("data", .object(data), &writer, &first) }

@@ -55,11 +55,13 @@ struct AuditRecord: Sendable {
     var auditRequest: AuditRequest {
         // The token's fields appear only when a token was sent and found.
         let sentToken = token != nil ? request.token : nil
-        return AuditRequest(
+        var audited = AuditRequest(
             clientToken: sentToken, clientTokenAccessor: sentToken != nil ? token?.accessor : nil,
             data: request.data.isEmpty ? nil : request.data, id: request.id, mount: auditMount, operation: operation,
             path: request.path, remoteAddress: request.clientAddress, wrapTTL: request.wrapTTL
         )
+        audited.clientCertificate = request.peerCertificates
+        return audited
     }
 
     private func auditResponse(_ response: Response?) -> AuditResponse {

@@ -17,6 +17,9 @@ package struct AuditRequest: Sendable, Equatable {
     package var operation: String
     package var path: String
     package var remoteAddress: String?
+    /// The client's TLS certificate (subject and serial number), when it
+    /// presented one: who connected, never a secret.
+    package var clientCertificate: PeerCertificates?
     package var wrapTTL: Int64?
 
     package init(

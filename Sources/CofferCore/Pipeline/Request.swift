@@ -19,6 +19,9 @@ package struct Request: Sendable {
     package var wrapTTL: Int64? = nil
     /// `?help=1`: the answer is the path's help, not the path's handler.
     package var isHelp = false
+    /// The client's TLS certificates, when it presented any on the connection
+    /// (or a trusted proxy passed them on).
+    package var peerCertificates: PeerCertificates? = nil
 
     package init(
         operation: Operation, path: String, data: [String: JSONValue] = [:], token: String? = nil,

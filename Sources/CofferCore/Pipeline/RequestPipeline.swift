@@ -201,7 +201,8 @@ package struct RequestPipeline: Sendable {
         func made(_ operation: MountOperation) -> MountRequest {
             MountRequest(
                 operation: operation, path: relativePath, fields: fields, storage: mount.storage,
-                mountPath: mount.entry.routePath, clientAddress: request.clientAddress
+                mountPath: mount.entry.routePath, clientAddress: request.clientAddress,
+                peerCertificates: request.peerCertificates
             )
         }
         let asked = made(request.operation.routeOperation)

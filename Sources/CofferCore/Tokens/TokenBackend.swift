@@ -8,6 +8,8 @@ struct TokenBackend: CoreBackend {
     let policies: PolicyStore
     let identity: IdentityStore
     let expiration: ExpirationManager
+    /// Finds the auth mount that issued a token, which may refuse its renewal.
+    let router: MountRouter
 
     func isUnauthenticated(_ relativePath: String, _ operation: Request.Operation) -> Bool { false }
 
@@ -33,11 +35,25 @@ struct TokenBackend: CoreBackend {
     }
 
     func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
+        try await checkRenewalWithIssuer(call, entry)
         let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: TokenSettings.systemTTL)
         expiration.track(renewed)
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, renewed, now: tokens.clock())
         return .logical(response)
+    }
+
+    /// A token from a login whose method checks renewals (`LoginRenewing`): the
+    /// method must agree, as Vault asks the auth backend on renew.
+    private func checkRenewalWithIssuer(_ call: BackendCall, _ entry: TokenEntry) async throws {
+        guard entry.path.hasPrefix("auth/"), let (mount, relativePath) = router.route(entry.path),
+            case .plugin(let handler) = mount.handler, let method = handler as? any LoginRenewing
+        else { return }
+        let request = MountRequest(
+            operation: .update, path: relativePath, fields: RequestFields([:]), storage: mount.storage,
+            mountPath: mount.entry.routePath, clientAddress: call.request.clientAddress,
+            peerCertificates: call.request.peerCertificates)
+        try await method.checkRenewal(request, metadata: entry.meta ?? [:], policies: entry.policies)
     }
 
     /// The lookup field set of spec/vault-api.md §5.3.

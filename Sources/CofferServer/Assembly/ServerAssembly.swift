@@ -124,8 +124,13 @@ package struct ServerAssembly {
         onRunning: (@Sendable (Int) async -> Void)? = nil
     ) throws -> any Service {
         let (host, port) = try listener.hostAndPort()
-        let tls = listener.tlsDisable ? nil : try TLSSettings.server(certFile: listener.tlsCertFile!, keyFile: listener.tlsKeyFile!)
-        let responder = VaultAPIResponder(core: core, logger: logger, trustedProxies: listener.trustedProxies)
+        var tls: ListenerTLS?
+        if !listener.tlsDisable, let certFile = listener.tlsCertFile, let keyFile = listener.tlsKeyFile {
+            tls = try TLSSettings.listener(certFile: certFile, keyFile: keyFile, clientCertificates: listener.clientCertificates)
+        }
+        let responder = VaultAPIResponder(
+            core: core, logger: logger, trustedProxies: listener.trustedProxies,
+            forwardedClientCertificate: listener.forwardedClientCertificate)
         let scheme = listener.tlsDisable ? "http" : "https"
         let configuration = ServerConfiguration(
             address: .hostname(host, port: port),

@@ -97,6 +97,8 @@ extension ServerConfig {
         listener.tlsCertFile = try block.body.string("tls_cert_file")
         listener.tlsKeyFile = try block.body.string("tls_key_file")
         listener.trustedProxies = try block.body.stringList("x_forwarded_for_authorized_addrs") ?? []
+        listener.clientCertificates = try ClientCertificateMode(listener: block.body, at: block.position)
+        listener.forwardedClientCertificate = try ForwardedClientCertificate(listener: block.body, at: block.position)
         listener.connectionLimits = try ConnectionLimits(listener: block.body, at: block.position)
         for cidr in listener.trustedProxies where CIDRBlock(cidr) == nil {
             throw ConfigError("\(block.position): x_forwarded_for_authorized_addrs: \"\(cidr)\" is not an address or CIDR block")

@@ -14,6 +14,11 @@ package struct ServerConfig: Sendable, Equatable {
         package var tlsDisable = false
         package var tlsCertFile: String?
         package var tlsKeyFile: String?
+        /// Whether and how the listener asks for client certificates (mTLS).
+        package var clientCertificates: ClientCertificateMode = .requested
+        /// `x_forwarded_for_client_cert_header`: a header in which a trusted
+        /// TLS-terminating proxy passes on the client's certificate.
+        package var forwardedClientCertificate: ForwardedClientCertificate?
         /// Proxies whose `X-Forwarded-For` is believed (Vault's
         /// `x_forwarded_for_authorized_addrs`); from anyone else it is ignored.
         package var trustedProxies: [String] = []

@@ -18,6 +18,9 @@ struct APIRequest: Equatable, Sendable {
     var noRequestForwarding: Bool
     /// Set by a standby that forwarded the request (`ForwardedClient`).
     var forwardedClient: String?
+    /// The listener's `x_forwarded_for_client_cert_header`, when it has one:
+    /// the client's certificate as a TLS-terminating proxy passed it on.
+    var forwardedCertificate: String? = nil
     /// Named here, not in `ForwardedClient`, so that this file builds on its own (the fuzz target).
     static let forwardedClientHeader = "X-Coffer-Forwarded-Client"
 
@@ -39,6 +42,11 @@ struct APIRequest: Equatable, Sendable {
         // Any value counts, as in Vault (the CLI sends "true").
         noRequestForwarding = header("X-Vault-No-Request-Forwarding").map { !$0.isEmpty } ?? false
         forwardedClient = header(Self.forwardedClientHeader)
+    }
+
+    init(_ head: HTTPRequestHead, clientCertificateHeader: String?) {
+        self.init(head)
+        if let name = clientCertificateHeader { forwardedCertificate = head.headers[name].first }
     }
 
     init(_ head: HTTPRequestHead) {

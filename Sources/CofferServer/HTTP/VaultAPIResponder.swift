@@ -17,12 +17,33 @@ package struct VaultAPIResponder: Sendable {
     let trustedProxies: [CIDRBlock]
     /// On an HA node: where requests go while this node is a standby.
     let forwarder: StandbyForwarder?
+    /// The header in which a trusted proxy passes on a client's certificate.
+    let forwardedClientCertificate: ForwardedClientCertificate?
 
-    package init(core: Core, logger: Logger, trustedProxies: [String] = []) {
+    package init(
+        core: Core, logger: Logger, trustedProxies: [String] = [], forwardedClientCertificate: ForwardedClientCertificate? = nil
+    ) {
         self.core = core
         self.logger = logger
         self.trustedProxies = trustedProxies.compactMap(CIDRBlock.init)
         self.forwarder = core.ha.map { _ in StandbyForwarder(core: core) }
+        self.forwardedClientCertificate = forwardedClientCertificate
+    }
+
+    /// The client's certificates: the connection's own, or, on a connection
+    /// from a trusted proxy that sent the configured header, the ones it names.
+    /// From anyone else the header is ignored. Throws when a trusted proxy's
+    /// header does not decode.
+    func clientCertificates(_ request: APIRequest, peer: String?, connection: PeerCertificates?) throws -> PeerCertificates? {
+        guard let forwardedClientCertificate, let value = request.forwardedCertificate, !value.isEmpty,
+            let peer, trustedProxies.contains(where: { $0.contains(peer) })
+        else { return connection }
+        do {
+            return try forwardedClientCertificate.certificates(value)
+        } catch {
+            throw HTTPRequestTranslator.Refusal(
+                response: .error(.badRequest("failed to decode the client certificate in \(forwardedClientCertificate.header)")))
+        }
     }
 
     /// The client's address: the connection's; on a request forwarded by a
@@ -42,7 +63,7 @@ package struct VaultAPIResponder: Sendable {
     /// The answer to one request whose body has been read whole. `peer` is the
     /// address of the connection it came on. (A `HEAD` request gets the body too:
     /// the connection drops it.)
-    func answer(_ request: APIRequest, body: ByteBuffer, peer: String?) async -> HTTPAnswer {
+    func answer(_ request: APIRequest, body: ByteBuffer, peer: String?, peerCertificates: PeerCertificates? = nil) async -> HTTPAnswer {
         let rawPath = request.path
         guard rawPath.hasPrefix("/v1/") else {
             return HTTPResponseWriter.write(.error(.notFound))
@@ -74,11 +95,12 @@ package struct VaultAPIResponder: Sendable {
             }
         }
         defer { if admitted { core.ha?.finish() } }
-        let coreRequest: CofferCore.Request
+        var coreRequest: CofferCore.Request
         do {
             coreRequest = try HTTPRequestTranslator.translate(
                 request, logicalPath: logicalPath, body: body, clientAddress: clientAddress(request, peer: peer)
             )
+            coreRequest.peerCertificates = try clientCertificates(request, peer: peer, connection: peerCertificates)
         } catch let refusal as HTTPRequestTranslator.Refusal {
             return HTTPResponseWriter.write(refusal.response, extraHeaders: extraHeaders)
         } catch {

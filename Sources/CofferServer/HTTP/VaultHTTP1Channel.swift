@@ -24,6 +24,8 @@ struct VaultHTTP1Channel: ServerChildChannel {
 
     let responder: VaultAPIResponder
     let timeouts: ConnectionDeadlines.Timeouts
+    /// On a listener that asks for client certificates: their chains, for resumed sessions.
+    var presentedChains: PresentedChains? = nil
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -35,7 +37,9 @@ struct VaultHTTP1Channel: ServerChildChannel {
             // The parser holds at most 1 MiB it has not turned into parts (a header
             // block is far smaller; bodies pass through as they arrive).
             try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes), maximumBufferSize: 1 << 20))
-            try pipeline.addHandler(VaultRequestHandler(responder: responder, logger: logger, eventLoop: channel.eventLoop))
+            try pipeline.addHandler(
+                VaultRequestHandler(
+                    responder: responder, logger: logger, eventLoop: channel.eventLoop, presentedChains: presentedChains))
             return Value(channel: channel)
         }
     }
@@ -65,19 +69,25 @@ final class EventLoopTaskExecutor: TaskExecutor {
 
 extension VaultHTTP1Channel {
     /// A listener's server: Hummingbird accepts connections (up to the cap in
-    /// `configuration`), adds TLS when given, and shuts down gracefully; each
+    /// `configuration`), adds TLS when given (with the listener's check of
+    /// client certificates), and shuts down gracefully; each
     /// connection is a `VaultHTTP1Channel` answered by `responder`, closed when
     /// its client is slower than `limits` allow.
     static func makeServer(
-        responder: VaultAPIResponder, tls: TLSConfiguration?, limits: ConnectionLimits, configuration: ServerConfiguration,
+        responder: VaultAPIResponder, tls: ListenerTLS?, limits: ConnectionLimits, configuration: ServerConfiguration,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
     ) throws -> any Service {
-        let plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
+        var plain = VaultHTTP1Channel(responder: responder, timeouts: limits.deadlines)
         let group = EventLoopGroupProvider.singleton.eventLoopGroup
         guard let tls else {
             return plain.server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
         }
-        return try TLSChannel(plain, tlsConfiguration: tls)
+        guard let check = tls.clientCertificates else {
+            return try TLSChannel(plain, tlsConfiguration: tls.configuration)
+                .server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
+        }
+        plain.presentedChains = check.recentChains
+        return try MutualTLSChannel(plain, tls: tls.configuration, check: check)
             .server(configuration: configuration, onServerRunning: onServerRunning, eventLoopGroup: group, logger: logger)
     }
 }

@@ -19,6 +19,8 @@ extension VaultRequestHandler {
         static let maxWaiting = 16
         /// Body bytes waiting on one connection before it stops reading.
         static let maxBufferedBytes = maxBodySize
+        /// The listener's `x_forwarded_for_client_cert_header`, read from each request's head.
+        var clientCertificateHeader: String?
 
         /// How a request's answer goes on the wire, fixed when its head is read.
         struct Framing: Equatable, Sendable {
@@ -111,7 +113,7 @@ extension VaultRequestHandler.StateMachine {
     /// true when the request was started (and the deadlines are to hear of it).
     mutating func headReceived(_ head: HTTPRequestHead) -> Bool {
         guard !closing, !unparseable else { return false }
-        receiving = Request(head: APIRequest(head), framing: Framing(head))
+        receiving = Request(head: APIRequest(head, clientCertificateHeader: clientCertificateHeader), framing: Framing(head))
         return true
     }
 

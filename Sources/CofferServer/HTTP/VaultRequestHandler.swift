@@ -1,6 +1,8 @@
+import CofferMountKit
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Answers the requests of one HTTP/1.1 connection, in the order they came.
 ///
@@ -23,11 +25,19 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     /// The client's address, read once per connection rather than per request.
     private var peer: String?
+    /// The certificates the client presented (nil: none, or plain HTTP), read
+    /// at its first request, once the handshake is done.
+    private var peerCertificates: PeerCertificates?
+    private var peerCertificatesRead = false
+    /// On a listener that asks for client certificates: chains for resumed sessions.
+    private let presentedChains: PresentedChains?
     private var state = StateMachine()
 
-    init(responder: VaultAPIResponder, logger: Logger, eventLoop: any EventLoop) {
+    init(responder: VaultAPIResponder, logger: Logger, eventLoop: any EventLoop, presentedChains: PresentedChains? = nil) {
         self.responder = responder
+        self.presentedChains = presentedChains
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
+        state.clientCertificateHeader = responder.forwardedClientCertificate?.header
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -97,6 +107,7 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .answer(let request, let resumeReading):
             if resumeReading { context.read() }
+            readPeerCertificates(context)
             answer(request, on: context.eventLoop)
         case .refuseUnparseable:
             let channel = context.channel
@@ -108,17 +119,35 @@ final class VaultRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    private func readPeerCertificates(_ context: ChannelHandlerContext) {
+        guard !peerCertificatesRead else { return }
+        peerCertificatesRead = true
+        // Throws on plain HTTP (no TLS handler): no certificates.
+        if let chain = try? context.pipeline.syncOperations.nioSSL_peerValidatedCertificateChain() {
+            peerCertificates = PeerCertificates(presented: Array(chain))
+            return
+        }
+        // A resumed TLS session: the session keeps the leaf, the check did not
+        // run again; the rest of the chain is the one presented with that leaf.
+        guard let presentedChains, let leaf = try? context.pipeline.syncOperations.nioSSL_peerCertificate(),
+            let der = try? leaf.toDERBytes()
+        else { return }
+        peerCertificates = PeerCertificates(der: presentedChains.chain(resuming: der), isForwarded: false)
+    }
+
     /// Answers `request` in a task on the connection's event loop, then writes the answer.
     private func answer(_ request: StateMachine.Request, on loop: any EventLoop) {
         let responder = responder
         let peer = peer
+        let certificates = peerCertificates
         let handler = NIOLoopBound(self, eventLoop: loop)
         Task(executorPreference: executor) {
             let answer: HTTPAnswer
             if request.tooLarge {
                 answer = HTTPResponseWriter.bodyTooLarge
             } else {
-                answer = await responder.answer(request.head, body: request.body ?? ByteBuffer(), peer: peer)
+                answer = await responder.answer(
+                    request.head, body: request.body ?? ByteBuffer(), peer: peer, peerCertificates: certificates)
             }
             if loop.inEventLoop {
                 handler.value.send(answer)

@@ -8,5 +8,6 @@ package enum BuiltinMounts {
         "jwt": JWTAuthMount.factory,
         "oidc": JWTAuthMount.factory,
         "approle": AppRoleMount.factory,
+        "kubernetes": KubernetesAuthMount.factory,
     ]
 }

@@ -379,3 +379,30 @@ def test_hostile_claims_are_refused_without_a_request(dev_server, api, mount, si
                               "aud": [DEFAULT_AUDIENCE]}))
     assert_error(login(dev_server, mount, odd), 403, ["permission denied"])
     assert api.take() == []
+
+
+@coffer_only
+def test_explain_login_names_the_review_that_refused(dev_server, api, mount, signer):
+    """`coffer explain login` runs the login's own decision: the API server's
+    reason, which the client never sees, is the failed check's `actual`."""
+    import json
+    import os
+    import subprocess
+
+    from conftest import coffer_bin
+
+    api.mode = "unauthenticated"
+    jwt = runner_token(signer)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BAO_", "VAULT_", "COFFER_"))}
+    env.update(VAULT_ADDR=dev_server.url, VAULT_TOKEN="root", HOME=str(dev_server.workdir))
+    done = subprocess.run([str(coffer_bin()), "explain", "login", f"-mount={mount}", "-role=ci-runner", "-format=json", "-"],
+                          input=jwt, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert jwt not in done.stdout + done.stderr and jwt.rsplit(".", 1)[1] not in done.stdout
+    data = json.loads(done.stdout)
+    failed = [c for c in data["checks"] if c["outcome"] == "failed"]
+    assert [c["name"] for c in failed] == ["token_review"]
+    assert "service account jwt not valid" in failed[0]["actual"]
+    assert data["refusal"] == ["permission denied"]
+    passed = {c["name"] for c in data["checks"] if c["outcome"] == "passed"}
+    assert {"aud", "bound_service_account_names", "bound_service_account_namespaces"} <= passed

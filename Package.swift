@@ -65,6 +65,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Kubernetes namespace selectors are written in JSON or YAML.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(

@@ -9,5 +9,6 @@ package enum BuiltinMounts {
         "oidc": JWTAuthMount.factory,
         "approle": AppRoleMount.factory,
         "cert": CertAuthMount.factory,
+        "kubernetes": KubernetesAuthMount.factory,
     ]
 }

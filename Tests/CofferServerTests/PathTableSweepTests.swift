@@ -54,7 +54,8 @@ import Testing
         // `seal` would end the sweep; every other sys/ route takes part.
         let system = rows("sys/", SystemBackend.paths).filter { $0.0 != "sys/seal" }
         return rows("secret/", KVv2Mount.paths) + rows("kv1/", KVv1Mount.paths) + rows("auth/jwt/", JWTAuthMount.paths)
-            + rows("auth/approle/", AppRoleMount.paths) + rows("auth/token/", TokenBackend.paths) + system
+            + rows("auth/approle/", AppRoleMount.paths) + rows("auth/kubernetes/", KubernetesAuthMount.paths)
+            + rows("auth/token/", TokenBackend.paths) + system
     }
 
     static func operation(_ operation: MountOperation) -> Request.Operation {
@@ -72,6 +73,7 @@ import Testing
         let core = try await TestCore.unsealed()
         for (path, body) in [
             ("sys/auth/jwt", ["type": "jwt"]), ("sys/auth/approle", ["type": "approle"]), ("sys/mounts/kv1", ["type": "kv"]),
+            ("sys/auth/kubernetes", ["type": "kubernetes"]),
         ] as [(String, JSONValue)] {
             let enabled = await core.handle(
                 Request(operation: .write, path: path, data: body.objectValue ?? [:], token: TestCore.rootToken))

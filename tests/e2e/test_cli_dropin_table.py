@@ -35,7 +35,7 @@ def scrub(value):
 @dataclass
 class Case:
     args: list[str]
-    compare: str = "json"  # json | text | rc
+    compare: str = "json"  # json | text | rc | curl | last (the last line, ids left out) | error (stderr)
     pick: Callable | None = None  # narrows the JSON before comparing
     setup: Callable | None = None  # (server, names) -> extra placeholders
     token: str | None = DEV_ROOT_TOKEN
@@ -59,6 +59,11 @@ def kv_secret(server, names):
     return {}
 
 
+def kv1_mount(server, names):
+    server.http("POST", f"sys/mounts/{names['m']}", body={"type": "kv"})
+    return {}
+
+
 def auth_mount(server, names):
     # approle: an auth method both servers have (Coffer has no userpass).
     server.http("POST", f"sys/auth/{names['m']}", body={"type": "approle"})
@@ -77,6 +82,15 @@ CASES = {
     "auth tune": Case(["auth", "tune", "-default-lease-ttl=1h", "-max-lease-ttl=2h", "{m}"], "rc", setup=auth_mount),
     "auth disable": Case(["auth", "disable", "{m}"], "rc", setup=auth_mount),
     "auth disable missing": Case(["auth", "disable", "{m}"], "rc"),
+    # A move's id differs per run, and OpenBao may print a "Waiting" line first
+    # (it moves in the background): the closing line is compared.
+    "secrets move": Case(["secrets", "move", "{m}", "{k}"], "last", setup=kv1_mount),
+    "secrets move taken": Case(["secrets", "move", "{m}", "secret"], "error", setup=kv1_mount),
+    "secrets move protected": Case(["secrets", "move", "{m}", "sys/x"], "error", setup=kv1_mount),
+    "secrets move one argument": Case(["secrets", "move", "{m}"], "rc"),
+    "auth move": Case(["auth", "move", "auth/{m}", "auth/{k}"], "last", setup=auth_mount),
+    "auth move missing": Case(["auth", "move", "auth/{m}", "auth/{k}"], "error"),
+    "auth move to a secrets path": Case(["auth", "move", "auth/{m}", "{k}"], "error", setup=auth_mount),
     "kv put": Case(["kv", "put", "-format=json", "-mount=secret", "{k}", "a=1"]),
     "kv get": Case(["kv", "get", "-format=json", "-mount=secret", "{k}"], setup=kv_secret),
     "kv get field": Case(["kv", "get", "-mount=secret", "-field=b", "{k}"], "text", setup=kv_secret),
@@ -118,10 +132,33 @@ CASES = {
     "status": Case(["status", "-format=json"]),
     "policy read": Case(["policy", "read", "-format=json", "default"]),
     "secrets list": Case(["secrets", "list", "-format=json"], pick=lambda j: j["secret/"]),
+    "secrets enable": Case(["secrets", "enable", "-path={m}", "-version=2", "-description=table", "kv"], "text"),
+    "secrets tune": Case(["secrets", "tune", "-max-lease-ttl=2h", "-description=tuned", "{m}"], "text", setup=kv1_mount),
     "denied read": Case(["read", "secret/data/x"], "rc", token="not-a-token"),
     "curl string renew": Case(["token", "renew", "-output-curl-string", "-increment=1h"], "curl"),
     "curl string auth enable": Case(["auth", "enable", "-output-curl-string", "-path={m}", "jwt"], "curl"),
     "curl string lease": Case(["lease", "renew", "-output-curl-string", "-increment=1h", "x/{k}"], "curl"),
+    "curl string write -force": Case(["write", "-force", "-output-curl-string", "auth/token/create"], "curl"),
+    "curl string kv get": Case(["kv", "get", "-output-curl-string", "-mount=secret", "{k}"], "curl"),
+    "curl string kv put": Case(["kv", "put", "-output-curl-string", "secret/{k}", "a=1"], "curl"),
+    "curl string revoke prefix": Case(["lease", "revoke", "-output-curl-string", "-prefix", "x/{k}/"], "curl"),
+    "curl string list": Case(["list", "-output-curl-string", "secret/metadata/"], "curl"),
+    "curl string path-help": Case(["path-help", "-output-curl-string", "secret/"], "curl"),
+    "curl string patch": Case(["patch", "-output-curl-string", "secret/data/{k}", "a=1"], "curl"),
+    "curl string kv patch": Case(["kv", "patch", "-output-curl-string", "-mount=secret", "{k}", "a=1"], "curl"),
+    "curl string secrets enable": Case(["secrets", "enable", "-output-curl-string", "-path={m}", "-version=2",
+                                        "-description=d", "-max-lease-ttl=2h", "-audit-non-hmac-request-keys=a",
+                                        "-passthrough-request-headers=X", "-local", "-seal-wrap", "kv"], "curl"),
+    "curl string secrets tune": Case(["secrets", "tune", "-output-curl-string", "-default-lease-ttl=90m",
+                                      "-listing-visibility=hidden", "-options=version=2", "{m}"], "curl"),
+    "curl string auth tune lockout": Case(["auth", "tune", "-output-curl-string", "-user-lockout-threshold=3",
+                                           "-user-lockout-duration=1m", "-allowed-response-headers=Y", "{m}"], "curl"),
+    "curl string operator init": Case(["operator", "init", "-output-curl-string", "-key-shares=1",
+                                       "-key-threshold=1"], "curl"),
+    "curl string secrets move": Case(["secrets", "move", "-output-curl-string", "{m}", "{k}"], "curl"),
+    "curl string auth move": Case(["auth", "move", "-output-curl-string", "auth/{m}", "auth/{k}"], "curl"),
+    "curl string generate-root init": Case(["operator", "generate-root", "-output-curl-string", "-init"], "curl"),
+    "curl string generate-root status": Case(["operator", "generate-root", "-output-curl-string", "-status"], "curl"),
     "namespace header": Case(["auth", "list", "-output-curl-string"], "curl", env={"VAULT_NAMESPACE": "team"}),
 }
 
@@ -165,6 +202,10 @@ def test_coffer_matches_bao_cli(name, dev_server, tmp_path):
         stdout = result.stdout
         for key, value in names.items():
             stdout = stdout.replace(value, "{" + key + "}")
+        stderr = result.stderr
+        for key, value in names.items():
+            stderr = stderr.replace(value, "{" + key + "}")
+        result.stderr = stderr
         results[kind] = (result, stdout, names)
 
     (coffer_result, coffer_out, coffer_names), (bao_result, bao_out, bao_names) = results["coffer"], results["bao"]
@@ -179,5 +220,10 @@ def test_coffer_matches_bao_cli(name, dev_server, tmp_path):
     elif case.compare == "text":
         same = coffer_out.strip() == bao_out.strip() if name != "print token" else coffer_out == bao_out
         assert same, f"{name}: the printed text differs"
+    elif case.compare == "error":
+        assert coffer_result.stderr.strip() == bao_result.stderr.strip(), f"{name}: the error text differs"
+    elif case.compare == "last":
+        last = lambda text: re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", text.strip().splitlines()[-1])
+        assert last(coffer_out) == last(bao_out), f"{name}: the closing line differs"
     elif case.compare == "curl":
         assert normalize_curl(coffer_out, coffer_names) == normalize_curl(bao_out, bao_names), name

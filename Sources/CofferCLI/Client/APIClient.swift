@@ -66,7 +66,22 @@ struct APIClient {
 
     func url(_ path: String, query: String? = nil) -> String {
         let base = settings.address.hasSuffix("/") ? String(settings.address.dropLast()) : settings.address
-        return "\(base)/v1/\(path)" + (query.map { "?\($0)" } ?? "")
+        return base + Self.requestPath(path) + (query.map { "?\($0)" } ?? "")
+    }
+
+    /// `/v1/<path>` cleaned as Go's `path.Join` cleans it in Vault's API client: no
+    /// doubled or trailing slash, `.` and `..` resolved (`lease revoke -prefix x/`
+    /// sends `.../revoke-prefix/x`, `list secret/metadata/` lists `secret/metadata`).
+    static func requestPath(_ path: String) -> String {
+        var kept: [Substring] = []
+        for segment in ("v1/" + path).split(separator: "/") where segment != "." {
+            if segment == ".." {
+                if !kept.isEmpty { kept.removeLast() }
+            } else {
+                kept.append(segment)
+            }
+        }
+        return "/" + kept.joined(separator: "/")
     }
 
     fileprivate func makeRequest(

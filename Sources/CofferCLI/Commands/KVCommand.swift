@@ -22,7 +22,7 @@ struct KVTarget {
 
     static func resolve(_ client: APIClient, _ typed: String, mount: String?) async throws -> KVTarget {
         let probe = mount ?? typed
-        let answer = try await client.send("GET", "sys/internal/ui/mounts/" + probe)
+        let answer = try await client.send("GET", "sys/internal/ui/mounts/" + probe, preflight: true)
         guard answer.status == 200, let data = answer.body?["data"] else {
             if answer.status == 404 {
                 // Vault's CLI assumes KV v1 at the typed path when the preflight finds nothing.

@@ -64,6 +64,12 @@ def kv1_mount(server, names):
     return {}
 
 
+def kv_two_versions(server, names):
+    server.http("PUT", f"secret/data/{names['k']}", body={"data": {"a": "first"}})
+    server.http("PUT", f"secret/data/{names['k']}", body={"data": {"a": "second"}})
+    return {}
+
+
 def auth_mount(server, names):
     # approle: an auth method both servers have (Coffer has no userpass).
     server.http("POST", f"sys/auth/{names['m']}", body={"type": "approle"})
@@ -95,6 +101,15 @@ CASES = {
     "kv get": Case(["kv", "get", "-format=json", "-mount=secret", "{k}"], setup=kv_secret),
     "kv get field": Case(["kv", "get", "-mount=secret", "-field=b", "{k}"], "text", setup=kv_secret),
     "kv get missing": Case(["kv", "get", "-format=json", "secret/{k}"], "rc"),
+    "kv rollback": Case(["kv", "rollback", "-format=json", "-version=1", "-mount=secret", "{k}"], setup=kv_two_versions),
+    "kv rollback no version": Case(["kv", "rollback", "-mount=secret", "{k}"], "error", setup=kv_two_versions),
+    "kv rollback missing version": Case(["kv", "rollback", "-version=9", "-mount=secret", "{k}"], "error",
+                                        setup=kv_two_versions),
+    "kv rollback kv1": Case(["kv", "rollback", "-version=1", "{m}/x"], "error", setup=kv1_mount),
+    "kv metadata patch": Case(["kv", "metadata", "patch", "-max-versions=4", "-custom-metadata=team=ci",
+                               "-mount=secret", "{k}"], "text", setup=kv_secret),
+    "kv enable-versioning": Case(["kv", "enable-versioning", "{m}"], "text", setup=kv1_mount),
+    "kv enable-versioning missing": Case(["kv", "enable-versioning", "{m}"], "error"),
     "kv patch": Case(["kv", "patch", "-format=json", "-mount=secret", "{k}", "b=three"], setup=kv_secret),
     "write": Case(["write", "-format=json", "auth/token/create", "policies=default", "ttl=1h"]),
     "write -force": Case(["write", "-force", "-format=json", "auth/token/create"]),
@@ -155,6 +170,12 @@ CASES = {
                                            "-user-lockout-duration=1m", "-allowed-response-headers=Y", "{m}"], "curl"),
     "curl string operator init": Case(["operator", "init", "-output-curl-string", "-key-shares=1",
                                        "-key-threshold=1"], "curl"),
+    "curl string kv metadata patch": Case(["kv", "metadata", "patch", "-output-curl-string", "-delete-version-after=1h",
+                                           "-cas-required=true", "-remove-custom-metadata=old", "-mount=secret", "{k}"],
+                                          "curl"),
+    "curl string kv metadata put": Case(["kv", "metadata", "put", "-output-curl-string", "-delete-version-after=90m",
+                                         "-max-versions=2", "-mount=secret", "{k}"], "curl"),
+    "curl string wrap ttl": Case(["token", "create", "-output-curl-string", "-wrap-ttl=1m"], "curl"),
     "curl string secrets move": Case(["secrets", "move", "-output-curl-string", "{m}", "{k}"], "curl"),
     "curl string auth move": Case(["auth", "move", "-output-curl-string", "auth/{m}", "auth/{k}"], "curl"),
     "curl string generate-root init": Case(["operator", "generate-root", "-output-curl-string", "-init"], "curl"),
@@ -227,3 +248,23 @@ def test_coffer_matches_bao_cli(name, dev_server, tmp_path):
         assert last(coffer_out) == last(bao_out), f"{name}: the closing line differs"
     elif case.compare == "curl":
         assert normalize_curl(coffer_out, coffer_names) == normalize_curl(bao_out, bao_names), name
+
+
+@pytest.mark.parametrize("kind", ["coffer", "bao"])
+def test_kv_rollback_and_metadata_patch_change_the_secret(kind, dev_server, tmp_path):
+    """What the two KV commands leave behind, the same through either CLI: the old
+    version's data is the newest again, and a metadata patch changes only what it names."""
+    names = {"k": random_name("tbl")}
+    kv_two_versions(dev_server, names)
+    dev_server.http("POST", f"secret/metadata/{names['k']}", body={"custom_metadata": {"keep": "1", "old": "x"}})
+    rolled = run_cli(kind, dev_server, ["kv", "rollback", "-version=1", f"secret/{names['k']}"], DEV_ROOT_TOKEN, None,
+                     {}, tmp_path)
+    assert rolled.returncode == 0, rolled.stderr
+    current = dev_server.http("GET", f"secret/data/{names['k']}").json()["data"]
+    assert current["data"] == {"a": "first"} and current["metadata"]["version"] == 3
+    patched = run_cli(kind, dev_server, ["kv", "metadata", "patch", "-max-versions=4", "-custom-metadata=team=ci",
+                                         "-remove-custom-metadata=old", "-mount=secret", names["k"]],
+                      DEV_ROOT_TOKEN, None, {}, tmp_path)
+    assert patched.returncode == 0, patched.stderr
+    metadata = dev_server.http("GET", f"secret/metadata/{names['k']}").json()["data"]
+    assert metadata["max_versions"] == 4 and metadata["custom_metadata"] == {"keep": "1", "team": "ci"}

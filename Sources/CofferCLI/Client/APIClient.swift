@@ -92,7 +92,11 @@ struct APIClient {
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "X-Vault-Request", value: "true")
         if authenticated, let token = settings.token { request.headers.add(name: "X-Vault-Token", value: token) }
-        if let wrap = wrapTTL ?? settings.wrapTTL { request.headers.add(name: "X-Vault-Wrap-TTL", value: wrap) }
+        if let wrap = wrapTTL ?? settings.wrapTTL {
+            // Go's duration text (`1m0s`) under Go's canonical header name, as Vault's CLI sends it.
+            let text = GoDuration.seconds(from: wrap).map { GoDuration.format(seconds: $0) } ?? wrap
+            request.headers.add(name: "X-Vault-Wrap-Ttl", value: text)
+        }
         if let namespace = settings.namespace { request.headers.add(name: "X-Vault-Namespace", value: namespace) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)

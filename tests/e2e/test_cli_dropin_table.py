@@ -145,6 +145,8 @@ CASES = {
     "login userpass wrong": Case(["login", "-no-store", "-method=userpass", "-path={m}", "username=u",
                                   "password=wrong"], "rc", setup=userpass_mount, token=None),
     "status": Case(["status", "-format=json"]),
+    "policy write missing file": Case(["policy", "write", "p-{k}", "/no/such/{k}.hcl"], "error"),
+    "policy fmt missing file": Case(["policy", "fmt", "/no/such/{k}.hcl"], "error"),
     "policy read": Case(["policy", "read", "-format=json", "default"]),
     "secrets list": Case(["secrets", "list", "-format=json"], pick=lambda j: j["secret/"]),
     "secrets enable": Case(["secrets", "enable", "-path={m}", "-version=2", "-description=table", "kv"], "text"),

@@ -226,3 +226,14 @@ def test_generate_otp_is_as_long_as_a_token(server):
         assert result.returncode == 0, result.stderr
         answer = json.loads(result.stdout)
         assert answer["otp_length"] == OTP_LENGTH and len(answer["otp"]) == OTP_LENGTH
+
+
+@pytest.mark.parametrize("path", ["generate-root/attempt", "generate-root/update", "rekey/init", "rekey/update",
+                                  "rekey/verify"])
+def test_the_old_unauthenticated_endpoints_are_refused(server, path):
+    """OpenBao 2.7 turns these off by default: every method is a 405, with or without
+    a token, so `operator rekey` (which still calls sys/rekey/*) fails the same way."""
+    for method in ("GET", "PUT", "DELETE"):
+        for token in (None, "root"):
+            answer = server.http(method, f"sys/{path}", token=token, body={} if method == "PUT" else None)
+            assert answer.status_code == 405 and answer.json() == {"errors": ["unsupported operation"]}, (method, token)

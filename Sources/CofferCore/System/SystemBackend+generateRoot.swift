@@ -30,6 +30,17 @@ extension SystemBackend {
         },
     ]
 
+    /// OpenBao 2.7's unauthenticated `sys/generate-root/*` and `sys/rekey/*`, off by
+    /// default (`disable_unauthed_generate_root_endpoints`, `..._rekey_endpoints`):
+    /// routed, but every method is refused with a 405, token or not, as it answers.
+    static let disabledUnauthenticatedPaths: [SystemPath] = [
+        "generate-root/attempt", "generate-root/update", "rekey/init", "rekey/update", "rekey/verify",
+    ].map { path in
+        route(path, MountOperation.allCases, "Disabled: use the authenticated endpoints.", unauthenticated: true) { _, _ in
+            .error(CoreError(.methodNotAllowed, "unsupported operation"))
+        }
+    }
+
     private func rootGenerationStatus(_ call: BackendCall, otp: String) async throws -> Response {
         let status = try await seal.rootGenerationStatus()
         var data: [String: JSONValue] = [

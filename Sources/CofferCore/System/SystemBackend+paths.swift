@@ -60,7 +60,8 @@ extension SystemBackend {
                 guard let other = try await sys.tokens.lookup(accessor: accessor) else { throw CoreError.badRequest("invalid accessor") }
                 return try await sys.capabilities(c.call, of: other)
             },
-        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths + rootGenerationPaths,
+        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths + rootGenerationPaths
+            + disabledUnauthenticatedPaths,
         backendHelp:
             "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
     )

@@ -35,7 +35,7 @@ def scrub(value):
 @dataclass
 class Case:
     args: list[str]
-    compare: str = "json"  # json | text | rc
+    compare: str = "json"  # json | text | rc | curl | last (the last line, ids left out) | error (stderr)
     pick: Callable | None = None  # narrows the JSON before comparing
     setup: Callable | None = None  # (server, names) -> extra placeholders
     token: str | None = DEV_ROOT_TOKEN
@@ -59,6 +59,17 @@ def kv_secret(server, names):
     return {}
 
 
+def kv1_mount(server, names):
+    server.http("POST", f"sys/mounts/{names['m']}", body={"type": "kv"})
+    return {}
+
+
+def kv_two_versions(server, names):
+    server.http("PUT", f"secret/data/{names['k']}", body={"data": {"a": "first"}})
+    server.http("PUT", f"secret/data/{names['k']}", body={"data": {"a": "second"}})
+    return {}
+
+
 def auth_mount(server, names):
     # approle: an auth method both servers have (Coffer has no userpass).
     server.http("POST", f"sys/auth/{names['m']}", body={"type": "approle"})
@@ -77,10 +88,28 @@ CASES = {
     "auth tune": Case(["auth", "tune", "-default-lease-ttl=1h", "-max-lease-ttl=2h", "{m}"], "rc", setup=auth_mount),
     "auth disable": Case(["auth", "disable", "{m}"], "rc", setup=auth_mount),
     "auth disable missing": Case(["auth", "disable", "{m}"], "rc"),
+    # A move's id differs per run, and OpenBao may print a "Waiting" line first
+    # (it moves in the background): the closing line is compared.
+    "secrets move": Case(["secrets", "move", "{m}", "{k}"], "last", setup=kv1_mount),
+    "secrets move taken": Case(["secrets", "move", "{m}", "secret"], "error", setup=kv1_mount),
+    "secrets move protected": Case(["secrets", "move", "{m}", "sys/x"], "error", setup=kv1_mount),
+    "secrets move one argument": Case(["secrets", "move", "{m}"], "rc"),
+    "auth move": Case(["auth", "move", "auth/{m}", "auth/{k}"], "last", setup=auth_mount),
+    "auth move missing": Case(["auth", "move", "auth/{m}", "auth/{k}"], "error"),
+    "auth move to a secrets path": Case(["auth", "move", "auth/{m}", "{k}"], "error", setup=auth_mount),
     "kv put": Case(["kv", "put", "-format=json", "-mount=secret", "{k}", "a=1"]),
     "kv get": Case(["kv", "get", "-format=json", "-mount=secret", "{k}"], setup=kv_secret),
     "kv get field": Case(["kv", "get", "-mount=secret", "-field=b", "{k}"], "text", setup=kv_secret),
     "kv get missing": Case(["kv", "get", "-format=json", "secret/{k}"], "rc"),
+    "kv rollback": Case(["kv", "rollback", "-format=json", "-version=1", "-mount=secret", "{k}"], setup=kv_two_versions),
+    "kv rollback no version": Case(["kv", "rollback", "-mount=secret", "{k}"], "error", setup=kv_two_versions),
+    "kv rollback missing version": Case(["kv", "rollback", "-version=9", "-mount=secret", "{k}"], "error",
+                                        setup=kv_two_versions),
+    "kv rollback kv1": Case(["kv", "rollback", "-version=1", "{m}/x"], "error", setup=kv1_mount),
+    "kv metadata patch": Case(["kv", "metadata", "patch", "-max-versions=4", "-custom-metadata=team=ci",
+                               "-mount=secret", "{k}"], "text", setup=kv_secret),
+    "kv enable-versioning": Case(["kv", "enable-versioning", "{m}"], "text", setup=kv1_mount),
+    "kv enable-versioning missing": Case(["kv", "enable-versioning", "{m}"], "error"),
     "kv patch": Case(["kv", "patch", "-format=json", "-mount=secret", "{k}", "b=three"], setup=kv_secret),
     "write": Case(["write", "-format=json", "auth/token/create", "policies=default", "ttl=1h"]),
     "write -force": Case(["write", "-force", "-format=json", "auth/token/create"]),
@@ -116,12 +145,43 @@ CASES = {
     "login userpass wrong": Case(["login", "-no-store", "-method=userpass", "-path={m}", "username=u",
                                   "password=wrong"], "rc", setup=userpass_mount, token=None),
     "status": Case(["status", "-format=json"]),
+    "policy write missing file": Case(["policy", "write", "p-{k}", "/no/such/{k}.hcl"], "error"),
+    "policy fmt missing file": Case(["policy", "fmt", "/no/such/{k}.hcl"], "error"),
     "policy read": Case(["policy", "read", "-format=json", "default"]),
     "secrets list": Case(["secrets", "list", "-format=json"], pick=lambda j: j["secret/"]),
+    "secrets enable": Case(["secrets", "enable", "-path={m}", "-version=2", "-description=table", "kv"], "text"),
+    "secrets tune": Case(["secrets", "tune", "-max-lease-ttl=2h", "-description=tuned", "{m}"], "text", setup=kv1_mount),
     "denied read": Case(["read", "secret/data/x"], "rc", token="not-a-token"),
     "curl string renew": Case(["token", "renew", "-output-curl-string", "-increment=1h"], "curl"),
     "curl string auth enable": Case(["auth", "enable", "-output-curl-string", "-path={m}", "jwt"], "curl"),
     "curl string lease": Case(["lease", "renew", "-output-curl-string", "-increment=1h", "x/{k}"], "curl"),
+    "curl string write -force": Case(["write", "-force", "-output-curl-string", "auth/token/create"], "curl"),
+    "curl string kv get": Case(["kv", "get", "-output-curl-string", "-mount=secret", "{k}"], "curl"),
+    "curl string kv put": Case(["kv", "put", "-output-curl-string", "secret/{k}", "a=1"], "curl"),
+    "curl string revoke prefix": Case(["lease", "revoke", "-output-curl-string", "-prefix", "x/{k}/"], "curl"),
+    "curl string list": Case(["list", "-output-curl-string", "secret/metadata/"], "curl"),
+    "curl string path-help": Case(["path-help", "-output-curl-string", "secret/"], "curl"),
+    "curl string patch": Case(["patch", "-output-curl-string", "secret/data/{k}", "a=1"], "curl"),
+    "curl string kv patch": Case(["kv", "patch", "-output-curl-string", "-mount=secret", "{k}", "a=1"], "curl"),
+    "curl string secrets enable": Case(["secrets", "enable", "-output-curl-string", "-path={m}", "-version=2",
+                                        "-description=d", "-max-lease-ttl=2h", "-audit-non-hmac-request-keys=a",
+                                        "-passthrough-request-headers=X", "-local", "-seal-wrap", "kv"], "curl"),
+    "curl string secrets tune": Case(["secrets", "tune", "-output-curl-string", "-default-lease-ttl=90m",
+                                      "-listing-visibility=hidden", "-options=version=2", "{m}"], "curl"),
+    "curl string auth tune lockout": Case(["auth", "tune", "-output-curl-string", "-user-lockout-threshold=3",
+                                           "-user-lockout-duration=1m", "-allowed-response-headers=Y", "{m}"], "curl"),
+    "curl string operator init": Case(["operator", "init", "-output-curl-string", "-key-shares=1",
+                                       "-key-threshold=1"], "curl"),
+    "curl string kv metadata patch": Case(["kv", "metadata", "patch", "-output-curl-string", "-delete-version-after=1h",
+                                           "-cas-required=true", "-remove-custom-metadata=old", "-mount=secret", "{k}"],
+                                          "curl"),
+    "curl string kv metadata put": Case(["kv", "metadata", "put", "-output-curl-string", "-delete-version-after=90m",
+                                         "-max-versions=2", "-mount=secret", "{k}"], "curl"),
+    "curl string wrap ttl": Case(["token", "create", "-output-curl-string", "-wrap-ttl=1m"], "curl"),
+    "curl string secrets move": Case(["secrets", "move", "-output-curl-string", "{m}", "{k}"], "curl"),
+    "curl string auth move": Case(["auth", "move", "-output-curl-string", "auth/{m}", "auth/{k}"], "curl"),
+    "curl string generate-root init": Case(["operator", "generate-root", "-output-curl-string", "-init"], "curl"),
+    "curl string generate-root status": Case(["operator", "generate-root", "-output-curl-string", "-status"], "curl"),
     "namespace header": Case(["auth", "list", "-output-curl-string"], "curl", env={"VAULT_NAMESPACE": "team"}),
 }
 
@@ -165,6 +225,10 @@ def test_coffer_matches_bao_cli(name, dev_server, tmp_path):
         stdout = result.stdout
         for key, value in names.items():
             stdout = stdout.replace(value, "{" + key + "}")
+        stderr = result.stderr
+        for key, value in names.items():
+            stderr = stderr.replace(value, "{" + key + "}")
+        result.stderr = stderr
         results[kind] = (result, stdout, names)
 
     (coffer_result, coffer_out, coffer_names), (bao_result, bao_out, bao_names) = results["coffer"], results["bao"]
@@ -179,5 +243,30 @@ def test_coffer_matches_bao_cli(name, dev_server, tmp_path):
     elif case.compare == "text":
         same = coffer_out.strip() == bao_out.strip() if name != "print token" else coffer_out == bao_out
         assert same, f"{name}: the printed text differs"
+    elif case.compare == "error":
+        assert coffer_result.stderr.strip() == bao_result.stderr.strip(), f"{name}: the error text differs"
+    elif case.compare == "last":
+        last = lambda text: re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", text.strip().splitlines()[-1])
+        assert last(coffer_out) == last(bao_out), f"{name}: the closing line differs"
     elif case.compare == "curl":
         assert normalize_curl(coffer_out, coffer_names) == normalize_curl(bao_out, bao_names), name
+
+
+@pytest.mark.parametrize("kind", ["coffer", "bao"])
+def test_kv_rollback_and_metadata_patch_change_the_secret(kind, dev_server, tmp_path):
+    """What the two KV commands leave behind, the same through either CLI: the old
+    version's data is the newest again, and a metadata patch changes only what it names."""
+    names = {"k": random_name("tbl")}
+    kv_two_versions(dev_server, names)
+    dev_server.http("POST", f"secret/metadata/{names['k']}", body={"custom_metadata": {"keep": "1", "old": "x"}})
+    rolled = run_cli(kind, dev_server, ["kv", "rollback", "-version=1", f"secret/{names['k']}"], DEV_ROOT_TOKEN, None,
+                     {}, tmp_path)
+    assert rolled.returncode == 0, rolled.stderr
+    current = dev_server.http("GET", f"secret/data/{names['k']}").json()["data"]
+    assert current["data"] == {"a": "first"} and current["metadata"]["version"] == 3
+    patched = run_cli(kind, dev_server, ["kv", "metadata", "patch", "-max-versions=4", "-custom-metadata=team=ci",
+                                         "-remove-custom-metadata=old", "-mount=secret", names["k"]],
+                      DEV_ROOT_TOKEN, None, {}, tmp_path)
+    assert patched.returncode == 0, patched.stderr
+    metadata = dev_server.http("GET", f"secret/metadata/{names['k']}").json()["data"]
+    assert metadata["max_versions"] == 4 and metadata["custom_metadata"] == {"keep": "1", "team": "ci"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -253,3 +255,58 @@ def test_a_template_with_a_refused_secret_stops_before_the_command(dev_server, c
     assert not marker.exists(), "the command ran although its template could not be rendered"
     assert f"secret/data/{base}/staging/db" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def readme_circleci_config() -> dict:
+    import yaml
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = text.split("A whole `.circleci/config.yml`", 1)[1]
+    return yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+
+
+def test_readme_circleci_config_runs_its_deploy_step(dev_server, ci_setup, tmp_path):
+    """The README's whole `.circleci/config.yml`: a workflow that gives both jobs the
+    context and the main-branch filter, the guide's script in `migrate`, and the
+    `deploy` step's `coffer run` line run for real, with the fixture's role, mount
+    and paths in place of the README's and a child in place of ./deploy.sh."""
+    config = readme_circleci_config()
+    assert str(config["version"]) == "2.1"
+    for entry in config["workflows"]["main"]["jobs"]:
+        (name, settings), = entry.items()
+        assert settings["context"] == "coffer-production" and settings["filters"] == {"branches": {"only": "main"}}, name
+    migrate = "\n".join(step["run"]["command"] for step in config["jobs"]["migrate"]["steps"] if isinstance(step, dict))
+    assert "vault write -field=token auth/jwt/login" in migrate and "vault kv get -field=password" in migrate
+    deploy = [step["run"]["command"] for step in config["jobs"]["deploy"]["steps"] if isinstance(step, dict)][0]
+    argv = shlex.split(deploy.replace("\\\n", " "))  # a shell joins backslash-newline lines
+    assert argv[:2] == ["coffer", "run"] and "BASH_ENV" not in deploy
+    split = argv.index("--")
+    options, command = argv[2:split], argv[split + 1:]
+    assert command[0] == "./deploy.sh"
+
+    base = ci_setup["base"]
+    template = tmp_path / "deploy" / "app.conf.tpl"
+    template.parent.mkdir()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    template.write_text(re.search(r"`deploy/app.conf.tpl` holds `(.*?)`", readme).group(1)
+                        .replace("secret/data/ci/production", f"secret/data/{base}/prod"))
+    rendered = tmp_path / "app.conf"
+    rewritten = []
+    for option in options:
+        option = option.replace("circleci-production-deploy", "deploy").replace("secret/ci/production", f"secret/{base}/prod")
+        option = option.replace("deploy/app.conf.tpl:/tmp/app.conf", f"{template}:{rendered}")
+        rewritten.append(option)
+    mount_at = rewritten.index("--mount") + 1
+    rewritten[mount_at] = ci_setup["mount"]
+    child = ("import hashlib, os, sys; conf = open(sys.argv[sys.argv.index('--config') + 1]).read();"
+             "print('db', hashlib.sha256(os.environ['DB_PASSWORD'].encode()).hexdigest());"
+             "print('api', hashlib.sha256(os.environ['API_KEY'].encode()).hexdigest());"
+             "print('conf', hashlib.sha256(conf.split('password = ', 1)[1].strip().encode()).hexdigest())")
+    arguments = [str(rendered) if arg == "/tmp/app.conf" else arg for arg in command[1:]]
+    result = run(dev_server, ci_setup, tmp_path, [*rewritten, "--", sys.executable, "-c", child, *arguments])
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    digest = lambda value: hashlib.sha256(value.encode()).hexdigest()
+    assert lines["db"] == digest(ci_setup["password"]) and lines["api"] == digest(ci_setup["api_key"])
+    assert lines["conf"] == digest(ci_setup["password"]), "the template did not render the secret"
+    assert not rendered.exists(), "the rendered config outlived the command"

@@ -66,7 +66,22 @@ struct APIClient {
 
     func url(_ path: String, query: String? = nil) -> String {
         let base = settings.address.hasSuffix("/") ? String(settings.address.dropLast()) : settings.address
-        return "\(base)/v1/\(path)" + (query.map { "?\($0)" } ?? "")
+        return base + Self.requestPath(path) + (query.map { "?\($0)" } ?? "")
+    }
+
+    /// `/v1/<path>` cleaned as Go's `path.Join` cleans it in Vault's API client: no
+    /// doubled or trailing slash, `.` and `..` resolved (`lease revoke -prefix x/`
+    /// sends `.../revoke-prefix/x`, `list secret/metadata/` lists `secret/metadata`).
+    static func requestPath(_ path: String) -> String {
+        var kept: [Substring] = []
+        for segment in ("v1/" + path).split(separator: "/") where segment != "." {
+            if segment == ".." {
+                if !kept.isEmpty { kept.removeLast() }
+            } else {
+                kept.append(segment)
+            }
+        }
+        return "/" + kept.joined(separator: "/")
     }
 
     fileprivate func makeRequest(
@@ -77,7 +92,11 @@ struct APIClient {
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "X-Vault-Request", value: "true")
         if authenticated, let token = settings.token { request.headers.add(name: "X-Vault-Token", value: token) }
-        if let wrap = wrapTTL ?? settings.wrapTTL { request.headers.add(name: "X-Vault-Wrap-TTL", value: wrap) }
+        if let wrap = wrapTTL ?? settings.wrapTTL {
+            // Go's duration text (`1m0s`) under Go's canonical header name, as Vault's CLI sends it.
+            let text = GoDuration.seconds(from: wrap).map { GoDuration.format(seconds: $0) } ?? wrap
+            request.headers.add(name: "X-Vault-Wrap-Ttl", value: text)
+        }
         if let namespace = settings.namespace { request.headers.add(name: "X-Vault-Namespace", value: namespace) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)

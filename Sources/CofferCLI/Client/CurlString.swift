@@ -9,7 +9,9 @@ enum CurlString {
     static func render(_ request: HTTPClientRequest, body: JSONValue?, program: String = CommandLine.programName) -> String {
         var parts = ["curl"]
         if request.method != .GET { parts.append("-X \(request.method.rawValue)") }
-        for header in request.headers where header.name.lowercased() != "content-type" {
+        // Vault's client sets no Content-Type on plain JSON bodies, only on patches
+        // (`application/merge-patch+json`), and its curl line shows just that one.
+        for header in request.headers where header.name.lowercased() != "content-type" || header.value != "application/json" {
             let value = header.name == "X-Vault-Token" ? "$(\(program) print token)" : header.value
             parts.append("-H \"\(header.name): \(value)\"")
         }

@@ -7,7 +7,7 @@ import Foundation
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth", abstract: "Manage auth methods.",
-        subcommands: [Enable.self, Disable.self, List.self, Tune.self, Help.self]
+        subcommands: [Enable.self, Disable.self, List.self, Tune.self, Move.self, Help.self]
     )
 
     struct Enable: AsyncParsableCommand {
@@ -85,28 +85,38 @@ struct AuthCommand: AsyncParsableCommand {
 
     struct Tune: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tune an auth method's configuration.")
-        @Option(name: .customLong("default-lease-ttl")) var defaultLeaseTTL: String?
-        @Option(name: .customLong("max-lease-ttl")) var maxLeaseTTL: String?
-        @Option(name: .customLong("description")) var description: String?
-        @Option(name: .customLong("listing-visibility")) var listingVisibility: String?
+        @OptionGroup var flags: MountConfigFlags
         @Option(name: .customLong("token-type")) var tokenType: String?
-        @Option(name: .customLong("options"), help: "key=value; repeat for more.") var options: [String] = []
+        @Option(name: .customLong("user-lockout-threshold")) var lockoutThreshold: UInt32?
+        @Option(name: .customLong("user-lockout-duration")) var lockoutDuration: String?
+        @Option(name: .customLong("user-lockout-counter-reset-duration")) var lockoutCounterReset: String?
+        @Flag(name: .customLong("user-lockout-disable")) var lockoutDisable = false
         @Argument var path: String
 
         func run() async throws {
             let mountPath = path.trimmingSlashes
-            var body: [String: JSONValue] = [
-                "options": options.isEmpty ? .null : try MountFlags.options(options), "force_no_cache": false,
-                "default_lease_ttl": .string(try MountFlags.duration(defaultLeaseTTL, flag: "default-lease-ttl") ?? ""),
-                "max_lease_ttl": .string(try MountFlags.duration(maxLeaseTTL, flag: "max-lease-ttl") ?? ""),
-            ]
-            if let description { body["description"] = .string(description) }
-            if let listingVisibility { body["listing_visibility"] = .string(listingVisibility) }
+            var body = try flags.tuneBody()
             if let tokenType { body["token_type"] = .string(tokenType) }
+            if let lockout = try userLockout() { body["user_lockout_config"] = lockout }
             let client = APIClient(settings: .fromEnvironment())
             _ = try await client.expect(
                 "Error tuning auth method \(mountPath)", "POST", "sys/mounts/auth/\(mountPath)/tune", body: .object(body))
             print("Success! Tuned the auth method at: \(mountPath.withTrailingSlash)")
+        }
+
+        /// `user_lockout_config` with the lockout flags given, as Vault's CLI sends it
+        /// (the threshold as a string, durations as Go durations).
+        private func userLockout() throws -> JSONValue? {
+            var config: [String: JSONValue] = [:]
+            if let lockoutThreshold { config["lockout_threshold"] = .string(String(lockoutThreshold)) }
+            if let duration = try MountFlags.duration(lockoutDuration, flag: "user-lockout-duration") {
+                config["lockout_duration"] = .string(duration)
+            }
+            if let reset = try MountFlags.duration(lockoutCounterReset, flag: "user-lockout-counter-reset-duration") {
+                config["lockout_counter_reset_duration"] = .string(reset)
+            }
+            if lockoutDisable { config["lockout_disable"] = true }
+            return config.isEmpty ? nil : .object(config)
         }
     }
 

@@ -10,6 +10,7 @@ struct KVCommand: AsyncParsableCommand {
         commandName: "kv", abstract: "Read and write versioned or unversioned key/value secrets.",
         subcommands: [
             KVGet.self, KVPut.self, KVPatch.self, KVDelete.self, KVUndelete.self, KVDestroy.self, KVList.self, KVMetadataCommand.self,
+            KVRollback.self, KVEnableVersioning.self,
         ]
     )
 }
@@ -22,7 +23,7 @@ struct KVTarget {
 
     static func resolve(_ client: APIClient, _ typed: String, mount: String?) async throws -> KVTarget {
         let probe = mount ?? typed
-        let answer = try await client.send("GET", "sys/internal/ui/mounts/" + probe)
+        let answer = try await client.send("GET", "sys/internal/ui/mounts/" + probe, preflight: true)
         guard answer.status == 200, let data = answer.body?["data"] else {
             if answer.status == 404 {
                 // Vault's CLI assumes KV v1 at the typed path when the preflight finds nothing.
@@ -208,5 +209,19 @@ enum KVVersions {
         _ = try await client.expect(
             "Error writing data to \(target.path(action))", "PUT", target.path(action), body: ["versions": list(versions)])
         print("Success! Data written to: \(target.path(action))")
+    }
+}
+
+/// `kv enable-versioning PATH`: turns a KV v1 mount into v2 (a tune of its options).
+struct KVEnableVersioning: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enable-versioning", abstract: "Turn on versioning for a KV mount.")
+    @Argument var path: String
+
+    func run() async throws {
+        let mountPath = path.trimmingSlashes.withTrailingSlash
+        let client = APIClient(settings: .fromEnvironment())
+        let body: JSONValue = ["options": ["version": "2"], "default_lease_ttl": "", "max_lease_ttl": "", "force_no_cache": false]
+        _ = try await client.expect("Error tuning secrets engine \(mountPath)", "POST", "sys/mounts/\(mountPath)tune", body: body)
+        print("Success! Tuned the secrets engine at: \(mountPath)")
     }
 }

@@ -3,12 +3,13 @@ import CofferEncoding
 import CofferMountKit
 import Foundation
 
-/// `coffer operator init|unseal|seal|step-down|rotate|key-status`.
+/// `coffer operator init|unseal|seal|step-down|rotate|key-status|generate-root`.
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Initialize, unseal and seal the server.",
         subcommands: [
             InitCommand.self, UnsealCommand.self, SealCommand.self, StepDownCommand.self, RotateCommand.self, KeyStatusCommand.self,
+            GenerateRootCommand.self,
         ]
     )
 }
@@ -26,8 +27,13 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = APIClient(settings: .fromEnvironment())
-        let body: JSONValue = ["secret_shares": JSONValue(keyShares), "secret_threshold": JSONValue(keyThreshold)]
-        let answer = try await client.send("PUT", "sys/init", body: body, authenticated: false)
+        // Every field Vault's CLI sends, though Coffer has no PGP or recovery keys.
+        let body: JSONValue = [
+            "secret_shares": JSONValue(keyShares), "secret_threshold": JSONValue(keyThreshold), "pgp_keys": .null,
+            "recovery_shares": 0, "recovery_threshold": 0, "recovery_pgp_keys": .null, "root_token_pgp_key": "",
+        ]
+        // The token goes along if there is one, as Vault's CLI sends it; init ignores it.
+        let answer = try await client.send("PUT", "sys/init", body: body)
         guard answer.status == 200, let result = answer.body else {
             throw CLIError.api("Error initializing", method: "PUT", url: client.url("sys/init"), answer: answer)
         }
@@ -76,7 +82,7 @@ struct UnsealCommand: AsyncParsableCommand {
             let share = try key ?? TerminalPrompt.readSecret("Unseal Key (will be hidden): ")
             body = ["key": .string(share), "reset": false, "migrate": false]
         }
-        let answer = try await client.send("PUT", "sys/unseal", body: body, authenticated: false)
+        let answer = try await client.send("PUT", "sys/unseal", body: body)
         guard answer.status == 200, let status = answer.body else {
             throw CLIError.api("Error unsealing", method: "PUT", url: client.url("sys/unseal"), answer: answer)
         }

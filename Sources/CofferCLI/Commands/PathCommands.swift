@@ -73,7 +73,8 @@ struct WriteCommand: AsyncParsableCommand {
         }
         let body = try KeyValueArguments.parse(pairs, stdin: { FileHandle.standardInput.readDataToEndOfFile() })
         let client = wrap.client()
-        let answer = try await client.send("PUT", path, body: pairs.isEmpty ? nil : body)
+        // `-force` with no data sends JSON `null`, as Vault's CLI does (a nil map).
+        let answer = try await client.send("PUT", path, body: pairs.isEmpty ? .null : body)
         guard answer.status < 300 else {
             throw CLIError.api("Error writing data to \(path)", method: "PUT", url: client.url(path), answer: answer)
         }

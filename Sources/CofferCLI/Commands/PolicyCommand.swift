@@ -18,7 +18,9 @@ struct PolicyCommand: AsyncParsableCommand {
             if file == "-" {
                 text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             } else {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Error opening policy file: \(file)") }
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError("Error opening policy file: open \(file): \(PolicyFile.why(file))")
+                }
                 text = String(decoding: data, as: UTF8.self)
             }
             let client = APIClient(settings: .fromEnvironment())
@@ -78,10 +80,22 @@ struct PolicyCommand: AsyncParsableCommand {
         @Argument var file: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Error opening policy file: \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                // Vault's CLI: a usage-level failure, exit 1, with Go's error text.
+                throw CLIError("Error reading source file: open \(file): \(PolicyFile.why(file))", exitCode: 1)
+            }
             let formatted = try PolicyFormatter.format(String(decoding: data, as: UTF8.self))
             try Data(formatted.utf8).write(to: URL(fileURLWithPath: file))
             print("Success! Formatted policy: \(file)")
         }
+    }
+}
+
+/// Go's words for why a file could not be opened, as Vault's CLI prints them.
+enum PolicyFile {
+    static func why(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file or directory" }
+        return isDirectory.boolValue ? "is a directory" : "permission denied"
     }
 }

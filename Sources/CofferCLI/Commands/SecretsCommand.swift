@@ -7,25 +7,37 @@ import Foundation
 struct SecretsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secrets", abstract: "Manage secrets engines.",
-        subcommands: [Enable.self, Disable.self, List.self, Tune.self]
+        subcommands: [Enable.self, Disable.self, List.self, Tune.self, Move.self]
     )
 
     struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a secrets engine.")
         @Option(name: .customLong("path")) var path: String?
-        @Option(name: .customLong("description")) var description: String?
-        @Option(name: .customLong("version")) var version: Int?
-        @Option(name: .customLong("default-lease-ttl")) var defaultLeaseTTL: String?
-        @Option(name: .customLong("max-lease-ttl")) var maxLeaseTTL: String?
+        @Option(name: .customLong("plugin-name")) var pluginName: String?
+        @Flag(name: .customLong("force-no-cache")) var forceNoCache = false
+        @Flag(name: .customLong("local")) var local = false
+        @Flag(name: .customLong("seal-wrap")) var sealWrap = false
+        @Flag(name: .customLong("external-entropy-access")) var externalEntropyAccess = false
+        @OptionGroup var flags: MountConfigFlags
         @Argument var type: String
 
         func run() async throws {
-            let mountPath = path ?? type
-            var body: [String: JSONValue] = ["type": .string(type), "description": .string(description ?? "")]
-            body["config"] = ["default_lease_ttl": .string(defaultLeaseTTL ?? "0s"), "max_lease_ttl": .string(maxLeaseTTL ?? "0s")]
-            if let version { body["options"] = ["version": .string(String(version))] }
+            let mountPath = (path ?? type).trimmingSlashes
+            let engine = pluginName ?? type
+            var config = flags.optionalFields()
+            config["options"] = .null
+            config["force_no_cache"] = .bool(forceNoCache)
+            config["default_lease_ttl"] = try flags.duration(flags.defaultLeaseTTL, "default-lease-ttl", fallback: "0s")
+            config["max_lease_ttl"] = try flags.duration(flags.maxLeaseTTL, "max-lease-ttl", fallback: "0s")
+            let body: JSONValue = [
+                "type": .string(engine), "description": .string(flags.description ?? ""), "config": .object(config),
+                "local": .bool(local), "seal_wrap": .bool(sealWrap), "external_entropy_access": .bool(externalEntropyAccess),
+                "options": try flags.mountOptions(),
+            ]
             let client = APIClient(settings: .fromEnvironment())
-            _ = try await client.expect("Error enabling", "POST", "sys/mounts/\(mountPath)", body: .object(body))
-            print("Success! Enabled the \(type) secrets engine at: \(mountPath.withTrailingSlash)")
+            _ = try await client.expect("Error enabling", "POST", "sys/mounts/\(mountPath)", body: body)
+            let version = flags.pluginVersion.map { $0.isEmpty ? "" : " version \($0)" } ?? ""
+            print("Success! Enabled the \(engine) secrets engine\(version) at: \(mountPath.withTrailingSlash)")
         }
     }
 
@@ -40,6 +52,8 @@ struct SecretsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the enabled secrets engines.")
+        @Flag(name: .customLong("detailed")) var detailed = false
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -50,30 +64,21 @@ struct SecretsCommand: AsyncParsableCommand {
                 print(text)
                 return
             }
-            let rows = mounts.sorted { $0.key < $1.key }.map { path, entry in
-                [
-                    path, OutputFormat.cell(entry["type"] ?? ""), OutputFormat.cell(entry["accessor"] ?? ""),
-                    OutputFormat.cell(entry["description"] ?? ""),
-                ]
-            }
-            print(OutputFormat.columns(header: ["Path", "Type", "Accessor", "Description"], rows: rows))
+            print(detailed ? MountTable.detailed(mounts, secrets: true) : MountTable.brief(mounts, secrets: true))
         }
     }
 
     struct Tune: AsyncParsableCommand {
-        @Option(name: .customLong("default-lease-ttl")) var defaultLeaseTTL: String?
-        @Option(name: .customLong("max-lease-ttl")) var maxLeaseTTL: String?
-        @Option(name: .customLong("description")) var description: String?
+        static let configuration = CommandConfiguration(abstract: "Tune a secrets engine's configuration.")
+        @OptionGroup var flags: MountConfigFlags
         @Argument var path: String
 
         func run() async throws {
-            var body: [String: JSONValue] = [
-                "default_lease_ttl": .string(defaultLeaseTTL ?? ""), "max_lease_ttl": .string(maxLeaseTTL ?? ""),
-            ]
-            if let description { body["description"] = .string(description) }
+            let mountPath = path.trimmingSlashes
             let client = APIClient(settings: .fromEnvironment())
-            _ = try await client.expect("Error tuning secrets engine \(path)", "POST", "sys/mounts/\(path)/tune", body: .object(body))
-            print("Success! Tuned the secrets engine at: \(path.withTrailingSlash)")
+            _ = try await client.expect(
+                "Error tuning secrets engine \(mountPath)", "POST", "sys/mounts/\(mountPath)/tune", body: .object(try flags.tuneBody()))
+            print("Success! Tuned the secrets engine at: \(mountPath.withTrailingSlash)")
         }
     }
 }

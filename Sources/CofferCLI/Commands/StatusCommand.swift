@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
         // Any failure to learn the status is exit 1; 2 means "sealed" (Vault's CLI).
         let answer: APIClient.Answer
         do {
-            answer = try await client.send("GET", "sys/seal-status", authenticated: false)
+            answer = try await client.send("GET", "sys/seal-status")
         } catch let error as CLIError {
             throw CLIError("Error checking seal status: \(error.description)", exitCode: 1)
         }
@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         // Vault's CLI adds the HA state from sys/leader once unsealed.
         var leader: JSONValue = .null
-        if status["sealed"] == false, let answer = try? await client.send("GET", "sys/leader", authenticated: false), answer.status == 200 {
+        if status["sealed"] == false, let answer = try? await client.send("GET", "sys/leader"), answer.status == 200 {
             leader = answer.body ?? .null
         }
         let haEnabled = leader["ha_enabled"] ?? false

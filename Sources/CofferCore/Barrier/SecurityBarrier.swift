@@ -66,6 +66,13 @@ package final class SecurityBarrier: LogicalStorage {
         try await unseal(rootKey: rootKey)
     }
 
+    /// Whether `candidate` is the root key this barrier was unsealed with (compared
+    /// in constant time); false while sealed.
+    package func isRootKey(_ candidate: [UInt8]) -> Bool {
+        guard let rootKey = try? unsealedState().rootKey else { return false }
+        return SymmetricKey(data: candidate) == rootKey
+    }
+
     /// A key for one purpose derived from the root key, the same on every node
     /// unsealed with it and gone at seal (HKDF: the root key cannot be recovered from it).
     package func derivedKey(purpose: String) throws -> SymmetricKey {

@@ -91,6 +91,27 @@ package actor MountManager {
         try await barrier.delete(prefix: entry.viewPath)
     }
 
+    /// Moves a mount to `path` in its own table (`sys/remount`). Its data stays
+    /// where it is, under the uuid; only the table row changes, so the move is one
+    /// write. The new path must not overlap any mount, the moved one included.
+    package func move(_ entry: MountEntry, to path: String) async throws {
+        guard var entries = tables[entry.table], let index = entries.firstIndex(where: { $0.uuid == entry.uuid }) else {
+            throw CoreError.badRequest("no matching mount at \"\(entry.routePath)\"")
+        }
+        if let other = conflict(with: entry.table.routePrefix + path) {
+            throw CoreError.badRequest("path already in use at \"\(other)\"")
+        }
+        entries[index].path = path
+        try await store.save(entries, entry.table)
+        tables[entry.table] = entries
+        try rebuildRouter()
+    }
+
+    /// The route path of a mount that `routePath` would overlap, in either direction.
+    package func conflict(with routePath: String) -> String? {
+        allEntries().lazy.map(\.routePath).first { routePath.hasBytePrefix($0) || $0.hasBytePrefix(routePath) }
+    }
+
     /// Replaces a mount's entry (tune) and persists it.
     package func update(_ entry: MountEntry) async throws {
         guard var entries = tables[entry.table], let index = entries.firstIndex(where: { $0.path.bytesEqual(entry.path) }) else {

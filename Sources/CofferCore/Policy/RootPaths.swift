@@ -9,7 +9,7 @@ import CofferMountKit
 enum RootPaths {
     private static let exact: Set<ByteString> = Set(
         [
-            "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases",
+            "sys/seal", "sys/step-down", "sys/audit", "sys/raw", "sys/rotate", "sys/rotate/keyring", "sys/leases", "sys/remount",
             "auth/token/accessors", "auth/token/accessors/", "auth/token/revoke-orphan", "auth/token/create-orphan",
             // They show how every login and policy decides (issue 17).
             "sys/explain/login", "sys/explain/request", "sys/lint",

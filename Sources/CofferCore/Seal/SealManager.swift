@@ -17,10 +17,12 @@ package actor SealManager {
     }
 
     private let physical: any PhysicalStorage
-    private let barrier: SecurityBarrier
+    let barrier: SecurityBarrier
     private let hooks: Hooks
     private var progress = UnsealProgress()
     private var config: SealConfig?
+    /// The open `sys/generate-root-token` attempt, if any (SealManager+rootGeneration.swift).
+    var rootGeneration = RootGeneration()
 
     init(physical: any PhysicalStorage, barrier: SecurityBarrier, hooks: Hooks) {
         self.physical = physical
@@ -135,6 +137,13 @@ package actor SealManager {
         await hooks.preSeal()
         barrier.seal()
         progress.reset()
+        // An attempt does not outlive the keys it was checked against.
+        rootGeneration.finish()
+    }
+
+    /// The stored seal configuration; nil before init.
+    func currentConfig() async throws -> SealConfig? {
+        try await loadConfig()
     }
 
     private func loadConfig() async throws -> SealConfig? {

@@ -22,6 +22,12 @@ extension SystemBackend {
             route("auth/{path...}", [.read, .update, .delete], "Reads, enables or disables an auth method.") { sys, c in
                 try await sys.mountEntry(.auth, c["path"].withTrailingSlash, c.call)
             },
+            route("remount", [.update], "Moves a secrets engine or an auth method to a new path.") { sys, c in
+                try await sys.remount(c.call)
+            },
+            route("remount/status/{migration_id...}", [.read], "Reports where a mount move stands.") { sys, c in
+                try await sys.remountStatus(c.call, id: c["migration_id"])
+            },
             // The preflight first: `internal/ui/mounts/` (a trailing slash) is a
             // preflight for "", not the unauthenticated list.
             route("internal/ui/mounts/{path...}", [.read], "Describes the mount holding a path (the KV preflight).") { sys, c in
@@ -54,7 +60,8 @@ extension SystemBackend {
                 guard let other = try await sys.tokens.lookup(accessor: accessor) else { throw CoreError.badRequest("invalid accessor") }
                 return try await sys.capabilities(c.call, of: other)
             },
-        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths,
+        ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths + rootGenerationPaths
+            + disabledUnauthenticatedPaths,
         backendHelp:
             "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
     )

@@ -17,6 +17,8 @@ package struct SystemBackend: CoreBackend {
     let ha: HACoordinator?
     /// `sys/radar/`: key creation, hash cache and rate limit (SystemBackend+radar.swift).
     let radar = RadarCorrelationState()
+    /// `sys/remount/status/`: the moves carried out, by migration id.
+    let remounts = RemountMigrations()
 
     /// Paths that answer whether sealed or not, and without a token (spec §3): the
     /// routes below, matched exactly (`sys/health/` is an ordinary path).

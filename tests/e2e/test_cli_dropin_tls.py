@@ -1,7 +1,7 @@
 """Issue 22, acceptance 4: the coffer CLI's TLS client settings. VAULT_CACERT (and
 BAO_CACERT, VAULT_CAPATH, VAULT_SKIP_VERIFY) against a TLS listener; and
-VAULT_CLIENT_CERT/VAULT_CLIENT_KEY for `login -method=cert`, against OpenBao
-(Coffer's server has no cert auth method yet)."""
+VAULT_CLIENT_CERT/VAULT_CLIENT_KEY for `login -method=cert`, against Coffer's
+cert auth method and against OpenBao's."""
 
 from __future__ import annotations
 
@@ -62,7 +62,6 @@ def make_client_cert(directory: Path) -> tuple[Path, Path, Path]:
     return directory / "client-ca.pem", directory / "client.pem", directory / "client.key"
 
 
-@pytest.mark.skipif(IS_COFFER, reason="Coffer's server has no cert auth method; run with E2E_SERVER=bao")
 def test_cert_login_with_client_certificate(tls_server, tmp_path):
     url, ca, env = tls_server
     root = initialize(url, ca, env)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IS_COFFER, coffer_bin, redact_init_answer
+from conftest import coffer_bin, redact_init_answer
 from test_tls_listener import tls_server  # noqa: F401  (the fixture)
 
 

@@ -247,6 +247,24 @@ def test_bao_login_with_a_client_certificate_reads_the_runners_secret(server, pk
     assert lookup["creation_ttl"] == 1800
 
 
+def test_identity_alias_is_the_common_name_with_metadata_only_when_enabled(server, pki):
+    def alias_of(answer) -> dict:
+        assert answer.status_code == 200, answer.text
+        entity_id = answer.json()["auth"]["entity_id"]
+        [alias] = server.admin("GET", f"identity/entity/id/{entity_id}").json()["data"]["aliases"]
+        return alias
+
+    plain = alias_of(server.login(pki.runner))
+    assert plain["name"] == "ci-runner.example.com" and plain["mount_type"] == "cert" and not plain["metadata"]
+    assert server.admin("POST", "auth/cert/config", {"enable_identity_alias_metadata": True}).status_code == 204
+    try:
+        enriched = alias_of(server.login(pki.runner))
+        assert enriched["metadata"]["cert_name"] == "ci-runner"
+        assert enriched["metadata"]["common_name"] == "ci-runner.example.com"
+    finally:
+        server.admin("POST", "auth/cert/config", {"enable_identity_alias_metadata": False})
+
+
 def test_unnamed_login_tries_every_role_and_the_first_match_wins(server, pki):
     answer = server.login(pki.runner, name=None)
     assert answer.status_code == 200, answer.text

@@ -207,3 +207,17 @@ def test_a_group_policy_applies_to_a_live_token_and_is_taken_away(dev_server, is
     assert dev_server.http("POST", f"identity/group/id/{group_id}", body={"member_entity_ids": []}).status_code in (200, 204)
     assert dev_server.http("GET", f"secret/data/{key}", token=token).status_code == 403
     assert dev_server.http("GET", f"secret/data/{parent_key}", token=token).status_code == 403
+
+
+def test_approle_alias_carries_the_role_and_secret_id_metadata(dev_server):
+    mount = random_name("approle")
+    assert dev_server.http("POST", f"sys/auth/{mount}", body={"type": "approle"}).status_code == 204
+    assert dev_server.http("POST", f"auth/{mount}/role/runner", body={"token_policies": ["default"]}).status_code == 204
+    role_id = dev_server.http("GET", f"auth/{mount}/role/runner/role-id").json()["data"]["role_id"]
+    secret_id = dev_server.http("POST", f"auth/{mount}/role/runner/secret-id",
+                                body={"metadata": json.dumps({"team": "payments"})}).json()["data"]["secret_id"]
+    auth = dev_server.http("POST", f"auth/{mount}/login", body={"role_id": role_id, "secret_id": secret_id},
+                           token=None).json()["auth"]
+    [alias] = dev_server.http("GET", f"identity/entity/id/{auth['entity_id']}").json()["data"]["aliases"]
+    assert alias["mount_type"] == "approle" and alias["name"] == role_id
+    assert alias["metadata"] == {"role_name": "runner", "team": "payments"}

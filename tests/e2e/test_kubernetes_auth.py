@@ -114,6 +114,12 @@ def test_bound_account_logs_in_and_the_review_matches_the_capture(dev_server, ap
     assert auth["metadata"] == {
         "role": "ci-runner", "service_account_name": "circleci-runner", "service_account_namespace": "ci",
         "service_account_secret_name": "", "service_account_uid": RUNNER_UID}
+    # The identity alias: the service account (the role only on the token).
+    entity = dev_server.http("GET", f"identity/entity/id/{auth['entity_id']}").json()["data"]
+    [alias] = entity["aliases"]
+    assert alias["mount_type"] == "kubernetes" and alias["name"] == RUNNER_UID
+    assert alias["metadata"] == {"service_account_name": "circleci-runner", "service_account_namespace": "ci",
+                                 "service_account_secret_name": "", "service_account_uid": RUNNER_UID}
     received = api.take()
     assert len(received) == 1
     expected = filled(CAPTURED_REVIEW, bearer=reviewer_jwt, token=jwt)

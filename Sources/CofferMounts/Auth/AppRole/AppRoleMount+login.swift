@@ -64,7 +64,8 @@ extension AppRoleMount {
             metadata["role_name"] = name
             return MountAuth(
                 policies: role.token.policies, displayName: "approle", metadata: metadata,
-                tokenSettings: settings, aliasName: roleID)
+                // The alias carries the token's metadata (role name, secret ID metadata), as OpenBao's.
+                tokenSettings: settings, aliasName: roleID, aliasMetadata: metadata)
         }
     }
 

@@ -24,7 +24,8 @@ extension CertAuthMount {
     /// leaf's dates, roles pinning this very leaf, then roles whose CA the chain
     /// reaches, each in name order; the first role whose constraints all hold wins.
     func decideLogin(_ request: MountRequest) async throws -> LoginDecision<CertLoginFailure> {
-        try await .run { log in
+        let config = try await loadConfig()
+        return try await .run { log in
             let client = try presentedCertificate(request, &log)
             let now = clock()
             let validity = "valid at \(Timestamps.rfc3339(now))"
@@ -37,13 +38,13 @@ extension CertAuthMount {
             for candidate in roles where !candidate.isCA {
                 guard candidate.certificates[0] == client.certificate else { continue }
                 if try await satisfies(candidate, client, chain: candidate.certificates, revoked: revoked, &log) {
-                    return auth(candidate, client, request.mountPath)
+                    return auth(candidate, client, request.mountPath, config)
                 }
             }
             let trusted = try await trustedChains(client, request, roles.filter(\.isCA), now: now, &log)
             for (candidate, chain) in trusted {
                 if try await satisfies(candidate, client, chain: chain, revoked: revoked, &log) {
-                    return auth(candidate, client, request.mountPath)
+                    return auth(candidate, client, request.mountPath, config)
                 }
             }
             // The summary names why the last role tried passed it over.
@@ -136,7 +137,9 @@ extension CertAuthMount {
         return true
     }
 
-    private func auth(_ candidate: CandidateRole, _ client: ClientCertificate, _ mountPath: String) -> MountAuth {
+    /// With `enable_identity_alias_metadata`, the identity alias carries the
+    /// token's metadata too (OpenBao's switch; off by default).
+    private func auth(_ candidate: CandidateRole, _ client: ClientCertificate, _ mountPath: String, _ config: CertAuthConfig) -> MountAuth {
         var metadata = client.metadata
         metadata.merge(CertConstraints(role: candidate.role).metadata(client)) { own, _ in own }
         metadata["cert_name"] = candidate.name
@@ -145,6 +148,7 @@ extension CertAuthMount {
             policies: candidate.role.token.policies,
             displayName: mountName.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "-")
                 + candidate.role.displayName,
-            metadata: metadata, tokenSettings: candidate.role.token, aliasName: client.commonName)
+            metadata: metadata, tokenSettings: candidate.role.token, aliasName: client.commonName,
+            aliasMetadata: config.enableIdentityAliasMetadata ? metadata : [:])
     }
 }

@@ -156,19 +156,21 @@ struct KubernetesLogin {
             case .serviceAccountUID: account.uid
             case .serviceAccountName: "\(account.namespace)/\(account.name)"
             }
+        // The identity alias carries the service account; the token also the role.
+        let accountMetadata = [
+            "service_account_name": account.name,
+            "service_account_namespace": account.namespace,
+            "service_account_secret_name": account.secretName,
+            "service_account_uid": account.uid,
+        ]
         return MountAuth(
             policies: role.token.policies,
             displayName: mountName.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "-")
                 + "\(account.namespace)-\(account.name)",
-            metadata: [
-                "role": roleName,
-                "service_account_name": account.name,
-                "service_account_namespace": account.namespace,
-                "service_account_secret_name": account.secretName,
-                "service_account_uid": account.uid,
-            ],
+            metadata: accountMetadata.merging(["role": roleName]) { _, role in role },
             tokenSettings: role.token,
-            aliasName: alias
+            aliasName: alias,
+            aliasMetadata: accountMetadata
         )
     }
 }

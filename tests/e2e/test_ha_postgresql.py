@@ -231,6 +231,9 @@ class Load:
     def write(self, i: int) -> None:
         session, n = new_session(), 0
         while not self.stop.is_set():
+            # A failure counts at the time its request was sent: a thread that picked
+            # a node just before it was killed may not run again for seconds on a loaded machine.
+            sent = time.monotonic()
             node, name = self.node(i), f"w{i}-{n}"
             try:
                 r = session.put(node.url + "/v1/secret/data/load/" + name, timeout=20,
@@ -240,25 +243,26 @@ class Load:
                         self.acknowledged.append(name)
                     n += 1
                 else:
-                    self.failed(f"write {r.status_code}")
+                    self.failed(f"write {r.status_code}", sent)
             except requests.RequestException as e:
-                self.failed(f"write {type(e).__name__} {node.url} {str(e)[-80:]}")
+                self.failed(f"write {type(e).__name__} {node.url} {str(e)[-80:]}", sent)
                 time.sleep(0.05)
 
     def read(self, i: int) -> None:
         session = new_session()
         while not self.stop.is_set():
+            sent = time.monotonic()
             try:
                 r = session.get(self.node(i).url + "/v1/sys/mounts", timeout=20, headers={"X-Vault-Token": self.cluster.root})
                 if r.status_code != 200:
-                    self.failed(f"read {r.status_code}")
+                    self.failed(f"read {r.status_code}", sent)
             except requests.RequestException as e:
-                self.failed(f"read {type(e).__name__}")
+                self.failed(f"read {type(e).__name__}", sent)
                 time.sleep(0.05)
 
-    def failed(self, what: str) -> None:
+    def failed(self, what: str, sent: float) -> None:
         with self.lock:
-            self.errors.append((time.monotonic(), what))
+            self.errors.append((sent, what))
 
     def __enter__(self) -> "Load":
         for thread in self.threads:

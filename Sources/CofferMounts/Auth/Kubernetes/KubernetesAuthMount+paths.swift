@@ -28,7 +28,7 @@ extension KubernetesAuthMount {
                     .update: { mount, call in try await mount.writeRole(call.request, name: call["name"].lowercased()) },
                     .delete: { mount, call in try await mount.deleteRole(call["name"].lowercased()) },
                 ],
-                exists: { mount, call in try await mount.state.role(call["name"].lowercased()) != nil },
+                exists: { mount, call in try await mount.state.records.role(call["name"].lowercased()) != nil },
                 synopsis: "Registers a role: which service accounts may log in with it, and the token they get.",
                 description:
                     "A login names a role. The service account's name and namespace must be bound by the role, and the API server must confirm the token; the role's token settings shape the Coffer token issued."

@@ -38,7 +38,7 @@ package struct KubernetesAuthMount: Mount {
     // MARK: config
 
     func readConfig() async throws -> MountResponse {
-        guard let config = try await state.currentConfig() else { throw MountError.notFound }
+        guard let config = try await state.records.currentConfig() else { throw MountError.notFound }
         return MountResponse(data: config.json)
     }
 
@@ -50,26 +50,26 @@ package struct KubernetesAuthMount: Mount {
             throw MountError.badRequest(
                 "open \(state.local.directory)/ca.crt: no such file or directory")
         }
-        try await state.replace(config)
+        try await state.records.replace(config)
         return .noContent
     }
 
     // MARK: roles
 
     func readRole(_ name: String) async throws -> MountResponse {
-        guard let role = try await state.role(name) else { throw MountError.notFound }
+        guard let role = try await state.records.role(name) else { throw MountError.notFound }
         return MountResponse(data: role.json)
     }
 
     func writeRole(_ request: MountRequest, name: String) async throws -> MountResponse {
-        var role = try await state.role(name) ?? KubernetesRole()
+        var role = try await state.records.role(name) ?? KubernetesRole()
         let warnings = try role.update(from: request.fields)
-        try await state.putRole(name, role)
+        try await state.records.putRole(name, role)
         return MountResponse(warnings: warnings)
     }
 
     func deleteRole(_ name: String) async throws -> MountResponse {
-        try await state.deleteRole(name)
+        try await state.records.deleteRole(name)
         return .noContent
     }
 
@@ -95,7 +95,7 @@ package struct KubernetesAuthMount: Mount {
         let roleName = (try request.fields.string("role") ?? "").lowercased()
         guard !roleName.isEmpty else { throw MountError.badRequest("missing role") }
         guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing jwt") }
-        guard let role = try await state.role(roleName) else { throw MountError.badRequest("invalid role name \"\(roleName)\"") }
+        guard let role = try await state.records.role(roleName) else { throw MountError.badRequest("invalid role name \"\(roleName)\"") }
         guard let settings = try await state.settings() else { throw MountError.internal("could not load backend configuration") }
         return (KubernetesLogin(settings: settings, role: role, roleName: roleName, now: clock()), jwt)
     }

@@ -142,7 +142,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CofferTesting"]),
+        .testTarget(
+            name: "CofferStorageTests",
+            dependencies: ["CofferStorage", "CofferTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting", "CofferRadar"]),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
         .testTarget(name: "CofferRadarTests", dependencies: ["CofferRadar"]),

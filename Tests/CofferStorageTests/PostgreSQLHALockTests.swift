@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Testing
 
 @testable import CofferStorage
@@ -78,5 +79,50 @@ struct PostgreSQLHALockTests {
         let (_, lockA, b, _) = try await twoNodes()
         #expect(try await lockA.acquire(advertising: "a"))
         await #expect(throws: StorageError.self) { try await b.put("k", Data()) }
+    }
+
+    /// A write of node A held open in its transaction, as a slow commit under load.
+    func holdingWriteOpen(
+        of lock: PostgreSQLHALock, until released: AsyncStream<Void>
+    ) async throws -> (opened: AsyncStream<Void>, done: Task<Void, any Error>) {
+        let client = PostgresClient(configuration: try PostgreSQLStorage.clientConfiguration(try PostgreSQLTestDatabase.settings()))
+        let (opened, signalOpened) = AsyncStream<Void>.makeStream()
+        let done = Task {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                try await client.withTransaction(logger: PostgreSQLStorage.quietLogger) { connection in
+                    try await lock.fence(connection)
+                    signalOpened.yield()
+                    for await _ in released { break }
+                }
+                group.cancelAll()
+            }
+        }
+        return (opened, done)
+    }
+
+    @Test("writes in flight never hold the active node's renewal up; a takeover after expiry waits for them")
+    func renewalUnderWrites() async throws {
+        let (_, lockA, _, lockB) = try await twoNodes(ttl: .seconds(2))
+        #expect(try await lockA.acquire(advertising: "a"))
+        let (release, releaseWrite) = AsyncStream<Void>.makeStream()
+        let (opened, write) = try await holdingWriteOpen(of: lockA, until: release)
+        for await _ in opened { break }
+
+        // The write holds the row; A renews anyway, and B's attempts neither win nor queue.
+        #expect(try await lockB.acquire(advertising: "b") == false)
+        #expect(try await lockA.renew())
+        #expect(try await lockB.acquire(advertising: "b") == false)
+        #expect(try await lockA.renew())
+
+        // A stops renewing; once the lock has lapsed B's takeover waits for A's open write.
+        try await Task.sleep(for: .milliseconds(2300))
+        let takeover = Task { try await lockB.acquire(advertising: "b") }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await lockB.holder()?.identity == "node-a")
+        releaseWrite.yield()
+        try await write.value
+        #expect(try await takeover.value)
+        #expect(try await lockB.holder()?.identity == "node-b")
     }
 }

@@ -7,9 +7,18 @@ import PostgresNIO
 /// never the nodes' own, so a node whose clock is wrong or which was paused
 /// cannot believe it still holds a lock the database has let go.
 ///
-/// - Acquire succeeds only on a missing or expired row.
+/// - Acquire succeeds only on a missing or expired row, and only once the old
+///   holder's writes in flight have committed or rolled back.
 /// - Renew touches only this node's own, still valid row: it never steals.
-/// - Every write of the active node is fenced by the same row (`fenceCondition`).
+/// - Every write of the active node is fenced by the same row (`fence`).
+///
+/// Row locks, chosen so that writes never hold a renewal up: a write keeps the
+/// row `FOR KEY SHARE`, which a renewal's `UPDATE` of `valid_until` (a non-key
+/// column) does not wait for; a takeover locks the expired row `FOR UPDATE`,
+/// which does. With `FOR SHARE` (the first design) a 3-node cluster under a
+/// sustained write load lost its active node: the standbys' acquire attempts
+/// queued on the share-locked row, and the active's renewal queued behind them
+/// until the lock lapsed.
 package final class PostgreSQLHALock: HALock {
     package static let key = "core/lock"
 
@@ -35,19 +44,36 @@ package final class PostgreSQLHALock: HALock {
     }
 
     /// Takes the lock when nobody holds a valid one; returns whether this node holds it now.
+    ///
+    /// A valid row is only read, never locked, so standbys polling every half
+    /// second do not queue on it. An expired row is locked `FOR UPDATE` first:
+    /// that waits for the old holder's fenced writes still in flight, so none of
+    /// them commits after this node has taken over.
     package func acquire(advertising value: String) async throws -> Bool {
         try await run {
-            let rows = try await client.query(
-                """
-                INSERT INTO \(unescaped: table) AS lock (ha_key, ha_identity, ha_value, valid_until)
-                VALUES (\(Self.key), \(identity), \(value), NOW() + \(ttlMilliseconds) * INTERVAL '1 millisecond')
-                ON CONFLICT (ha_key) DO UPDATE
-                SET ha_identity = EXCLUDED.ha_identity, ha_value = EXCLUDED.ha_value, valid_until = EXCLUDED.valid_until
-                WHERE lock.valid_until < NOW()
-                RETURNING ha_identity
-                """, logger: logger)
-            for try await holder in rows.decode(String.self) { return holder == identity }
-            return false
+            try await client.withTransaction(logger: logger) { connection in
+                let state = try await connection.query(
+                    "SELECT valid_until < NOW() FROM \(unescaped: table) WHERE ha_key = \(Self.key)", logger: logger)
+                var expired: Bool?
+                for try await lapsed in state.decode(Bool.self) { expired = lapsed }
+                if expired == false { return false }
+                if expired == true {
+                    try await connection.query(
+                        "SELECT 1 FROM \(unescaped: table) WHERE ha_key = \(Self.key) AND valid_until < NOW() FOR UPDATE",
+                        logger: logger)
+                }
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO \(unescaped: table) AS lock (ha_key, ha_identity, ha_value, valid_until)
+                    VALUES (\(Self.key), \(identity), \(value), NOW() + \(ttlMilliseconds) * INTERVAL '1 millisecond')
+                    ON CONFLICT (ha_key) DO UPDATE
+                    SET ha_identity = EXCLUDED.ha_identity, ha_value = EXCLUDED.ha_value, valid_until = EXCLUDED.valid_until
+                    WHERE lock.valid_until < NOW()
+                    RETURNING ha_identity
+                    """, logger: logger)
+                for try await holder in rows.decode(String.self) { return holder == identity }
+                return false
+            }
         }
     }
 
@@ -89,13 +115,13 @@ package final class PostgreSQLHALock: HALock {
     }
 
     /// Run first in every transaction that writes for the active node: it finds
-    /// this node's valid row and keeps it (`FOR SHARE`) until the commit, so a
-    /// takeover waits for the write, and a write after a takeover finds no row.
+    /// this node's valid row and keeps it (`FOR KEY SHARE`) until the commit, so
+    /// a takeover waits for the write, and a write after a takeover finds no row.
     func fence(_ connection: PostgresConnection) async throws {
         let rows = try await connection.query(
             """
             SELECT 1 FROM \(unescaped: table)
-            WHERE ha_key = \(Self.key) AND ha_identity = \(identity) AND valid_until > NOW() FOR SHARE
+            WHERE ha_key = \(Self.key) AND ha_identity = \(identity) AND valid_until > NOW() FOR KEY SHARE
             """, logger: logger)
         for try await _ in rows.decode(Int32.self) { return }
         throw StorageError(.fenced, "this node no longer holds the HA lock: write refused")
@@ -113,6 +139,9 @@ package final class PostgreSQLHALock: HALock {
                     )
                     """), logger: logger)
     }
+
+    /// Closes the lock's own connections.
+    func close() { pool.close() }
 
     private func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         do {

@@ -12,6 +12,8 @@ import Synchronization
 package final class PostgreSQLStorage: PhysicalStorage {
     private let pool: PostgreSQLPool
     private var client: PostgresClient { pool.client }
+    /// How to open more connections to the same database (the HA lock's own).
+    private let configuration: PostgresClient.Configuration
     private let table: String
     private let logger: Logger
     /// In HA mode, the lock every write must still hold, checked by PostgreSQL in
@@ -23,9 +25,10 @@ package final class PostgreSQLStorage: PhysicalStorage {
         guard let table = PostgreSQLIdentifier.quoted(settings.table) else {
             throw StorageError(.invalidKey, "storage \"postgresql\": table \"\(settings.table)\" is not a plain SQL name")
         }
+        let configuration = try clientConfiguration(settings)
         let storage = PostgreSQLStorage(
-            pool: PostgreSQLPool(PostgresClient(configuration: try clientConfiguration(settings), backgroundLogger: logger)),
-            table: table, logger: logger
+            pool: PostgreSQLPool(PostgresClient(configuration: configuration, backgroundLogger: logger)),
+            configuration: configuration, table: table, logger: logger
         )
         do {
             // The pool retries a refused connection for as long as a query waits:
@@ -50,14 +53,18 @@ package final class PostgreSQLStorage: PhysicalStorage {
         return logger
     }
 
-    private init(pool: PostgreSQLPool, table: String, logger: Logger) {
+    private init(pool: PostgreSQLPool, configuration: PostgresClient.Configuration, table: String, logger: Logger) {
         self.pool = pool
+        self.configuration = configuration
         self.table = table
         self.logger = logger
     }
 
-    /// Closes the pool's connections.
-    package func close() { pool.close() }
+    /// Closes the pool's connections, and the HA lock's.
+    package func close() {
+        pool.close()
+        fence.withLock { $0 }?.close()
+    }
 
     package var typeName: String { "postgresql" }
 
@@ -142,13 +149,20 @@ package final class PostgreSQLStorage: PhysicalStorage {
         }
     }
 
-    /// The HA lock of this node (`identity`), on `table` beside the data, sharing
-    /// the pool. From now on every write is fenced by it.
+    /// The HA lock of this node (`identity`), on `table` beside the data. From
+    /// now on every write is fenced by it.
+    ///
+    /// The lock has its own two connections: under a sustained write load every
+    /// connection of the storage's pool is busy, and a renewal queued behind the
+    /// writes would let the lock expire while the node is healthy.
     package func haLock(table name: String, identity: String, ttl: Duration, createTable: Bool = true) async throws -> PostgreSQLHALock {
         guard let quoted = PostgreSQLIdentifier.quoted(name) else {
             throw StorageError(.invalidKey, "storage \"postgresql\": ha_table \"\(name)\" is not a plain SQL name")
         }
-        let lock = PostgreSQLHALock(pool: pool, table: quoted, identity: identity, ttl: ttl, logger: logger)
+        var lockConfiguration = configuration
+        lockConfiguration.options.maximumConnections = 2
+        let lockPool = PostgreSQLPool(PostgresClient(configuration: lockConfiguration, backgroundLogger: logger))
+        let lock = PostgreSQLHALock(pool: lockPool, table: quoted, identity: identity, ttl: ttl, logger: logger)
         if createTable {
             try await run {
                 do {

@@ -67,16 +67,6 @@ package final class Core: Sendable {
             identity.unload()
             tokens.reset()
         }
-        // On an HA node the core's duties run only while it holds the lock; a
-        // takeover first forgets what it cached while others were active, then
-        // rereads the keyring, which the previous active may have rotated.
-        ha?.assign(
-            .init(
-                bringUp: {
-                    physical.forgetCached()
-                    try await barrier.reloadKeyring()
-                    try await bringUp()
-                }, tearDown: tearDown))
         let seal = SealManager(
             physical: physical, barrier: barrier,
             hooks: .init(
@@ -100,6 +90,18 @@ package final class Core: Sendable {
                     try await ha.holdingLock(body)
                 }
             ))
+        // On an HA node the core's duties run only while it holds the lock; a
+        // takeover first forgets what it cached while others were active, then
+        // rereads the keyring, which the previous active may have rotated, and
+        // the seal configuration, which it may have changed with the root key.
+        ha?.assign(
+            .init(
+                bringUp: {
+                    physical.forgetCached()
+                    try await barrier.reloadKeyring()
+                    await seal.forgetConfig()
+                    try await bringUp()
+                }, tearDown: tearDown))
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
             expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, identity: identity,

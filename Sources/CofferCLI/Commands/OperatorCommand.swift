@@ -3,13 +3,13 @@ import CofferEncoding
 import CofferMountKit
 import Foundation
 
-/// `coffer operator init|unseal|seal|step-down|rotate|key-status|generate-root`.
+/// `coffer operator init|unseal|seal|step-down|rotate|key-status|generate-root|rotate-keys`.
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Initialize, unseal and seal the server.",
         subcommands: [
             InitCommand.self, UnsealCommand.self, SealCommand.self, StepDownCommand.self, RotateCommand.self, KeyStatusCommand.self,
-            GenerateRootCommand.self,
+            GenerateRootCommand.self, RotateKeysCommand.self,
         ]
     )
 }

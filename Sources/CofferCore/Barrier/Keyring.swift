@@ -22,6 +22,12 @@ struct Keyring: Sendable {
         return Keyring(keys: [1: key], activeTerm: 1, installTimes: [1: now], storedEncryptions: 0, rotation: KeyRotationConfig())
     }
 
+    /// The lowest term and its key: term 1 of every keyring, since terms are never removed.
+    var firstKey: (term: UInt32, key: SymmetricKey) {
+        let term = keys.keys.min() ?? activeTerm
+        return (term, keys[term] ?? activeKey)
+    }
+
     var activeInstallTime: Date { installTimes[activeTerm] ?? Date(timeIntervalSince1970: 0) }
 
     /// The next keyring: a new key, active from now, with the encryption count at zero.

@@ -11,6 +11,9 @@ import Synchronization
 /// memory only between unseal and seal (it is needed to store a rotated keyring).
 package final class SecurityBarrier: LogicalStorage {
     static let keyringPath = "core/keyring"
+    /// The root key, sealed under the keyring's first term: how a standby learns a
+    /// root key rotated by the active node.
+    static let rootKeyPath = "core/root-key"
 
     /// What an unsealed barrier holds.
     struct Unsealed: Sendable {
@@ -18,7 +21,7 @@ package final class SecurityBarrier: LogicalStorage {
         let rootKey: SymmetricKey
     }
 
-    private let physical: any PhysicalStorage
+    let physical: any PhysicalStorage
     let clock: @Sendable () -> Date
     /// nil while sealed. Read on every request: lock, copy, unlock.
     private let state = Mutex<Unsealed?>(nil)
@@ -59,11 +62,23 @@ package final class SecurityBarrier: LogicalStorage {
         state.withLock { $0 = nil }
     }
 
-    /// Reads the stored keyring again with the root key held: an HA node that
-    /// takes over must see the terms the previous active added by rotating.
+    /// Reads the stored keyring again: an HA node that takes over must see the
+    /// terms the previous active added by rotating. When the previous active also
+    /// replaced the root key (`sys/rotate/root`), the key this node was unsealed
+    /// with no longer opens the keyring; the new one is stored under the keyring's
+    /// first term (`rootKeyPath`), which this node holds, as Vault's standbys read
+    /// theirs.
     func reloadKeyring() async throws {
-        let rootKey = try unsealedState().rootKey
-        try await unseal(rootKey: rootKey)
+        let current = try unsealedState()
+        do {
+            try await unseal(rootKey: current.rootKey)
+        } catch BarrierError.decryptionFailed {
+            guard let stored = try await physical.get(Self.rootKeyPath),
+                let key = current.keyring.keys[try BarrierCipher.term(of: stored)]
+            else { throw BarrierError.decryptionFailed }
+            let rootKey = try BarrierCipher.open(stored, path: Self.rootKeyPath, key: key)
+            try await unseal(rootKey: SymmetricKey(data: rootKey))
+        }
     }
 
     /// Whether `candidate` is the root key this barrier was unsealed with (compared
@@ -73,11 +88,13 @@ package final class SecurityBarrier: LogicalStorage {
         return SymmetricKey(data: candidate) == rootKey
     }
 
-    /// A key for one purpose derived from the root key, the same on every node
-    /// unsealed with it and gone at seal (HKDF: the root key cannot be recovered from it).
+    /// A key for one purpose, the same on every node unsealed with this keyring and
+    /// gone at seal. Derived (HKDF) from the keyring's first data key, which no
+    /// rotation of the data keys or of the root key changes, so nodes agree on it
+    /// across both.
     package func derivedKey(purpose: String) throws -> SymmetricKey {
-        let rootKey = try unsealedState().rootKey
-        return HKDF<SHA256>.deriveKey(inputKeyMaterial: rootKey, info: Data(purpose.utf8), outputByteCount: 32)
+        let (_, firstKey) = try unsealedState().keyring.firstKey
+        return HKDF<SHA256>.deriveKey(inputKeyMaterial: firstKey, info: Data(purpose.utf8), outputByteCount: 32)
     }
 
     func unsealedState() throws -> Unsealed {
@@ -92,10 +109,10 @@ package final class SecurityBarrier: LogicalStorage {
 
     /// Makes a just-stored keyring the one in use. `countedSoFar` is the part of the
     /// pending count it took in; nil for a new term, whose count starts at zero.
-    func install(_ ring: Keyring, countedSoFar: UInt64?) {
+    func install(_ ring: Keyring, rootKey: SymmetricKey? = nil, countedSoFar: UInt64?) {
         state.withLock { current in
             guard let unsealed = current else { return }
-            current = Unsealed(keyring: ring, rootKey: unsealed.rootKey)
+            current = Unsealed(keyring: ring, rootKey: rootKey ?? unsealed.rootKey)
         }
         if let counted = countedSoFar {
             encryptions.subtract(counted, ordering: .relaxed)
@@ -159,8 +176,9 @@ package final class SecurityBarrier: LogicalStorage {
         try await physical.apply(physicalWrites)
     }
 
-    /// The keyring and seal configuration live beside the barrier, not behind it.
+    /// The keyring, the root key and the seal configuration are written by the
+    /// barrier and the seal alone.
     private static func checkPath(_ key: String) throws {
-        if key == keyringPath || key == SealConfig.path { throw BarrierError.reservedPath }
+        if key == keyringPath || key == rootKeyPath || key == SealConfig.path { throw BarrierError.reservedPath }
     }
 }

@@ -15,6 +15,10 @@ package struct SealConfig: Codable, Sendable, Equatable {
     }
 
     func store(in storage: any PhysicalStorage) async throws {
-        try await storage.put(Self.path, try JSONEncoder().encode(self))
+        try await storage.put(Self.path, try encoded())
+    }
+
+    func encoded() throws -> Data {
+        try JSONEncoder().encode(self)
     }
 }

@@ -23,6 +23,8 @@ package actor SealManager {
     private var config: SealConfig?
     /// The open `sys/generate-root-token` attempt, if any (SealManager+rootGeneration.swift).
     var rootGeneration = RootGeneration()
+    /// The open `sys/rotate/root/*` rotation, if any (SealManager+rootRotation.swift).
+    var rootRotation = RootRotation()
 
     init(physical: any PhysicalStorage, barrier: SecurityBarrier, hooks: Hooks) {
         self.physical = physical
@@ -139,11 +141,23 @@ package actor SealManager {
         progress.reset()
         // An attempt does not outlive the keys it was checked against.
         rootGeneration.finish()
+        rootRotation.finish()
     }
 
     /// The stored seal configuration; nil before init.
     func currentConfig() async throws -> SealConfig? {
         try await loadConfig()
+    }
+
+    /// The configuration a root key rotation has just stored.
+    func adoptConfig(_ newConfig: SealConfig) {
+        config = newConfig
+    }
+
+    /// Forgets the configuration read so far: another HA node may have rotated the
+    /// root key, and with it the shares, while this one was a standby.
+    package func forgetConfig() {
+        config = nil
     }
 
     private func loadConfig() async throws -> SealConfig? {

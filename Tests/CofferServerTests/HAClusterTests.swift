@@ -1,5 +1,6 @@
 import CofferCore
 import CofferEncoding
+import CofferMountKit
 import CofferMounts
 import CofferStorage
 import Crypto
@@ -7,6 +8,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
+import X509
 
 @testable import CofferServer
 
@@ -73,6 +75,11 @@ import Testing
 
     /// Init through one node, then unseal both; returns the root token.
     static func initAndUnseal(_ a: APITestClient, _ b: APITestClient) async throws -> String {
+        try await initAndUnsealKeepingKey(a, b).root
+    }
+
+    /// The same, and the one unseal key share.
+    static func initAndUnsealKeepingKey(_ a: APITestClient, _ b: APITestClient) async throws -> (root: String, key: String) {
         let answer = try await a.execute(uri: "/v1/sys/init", method: .put, body: jsonBody(["secret_shares": 1, "secret_threshold": 1]))
         let key = try #require(answer.json?["keys"]?.arrayValue?.first?.stringValue)
         let root = try #require(answer.json?["root_token"]?.stringValue)
@@ -84,7 +91,7 @@ import Testing
         let mounted = try await b.execute(
             uri: "/v1/sys/mounts/secret", method: .post, headers: token(root), body: jsonBody(["type": "kv", "options": ["version": "2"]]))
         #expect(mounted.status == .noContent)
-        return root
+        return (root, key)
     }
 
     static func token(_ root: String) -> HTTPFields { [HTTPField.Name("X-Vault-Token")!: root] }
@@ -163,6 +170,106 @@ import Testing
             let lookup = try await first.execute(uri: "/v1/auth/token/lookup-self", method: .get, headers: Self.token(child))
             #expect(lookup.status == .ok)
             #expect(try await second.execute(uri: "/v1/sys/health", method: .get).status.code == 503)
+        }
+    }
+
+    @Test(
+        "a root key rotated on the active node: forwarding still works, the standby takes over with the key it was unsealed with, and the new shares count"
+    )
+    func rootKeyRotation() async throws {
+        try await withTwoNodes { a, b, nodes in
+            let (root, unsealKey) = try await Self.initAndUnsealKeepingKey(a, b)
+            #expect(try await Self.eventually { nodes.contains(where: Self.isActive) })
+            let firstIndex = Self.isActive(nodes[0]) ? 0 : 1
+            let (first, second) = ([a, b][firstIndex], [a, b][1 - firstIndex])
+
+            // Through the standby, as an operator on any node would.
+            let started = try await second.execute(
+                uri: "/v1/sys/rotate/root/init", method: .put, headers: Self.token(root),
+                body: jsonBody(["secret_shares": 2, "secret_threshold": 2]))
+            let nonce = try #require(started.json?["data"]?["nonce"]?.stringValue)
+            let done = try await second.execute(
+                uri: "/v1/sys/rotate/root/update", method: .put, headers: Self.token(root),
+                body: jsonBody(["key": .string(unsealKey), "nonce": .string(nonce)]))
+            let newKeys = (done.json?["data"]?["keys"]?.arrayValue ?? []).compactMap(\.stringValue)
+            #expect(newKeys.count == 2)
+
+            // The standby still forwards, signed with a key both nodes still share.
+            let write = try await second.execute(
+                uri: "/v1/secret/data/after-rotation", method: .put, headers: Self.token(root), body: jsonBody(["data": ["v": "2"]]))
+            #expect(write.status == .ok)
+
+            // The standby, unsealed with the old key, takes over and reads everything.
+            #expect(try await first.execute(uri: "/v1/sys/step-down", method: .put, headers: Self.token(root)).status == .noContent)
+            #expect(try await Self.eventually { Self.isActive(nodes[1 - firstIndex]) })
+            let read = try await second.execute(uri: "/v1/secret/data/after-rotation", method: .get, headers: Self.token(root))
+            #expect(read.json?["data"]?["data"]?["v"] == "2")
+            let status = try await second.execute(uri: "/v1/sys/seal-status", method: .get).json
+            #expect(status?["t"] == 2)
+            #expect(status?["n"] == 2)
+
+            // Sealed, the new leader opens with the new shares only.
+            #expect(try await second.execute(uri: "/v1/sys/seal", method: .put, headers: Self.token(root)).status == .noContent)
+            let old = try await second.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(unsealKey)]))
+            #expect(old.json?["sealed"] == true)
+            let wrong = try await second.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(newKeys[0])]))
+            #expect(wrong.status == .badRequest)
+            for key in newKeys {
+                _ = try await second.execute(uri: "/v1/sys/unseal", method: .put, body: jsonBody(["key": .string(key)]))
+            }
+            #expect(try await second.execute(uri: "/v1/sys/seal-status", method: .get).json?["sealed"] == false)
+        }
+    }
+
+    /// A self-signed leaf good for client authentication, as a runner would show.
+    static func runnerCertificate(_ name: String) throws -> (der: [UInt8], pem: String) {
+        let key = P256.Signing.PrivateKey()
+        let subject = try DistinguishedName { CommonName(name) }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
+            notValidBefore: Date() - 60, notValidAfter: Date() + 3600, issuer: subject, subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256, extensions: try Certificate.Extensions { try ExtendedKeyUsage([.clientAuth]) },
+            issuerPrivateKey: .init(key))
+        let pem = try certificate.serializeAsPEM()
+        return (pem.derBytes, pem.pemString)
+    }
+
+    @Test("a standby passes the client's certificate on, signed: the active node logs the runner in with it, and ignores a swapped one")
+    func forwardedClientCertificate() async throws {
+        try await withTwoNodes { a, b, nodes in
+            let root = try await Self.initAndUnseal(a, b)
+            #expect(try await Self.eventually { nodes.contains(where: Self.isActive) })
+            let activeIndex = Self.isActive(nodes[0]) ? 0 : 1
+            let active = [a, b][activeIndex]
+            let standbyCore = nodes[1 - activeIndex].core
+            let runner = try Self.runnerCertificate("runner.example.com")
+            let stranger = try Self.runnerCertificate("stranger.example.com")
+            #expect(
+                try await active.execute(
+                    uri: "/v1/sys/auth/cert", method: .post, headers: Self.token(root), body: jsonBody(["type": "cert"])
+                ).status == .noContent)
+            let role = try await active.execute(
+                uri: "/v1/auth/cert/certs/runner", method: .post, headers: Self.token(root),
+                body: jsonBody(["certificate": .string(runner.pem), "token_policies": ["default"]]))
+            #expect(role.status == .noContent)
+
+            // The headers the standby sends for a client that showed the runner's certificate.
+            let request = APIRequest(method: "PUT", target: "/v1/auth/cert/login") { _ in nil }
+            let shown = try #require(PeerCertificates(der: [runner.der], isForwarded: false))
+            let sent = StandbyForwarder.forwardingHeaders(request, clientAddress: "10.9.8.7", certificates: shown, core: standbyCore)
+            #expect(sent.map(\.0) == [ForwardedClient.header, ForwardedClient.chainHeader])
+            var headers: HTTPFields = [:]
+            for (name, value) in sent { headers[HTTPField.Name(name)!] = value }
+            let login = try await active.execute(uri: "/v1/auth/cert/login", method: .put, headers: headers, body: jsonBody([:]))
+            #expect(login.status == .ok)
+            #expect(login.json?["auth"]?["metadata"]?["common_name"] == "runner.example.com")
+
+            // Another certificate in place of the signed one: the stamp fails, no certificate counts.
+            let swapped = try #require(PeerCertificates(der: [stranger.der], isForwarded: false))
+            headers[HTTPField.Name(ForwardedClient.chainHeader)!] = ForwardedClient.encode(swapped)
+            let refused = try await active.execute(uri: "/v1/auth/cert/login", method: .put, headers: headers, body: jsonBody([:]))
+            #expect(refused.status == .badRequest)
+            #expect(refused.json?["auth"] == nil)
         }
     }
 

@@ -434,6 +434,23 @@ def test_ocsp_responder_down_fails_closed_unless_fail_open(server, pki):
     assert open_login.status_code == 200, open_login.text
 
 
+def test_ocsp_ca_certificates_is_kept_and_coffer_says_it_is_not_used(server, pki):
+    role = {"certificate": pki.root.pem, "token_policies": ["ci-read"], "ocsp_enabled": True,
+            "ocsp_ca_certificates": pki.root.pem}
+    written = server.admin("POST", "auth/cert/certs/ocsp-ca", role)
+    try:
+        if IS_COFFER:
+            # Coffer's OCSP check trusts the issuer and its delegated responders only: a warning, not silence.
+            assert written.status_code == 200, written.text
+            assert "ocsp_ca_certificates is stored but not used" in " ".join(written.json()["warnings"])
+        else:
+            assert written.status_code == 204, written.text
+        stored = server.admin("GET", "auth/cert/certs/ocsp-ca").json()["data"]
+        assert stored["ocsp_ca_certificates"] == pki.root.pem
+    finally:
+        server.admin("DELETE", "auth/cert/certs/ocsp-ca")
+
+
 # -- acceptance 4: hvac ------------------------------------------------------------------
 
 def test_hvac_cert_login(server, pki):

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CofferCore
+import CofferMountKit
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -26,10 +27,12 @@ struct StandbyForwarder: Sendable {
 
     static let cannotSealStandby = CoreError.badRequest("vault cannot seal when in standby mode; please restart instead")
 
-    /// The stamp's client when a node of this cluster signed it for this request.
+    /// The stamp's client when a node of this cluster signed it for this request
+    /// (and for the chain header that came with it).
     func verifiedClient(_ stamp: String, _ request: APIRequest) -> String? {
         guard let key = core.forwardingKey() else { return nil }
-        return ForwardedClient.verify(stamp, key: key, method: request.method, target: request.path, now: core.clock())
+        return ForwardedClient.verify(
+            stamp, chain: request.forwardedClientChain, key: key, method: request.method, target: request.path, now: core.clock())
     }
 
     /// One pool for every forwarded request; never shut down (the process ends
@@ -47,21 +50,24 @@ struct StandbyForwarder: Sendable {
     /// connection management) belong to each hop.
     private static let answerHeaders: [HTTPField.Name] = [.contentType, .cacheControl, .location, .vaultNamespace]
 
-    func answer(_ request: APIRequest, body: ByteBuffer, leader: LeaderAdvertisement?, clientAddress: String?) async -> HTTPAnswer {
+    func answer(
+        _ request: APIRequest, body: ByteBuffer, leader: LeaderAdvertisement?, clientAddress: String?,
+        certificates: PeerCertificates? = nil
+    ) async -> HTTPAnswer {
         guard let leader else {
             return HTTPResponseWriter.write(.error(CoreError(.unavailable, "no active Vault instance found")))
         }
         let target = Self.target(request, at: leader)
         if request.noRequestForwarding { return Self.redirect(to: target) }
         do {
-            return try await forward(request, body: body, to: target, clientAddress: clientAddress)
+            return try await forward(request, body: body, to: target, clientAddress: clientAddress, certificates: certificates)
         } catch {
             // The leader may have died while this waited: once a new one is known,
             // the request goes there (once); else the client is sent to the old one.
             guard case .standby(let current?) = core.ha?.state, current != leader else { return Self.redirect(to: target) }
             let retarget = Self.target(request, at: current)
             do {
-                return try await forward(request, body: body, to: retarget, clientAddress: clientAddress)
+                return try await forward(request, body: body, to: retarget, clientAddress: clientAddress, certificates: certificates)
             } catch {
                 return Self.redirect(to: retarget)
             }
@@ -72,7 +78,9 @@ struct StandbyForwarder: Sendable {
         leader.apiAddress.trimmingSuffix("/") + request.path + (request.query.map { "?\($0)" } ?? "")
     }
 
-    private func forward(_ request: APIRequest, body: ByteBuffer, to target: String, clientAddress: String?) async throws -> HTTPAnswer {
+    private func forward(
+        _ request: APIRequest, body: ByteBuffer, to target: String, clientAddress: String?, certificates: PeerCertificates?
+    ) async throws -> HTTPAnswer {
         var outgoing = HTTPClientRequest(url: target)
         outgoing.method = .init(rawValue: request.method)
         let sent: [(String, String?)] = [
@@ -81,10 +89,8 @@ struct StandbyForwarder: Sendable {
             ("Content-Type", request.contentType),
         ]
         for case (let name, let value?) in sent { outgoing.headers.add(name: name, value: value) }
-        if let clientAddress, let key = core.forwardingKey() {
-            let stamp = ForwardedClient.stamp(
-                client: clientAddress, method: request.method, target: request.path, key: key, now: core.clock())
-            outgoing.headers.add(name: ForwardedClient.header, value: stamp)
+        for (name, value) in Self.forwardingHeaders(request, clientAddress: clientAddress, certificates: certificates, core: core) {
+            outgoing.headers.add(name: name, value: value)
         }
         if body.readableBytes > 0 { outgoing.body = .bytes(body) }
 
@@ -95,6 +101,18 @@ struct StandbyForwarder: Sendable {
             if let value = response.headers.first(name: name.rawName) { headers[name] = value }
         }
         return HTTPAnswer(status: .init(code: Int(response.status.code)), headers: headers, body: answerBody)
+    }
+
+    /// The signed headers naming the client, and the certificates it showed this
+    /// node (cert logins and cert-bound renewals need them on the active node).
+    static func forwardingHeaders(
+        _ request: APIRequest, clientAddress: String?, certificates: PeerCertificates?, core: Core
+    ) -> [(String, String)] {
+        guard let clientAddress, let key = core.forwardingKey() else { return [] }
+        let chain = certificates.map(ForwardedClient.encode)
+        let stamp = ForwardedClient.stamp(
+            client: clientAddress, chain: chain, method: request.method, target: request.path, key: key, now: core.clock())
+        return [(ForwardedClient.header, stamp)] + (chain.map { [(ForwardedClient.chainHeader, $0)] } ?? [])
     }
 
     /// Vault's fallback: the client goes to the leader itself.

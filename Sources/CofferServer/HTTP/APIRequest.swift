@@ -18,11 +18,15 @@ struct APIRequest: Equatable, Sendable {
     var noRequestForwarding: Bool
     /// Set by a standby that forwarded the request (`ForwardedClient`).
     var forwardedClient: String?
+    /// The client's certificate chain, set by a standby that forwarded the
+    /// request and covered by `forwardedClient`'s signature.
+    var forwardedClientChain: String?
     /// The listener's `x_forwarded_for_client_cert_header`, when it has one:
     /// the client's certificate as a TLS-terminating proxy passed it on.
     var forwardedCertificate: String? = nil
     /// Named here, not in `ForwardedClient`, so that this file builds on its own (the fuzz target).
     static let forwardedClientHeader = "X-Coffer-Forwarded-Client"
+    static let forwardedClientChainHeader = "X-Coffer-Forwarded-Client-Certificate"
 
     init(method: String, target: String, header: (String) -> String?) {
         self.method = method
@@ -42,6 +46,7 @@ struct APIRequest: Equatable, Sendable {
         // Any value counts, as in Vault (the CLI sends "true").
         noRequestForwarding = header("X-Vault-No-Request-Forwarding").map { !$0.isEmpty } ?? false
         forwardedClient = header(Self.forwardedClientHeader)
+        forwardedClientChain = header(Self.forwardedClientChainHeader)
     }
 
     init(_ head: HTTPRequestHead, clientCertificateHeader: String?) {

@@ -30,11 +30,17 @@ package struct VaultAPIResponder: Sendable {
         self.forwardedClientCertificate = forwardedClientCertificate
     }
 
-    /// The client's certificates: the connection's own, or, on a connection
-    /// from a trusted proxy that sent the configured header, the ones it names.
-    /// From anyone else the header is ignored. Throws when a trusted proxy's
-    /// header does not decode.
+    /// The client's certificates: on a request a standby of this cluster
+    /// forwarded, the ones it signed for; else the connection's own, or, on a
+    /// connection from a trusted proxy that sent the configured header, the ones
+    /// it names. From anyone else the headers are ignored. Throws when a trusted
+    /// proxy's header does not decode.
     func clientCertificates(_ request: APIRequest, peer: String?, connection: PeerCertificates?) throws -> PeerCertificates? {
+        if let chain = request.forwardedClientChain, let stamp = request.forwardedClient,
+            forwarder?.verifiedClient(stamp, request) != nil
+        {
+            return ForwardedClient.decode(chain)
+        }
         guard let forwardedClientCertificate, let value = request.forwardedCertificate, !value.isEmpty,
             let peer, trustedProxies.contains(where: { $0.contains(peer) })
         else { return connection }
@@ -91,7 +97,10 @@ package struct VaultAPIResponder: Sendable {
                 admitted = true
             case .forward(let leader):
                 if logicalPath == "sys/seal" { return HTTPResponseWriter.write(.error(StandbyForwarder.cannotSealStandby)) }
-                return await forwarder.answer(request, body: body, leader: leader, clientAddress: clientAddress(request, peer: peer))
+                // A proxy's certificate header that does not decode goes on as no certificate.
+                let certificates = try? clientCertificates(request, peer: peer, connection: peerCertificates)
+                return await forwarder.answer(
+                    request, body: body, leader: leader, clientAddress: clientAddress(request, peer: peer), certificates: certificates)
             }
         }
         defer { if admitted { core.ha?.finish() } }

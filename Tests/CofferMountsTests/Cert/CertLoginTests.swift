@@ -62,6 +62,31 @@ import X509
         #expect(decision.checks.map(\.name) == ["client_certificate", "validity", "chain", "certs/ci-runner"])
     }
 
+    @Test("one mount between logins: a role rewritten to another CA, or deleted, takes effect at the next login")
+    func keptRolesAndChainsFollowWrites() async throws {
+        let mount = self.mount
+        func write(_ path: String, _ body: [String: JSONValue]) async throws {
+            _ = try await mount.handle(request(.update, path, body))
+        }
+        let leaf = try pki.leaf()
+        let chain = [leaf, pki.intermediate.certificate]
+        func login() async throws -> LoginDecision<CertLoginFailure> {
+            try await mount.decideLogin(request(.update, "login", ["name": "ci"], presenting: chain))
+        }
+        try await write("certs/ci", ["certificate": .string(try CertTestPKI.pem(pki.root.certificate)), "token_policies": "ci"])
+        #expect(try await login().auth != nil)
+        #expect(try await login().auth != nil)  // the kept role and chain
+
+        let other = try CertTestPKI.authority("other", issuer: nil, now: pki.now)
+        try await write("certs/ci", ["certificate": .string(try CertTestPKI.pem(other.certificate)), "token_policies": "ci"])
+        #expect(try await login().error == .invalidCredentials("invalid certificate or no client certificate supplied"))
+
+        try await write("certs/ci", ["certificate": .string(try CertTestPKI.pem(pki.root.certificate)), "token_policies": "ci"])
+        #expect(try await login().auth != nil)
+        _ = try await mount.handle(request(.delete, "certs/ci"))
+        #expect(try await login().auth == nil)
+    }
+
     @Test("no certificate on the connection is a 400 before anything else")
     func noCertificate() async throws {
         try await role("ci-runner")

@@ -30,11 +30,13 @@ extension CertAuthMount {
             throw MountError.badRequest("one of 'crl' or 'url' must be provided")
         }
         try await storage.putJSON("crls/" + name.lowercased(), list)
+        state.forget()
         return .noContent
     }
 
     func deleteCRL(_ name: String) async throws -> MountResponse {
         try await storage.delete("crls/" + name.lowercased())
+        state.forget()
         return .noContent
     }
 
@@ -46,11 +48,19 @@ extension CertAuthMount {
         }
     }
 
-    /// Every serial number on a stored CRL. A fetched CRL past its NextUpdate
-    /// is fetched again first; if that fails, the old list still counts (a
-    /// responder being down must not unrevoke anything).
+    /// Every serial number on a stored CRL, kept between logins until a CRL
+    /// fetched from a URL is due again.
     func revokedSerials() async throws -> Set<String> {
+        try await state.revoked(now: clock()) { try await loadRevokedSerials() }
+    }
+
+    /// Every serial number on a stored CRL, and when the first fetched one is
+    /// due again. A fetched CRL past its NextUpdate is fetched again first; if
+    /// that fails, the old list still counts (a responder being down must not
+    /// unrevoke anything), and it is tried again at the next login.
+    private func loadRevokedSerials() async throws -> (serials: Set<String>, dueAgain: Date?) {
         var serials = Set<String>()
+        var dueAgain: Date?
         for name in try await storage.list("crls/") where !name.hasSuffix("/") {
             guard var list = try await loadCRL(name) else { continue }
             if let url = list.url, let next = list.nextUpdate, clock() > next,
@@ -59,8 +69,13 @@ extension CertAuthMount {
                 list = fresh
                 try await storage.putJSON("crls/" + name, list)
             }
+            if list.url != nil, let next = list.nextUpdate {
+                // Past due still (the fetch failed): due again at once.
+                let due = max(next, clock() - 1)
+                dueAgain = min(dueAgain ?? due, due)
+            }
             serials.formUnion(list.serials)
         }
-        return serials
+        return (serials, dueAgain)
     }
 }

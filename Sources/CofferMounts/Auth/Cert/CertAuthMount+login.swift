@@ -33,6 +33,9 @@ extension CertAuthMount {
                 try log.fail("validity", expected: validity, actual: problem, .verificationFailed(reason: problem))
             }
             log.pass("validity", expected: validity, actual: "valid")
+            // Read before the roles: a chain verified against roles a write has
+            // since replaced is not kept.
+            let generation = state.generation
             let roles = try await candidateRoles(named: try request.fields.string("name") ?? "")
             let revoked = try await revokedSerials()
             for candidate in roles where !candidate.isCA {
@@ -41,7 +44,7 @@ extension CertAuthMount {
                     return auth(candidate, client, request.mountPath, config)
                 }
             }
-            let trusted = try await trustedChains(client, request, roles.filter(\.isCA), now: now, &log)
+            let trusted = try await trustedChains(client, request, roles.filter(\.isCA), now: now, generation: generation, &log)
             for (candidate, chain) in trusted {
                 if try await satisfies(candidate, client, chain: chain, revoked: revoked, &log) {
                     return auth(candidate, client, request.mountPath, config)
@@ -71,11 +74,17 @@ extension CertAuthMount {
 
     /// The roles to try: the one named, else all, in name order (as storage lists them).
     func candidateRoles(named name: String) async throws -> [CandidateRole] {
-        var names = [name.lowercased()]
-        if name.isEmpty { names = try await storage.list("cert/").filter { !$0.hasSuffix("/") }.sorted() }
+        let all = try await state.roles { try await loadCandidateRoles() }
+        guard !name.isEmpty else { return all }
+        let wanted = name.lowercased()
+        return all.filter { $0.name == wanted }
+    }
+
+    /// Every role that parses, in name order. A role that no longer parses is
+    /// passed over, as OpenBao logs and skips it.
+    private func loadCandidateRoles() async throws -> [CandidateRole] {
         var roles: [CandidateRole] = []
-        for roleName in names {
-            // A role that no longer parses is passed over, as OpenBao logs and skips it.
+        for roleName in try await storage.list("cert/").filter({ !$0.hasSuffix("/") }).sorted() {
             guard let role = try await loadRole(roleName), let certificates = PEMCertificates.parse(role.certificate) else { continue }
             roles.append(CandidateRole(name: roleName, role: role, certificates: certificates))
         }
@@ -86,18 +95,26 @@ extension CertAuthMount {
     /// a refusal: a broken chain (an expired intermediate, say) as OpenBao's
     /// verification error, else as an untrusted certificate.
     private func trustedChains(
-        _ client: ClientCertificate, _ request: MountRequest, _ roles: [CandidateRole], now: Date,
+        _ client: ClientCertificate, _ request: MountRequest, _ roles: [CandidateRole], now: Date, generation: Int,
         _ log: inout LoginDecision<CertLoginFailure>.Builder
     ) async throws -> [(CandidateRole, [Certificate])] {
         let intermediates = (request.peerCertificates?.chain.dropFirst() ?? []).prefix(PEMCertificates.maxCount)
             .compactMap { try? Certificate(derEncoded: $0) }
         var trusted: [(CandidateRole, [Certificate])] = []
         var broken: String?
+        let presented = request.peerCertificates?.chain.prefix(PEMCertificates.maxCount + 1).map { $0 } ?? []
         for candidate in roles {
+            let key = CertMountState.ChainKey(presented: presented, role: candidate.name)
+            if let chain = state.verifiedChain(key, now: now) {
+                trusted.append((candidate, chain))
+                continue
+            }
             switch await CertChainVerifier.verify(
                 leaf: client.certificate, intermediates: intermediates, roots: candidate.certificates, now: now)
             {
-            case .trusted(let chain): trusted.append((candidate, chain))
+            case .trusted(let chain):
+                state.keep(chain, for: key, verifiedAt: now, generation: generation)
+                trusted.append((candidate, chain))
             case .untrusted: continue
             case .invalid(let reason): broken = broken ?? reason
             }

@@ -12,6 +12,8 @@ package struct CertAuthMount: Mount {
     let clock: @Sendable () -> Date
     /// Asks OCSP responders; the tests give it a short timeout.
     let ocsp: OCSPChecker
+    /// Parsed roles and revoked serials between logins.
+    let state = CertMountState()
 
     package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init, ocsp: OCSPChecker = OCSPChecker()) {
         self.storage = storage
@@ -59,11 +61,21 @@ package struct CertAuthMount: Mount {
         var role = try await loadRole(name) ?? CertRole()
         try role.update(from: request.fields, name: name.lowercased())
         try await storage.putJSON("cert/" + name.lowercased(), role)
+        state.forget()
+        guard role.ocspCACertificates.isEmpty else {
+            // Stored for OpenBao compatibility, but swift-certificates' OCSP check
+            // trusts only responses signed by the certificate's issuer or by a
+            // responder it delegated to: say so rather than ignore it silently.
+            return MountResponse(warnings: [
+                "ocsp_ca_certificates is stored but not used: OCSP responses must be signed by the certificate's issuer or by a responder certificate that issuer signed"
+            ])
+        }
         return .noContent
     }
 
     func deleteRole(_ name: String) async throws -> MountResponse {
         try await storage.delete("cert/" + name.lowercased())
+        state.forget()
         return .noContent
     }
 

@@ -451,6 +451,24 @@ def test_ocsp_ca_certificates_is_kept_and_coffer_says_it_is_not_used(server, pki
         server.admin("DELETE", "auth/cert/certs/ocsp-ca")
 
 
+@pytest.mark.skipif(not IS_COFFER, reason="sys/explain/login is Coffer's")
+def test_explain_login_runs_the_cert_decision_on_a_given_certificate(server, pki):
+    def explain(leaf, issuer) -> dict:
+        chain = leaf.pem + issuer.pem
+        answer = server.admin("POST", "sys/explain/login", {"mount": "cert", "name": "ci-runner", "certificate": chain})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["data"]
+
+    granted = explain(pki.runner, pki.inter)
+    assert granted["allowed"] is True and granted["refusal"] is None and granted["role"] == "ci-runner"
+    assert "ci-read" in granted["policies"]
+    refused = explain(pki.foreign, pki.other)
+    failed = [check for check in refused["checks"] if check["outcome"] == "failed"]
+    assert [check["name"] for check in failed] == ["chain"] and refused["refusal"] == [UNTRUSTED]
+    bad = server.admin("POST", "sys/explain/login", {"mount": "cert", "certificate": "not a pem"})
+    assert bad.status_code == 400 and "not a PEM certificate chain" in bad.text
+
+
 # -- acceptance 4: hvac ------------------------------------------------------------------
 
 def test_hvac_cert_login(server, pki):

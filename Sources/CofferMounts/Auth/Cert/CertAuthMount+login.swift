@@ -14,7 +14,7 @@ extension CertAuthMount {
 
     /// `auth/cert/login`: the connection's certificate in, a token description out.
     func login(_ request: MountRequest) async throws -> MountResponse {
-        let decision = try await decideLogin(request)
+        let decision = try await decideLogin(request, explaining: false)
         var response = MountResponse()
         response.auth = try decision.grantedAuth(method: "cert", role: (try? request.fields.string("name")) ?? "")
         return response
@@ -23,9 +23,10 @@ extension CertAuthMount {
     /// Every check of a cert login, in OpenBao's order: a certificate at all, the
     /// leaf's dates, roles pinning this very leaf, then roles whose CA the chain
     /// reaches, each in name order; the first role whose constraints all hold wins.
-    func decideLogin(_ request: MountRequest) async throws -> LoginDecision<CertLoginFailure> {
+    /// `explaining`: word every check (an explanation, a test), not only the refusal.
+    func decideLogin(_ request: MountRequest, explaining: Bool = true) async throws -> LoginDecision<CertLoginFailure> {
         let config = try await loadConfig()
-        return try await .run { log in
+        return try await .run(explaining: explaining) { log in
             let client = try presentedCertificate(request, &log)
             let now = clock()
             let validity = "valid at \(Timestamps.rfc3339(now))"

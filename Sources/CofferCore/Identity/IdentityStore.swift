@@ -29,10 +29,19 @@ package final class IdentityStore: Sendable {
     private let barrier: SecurityBarrier
     private let clock: @Sendable () -> Date
     private let state = Mutex(State())
+    /// Tokens' compiled ACLs read entities and groups: every change here empties them.
+    private let acls: ACLCache
 
-    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date, acls: ACLCache) {
         self.barrier = barrier
         self.clock = clock
+        self.acls = acls
+    }
+
+    /// Changes the in-memory state, then drops the ACLs built from what it was.
+    private func change<T>(_ body: (inout State) -> T) -> T {
+        defer { acls.invalidate() }
+        return state.withLock { body(&$0) }
     }
 
     func load() async throws {
@@ -48,11 +57,11 @@ package final class IdentityStore: Sendable {
             let group = try IdentityGroup(stored: data)
             loaded.groups[group.id] = group
         }
-        state.withLock { $0 = loaded }
+        change { $0 = loaded }
     }
 
     func unload() {
-        state.withLock { $0 = State() }
+        change { $0 = State() }
     }
 
     package func entity(id: String) -> Entity? {
@@ -111,12 +120,12 @@ package final class IdentityStore: Sendable {
 
     func save(_ group: IdentityGroup) async throws {
         try await barrier.put(Self.groupPrefix + group.id, group.stored)
-        state.withLock { $0.groups[group.id] = group }
+        change { $0.groups[group.id] = group }
     }
 
     func deleteGroup(id: String) async throws {
         try await barrier.delete(Self.groupPrefix + id)
-        _ = state.withLock { $0.groups.removeValue(forKey: id) }
+        _ = change { $0.groups.removeValue(forKey: id) }
     }
 
     package var entityIDs: [String] {
@@ -167,7 +176,7 @@ package final class IdentityStore: Sendable {
     /// Writes an entity and indexes its aliases.
     func save(_ entity: Entity) async throws {
         try await barrier.put(Self.prefix + entity.id, entity.stored)
-        state.withLock { state in
+        change { state in
             if let previous = state.entities[entity.id] {
                 for alias in previous.aliases {
                     state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name))
@@ -180,7 +189,7 @@ package final class IdentityStore: Sendable {
 
     func delete(id: String) async throws {
         try await barrier.delete(Self.prefix + id)
-        state.withLock { state in
+        change { state in
             guard let previous = state.entities.removeValue(forKey: id) else { return }
             for alias in previous.aliases { state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name)) }
         }

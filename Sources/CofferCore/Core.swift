@@ -110,7 +110,7 @@ package final class Core: Sendable {
         mounts.register(
             type: "token",
             backend: TokenBackend(tokens: tokens, policies: policies, identity: identity, expiration: expiration, router: router))
-        mounts.register(type: "identity", backend: IdentityBackend(identity: identity))
+        mounts.register(type: "identity", backend: IdentityBackend(identity: identity, router: router))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
         }

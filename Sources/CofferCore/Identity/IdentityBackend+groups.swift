@@ -145,7 +145,7 @@ extension IdentityBackend {
         var previous: (group: IdentityGroup, alias: GroupAlias)?
         if let id, !id.isEmpty {
             guard let found = identity.groupAlias(id: id) else { throw CoreError.badRequest("invalid group alias ID") }
-            previous = found
+            previous = (group: found.0, alias: found.1)
         }
         guard let name = try fields.string("name"), !name.isEmpty else { throw CoreError.badRequest("missing alias name") }
         guard let accessor = try fields.string("mount_accessor"), !accessor.isEmpty else {

@@ -23,7 +23,8 @@ extension IdentityBackend {
             "creation_time": .string(Timestamps.rfc3339(entity.creationTime)),
             "last_update_time": .string(Timestamps.rfc3339(entity.lastUpdateTime)),
             "direct_group_ids": [], "group_ids": [], "inherited_group_ids": [],
-            "merged_entity_ids": .null, "namespace_id": "root", "bucket_key_hash": "",
+            "merged_entity_ids": entity.mergedEntityIDs.isEmpty ? .null : JSONValue(entity.mergedEntityIDs),
+            "namespace_id": "root", "bucket_key_hash": "",
         ]
     }
 
@@ -51,11 +52,12 @@ extension IdentityBackend {
             "mount_path": .string(alias.mountPath),
             "name": .string(alias.name),
             "metadata": alias.metadata.isEmpty ? .null : .object(alias.metadata.mapValues { .string($0) }),
-            "custom_metadata": .null,
+            "custom_metadata": mapOrNull(alias.customMetadata),
             "local": false,
             "creation_time": .string(Timestamps.rfc3339(alias.creationTime)),
             "last_update_time": .string(Timestamps.rfc3339(alias.lastUpdateTime)),
-            "merged_from_canonical_ids": .null, "namespace_id": "root",
+            "merged_from_canonical_ids": alias.mergedFromCanonicalIDs.isEmpty ? .null : JSONValue(alias.mergedFromCanonicalIDs),
+            "namespace_id": "root",
         ]
     }
 
@@ -115,6 +117,10 @@ extension IdentityBackend {
             "mount_accessor": .string(alias.mountAccessor), "mount_path": .string(alias.mountPath), "mount_type": .string(alias.mountType),
             "name": .string(alias.name),
         ]
+    }
+
+    static func mapOrNull(_ map: [String: String]) -> JSONValue {
+        map.isEmpty ? .null : .object(map.mapValues { .string($0) })
     }
 
     /// OpenBao answers `null` for a list it never set.

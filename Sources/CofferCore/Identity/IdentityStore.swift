@@ -277,11 +277,28 @@ package final class IdentityStore: Sendable {
         }
     }
 
+    /// Every group listing `from` lists `to` instead (an entity merge).
+    func moveGroupMemberships(from: String, to: String) async throws {
+        for var group in state.withLock({ $0.groups.values.filter { $0.memberEntityIDs.contains(from) } }) {
+            group.memberEntityIDs = Array(Set(group.memberEntityIDs.filter { $0 != from } + [to])).sorted()
+            try await save(group)
+        }
+    }
+
+    /// Deletes an entity, and its place in every group.
     func delete(id: String) async throws {
+        for var group in state.withLock({ $0.groups.values.filter { $0.memberEntityIDs.contains(id) } }) {
+            group.memberEntityIDs.removeAll { $0 == id }
+            try await save(group)
+        }
         try await barrier.delete(Self.prefix + id)
         change { state in
             guard let previous = state.entities.removeValue(forKey: id) else { return }
-            for alias in previous.aliases { state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name)) }
+            // Only keys still pointing here: a merge moved the aliases to another entity first.
+            for alias in previous.aliases {
+                let key = AliasKey(accessor: alias.mountAccessor, name: alias.name)
+                if state.aliases[key] == id { state.aliases.removeValue(forKey: key) }
+            }
         }
     }
 

@@ -36,13 +36,14 @@ package final class Core: Sendable {
         let router = MountRouter()
         let mounts = MountManager(barrier: barrier, router: router, factories: mountFactories, clock: clock)
         let tokens = TokenStore(barrier: barrier, clock: clock)
-        let policies = PolicyStore(barrier: barrier, clock: clock)
+        let acls = ACLCache()
+        let policies = PolicyStore(barrier: barrier, clock: clock, acls: acls)
         let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
         let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
         let cluster = ClusterStore(barrier: barrier)
         let audit = AuditBroker(barrier: barrier, clock: clock)
         let lockouts = UserLockouts(barrier: barrier, clock: clock)
-        let identity = IdentityStore(barrier: barrier, clock: clock)
+        let identity = IdentityStore(barrier: barrier, clock: clock, acls: acls)
 
         let bringUp: @Sendable () async throws -> Void = {
             try await tokens.load()
@@ -111,7 +112,7 @@ package final class Core: Sendable {
         mounts.register(
             type: "token",
             backend: TokenBackend(tokens: tokens, policies: policies, identity: identity, expiration: expiration, router: router))
-        mounts.register(type: "identity", backend: IdentityBackend(identity: identity))
+        mounts.register(type: "identity", backend: IdentityBackend(identity: identity, router: router))
         if let kv = mountFactories["kv"] {
             mounts.register(type: "cubbyhole", backend: CubbyholeBackend(barrier: barrier, kvFactory: kv))
         }

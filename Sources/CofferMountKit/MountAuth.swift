@@ -12,10 +12,15 @@ package struct MountAuth: Sendable, Equatable {
     /// The alias's metadata in the identity store (a JWT role's `claim_mappings`),
     /// which templated policies read as `identity.entity.aliases.<accessor>.metadata.<key>`.
     package var aliasMetadata: [String: String]
+    /// The login's groups as the auth method names them (a JWT role's
+    /// `groups_claim`): the entity joins the external groups with these alias
+    /// names on the mount, and leaves the mount's others. Nil: the method names
+    /// no groups, and memberships stay as they are.
+    package var groupAliases: [String]?
 
     package init(
         policies: [String], displayName: String, metadata: [String: String], tokenSettings: TokenSettings, aliasName: String,
-        aliasMetadata: [String: String] = [:]
+        aliasMetadata: [String: String] = [:], groupAliases: [String]? = nil
     ) {
         self.policies = policies
         self.displayName = displayName
@@ -23,5 +28,6 @@ package struct MountAuth: Sendable, Equatable {
         self.tokenSettings = tokenSettings
         self.aliasName = aliasName
         self.aliasMetadata = aliasMetadata
+        self.groupAliases = groupAliases
     }
 }

@@ -13,6 +13,8 @@ package struct Entity: Sendable, Equatable {
     package var aliases: [EntityAlias]
     package var creationTime: Date
     package var lastUpdateTime: Date
+    /// The entities merged into this one (`entity/merge`).
+    package var mergedEntityIDs: [String] = []
 
     /// Vault names an entity made by a login `entity_` and the first 8 characters of its id.
     package static func defaultName(id: String) -> String {
@@ -35,6 +37,10 @@ package struct EntityAlias: Sendable, Equatable {
     package var metadata: [String: String]
     package var creationTime: Date
     package var lastUpdateTime: Date
+    /// Set through the identity API only; no login changes it.
+    package var customMetadata: [String: String] = [:]
+    /// The entities this alias belonged to before merges moved it here.
+    package var mergedFromCanonicalIDs: [String] = []
 }
 
 extension Entity {
@@ -48,6 +54,7 @@ extension Entity {
         record.set("disabled", disabled)
         record.set("creation_time", creationTime)
         record.set("last_update_time", lastUpdateTime)
+        record.set("merged_entity_ids", mergedEntityIDs)
         record.set(
             "aliases",
             .array(
@@ -61,6 +68,8 @@ extension Entity {
                     fields.set("metadata", alias.metadata)
                     fields.set("creation_time", alias.creationTime)
                     fields.set("last_update_time", alias.lastUpdateTime)
+                    fields.set("custom_metadata", alias.customMetadata)
+                    fields.set("merged_from_canonical_ids", alias.mergedFromCanonicalIDs)
                     return (try? JSONValue.parse(fields.data)) ?? .null
                 }))
         return record.data
@@ -76,11 +85,13 @@ extension Entity {
                     id: try alias.string("id"), mountAccessor: try alias.string("mount_accessor"),
                     mountType: try alias.string("mount_type"), mountPath: try alias.string("mount_path"), name: try alias.string("name"),
                     metadata: alias.stringMap("metadata") ?? [:], creationTime: try alias.date("creation_time"),
-                    lastUpdateTime: try alias.date("last_update_time")))
+                    lastUpdateTime: try alias.date("last_update_time"), customMetadata: alias.stringMap("custom_metadata") ?? [:],
+                    mergedFromCanonicalIDs: alias.strings("merged_from_canonical_ids") ?? []))
         }
         self.init(
             id: try fields.string("id"), name: try fields.string("name"), metadata: fields.stringMap("metadata") ?? [:],
             policies: fields.strings("policies") ?? [], disabled: (try? fields.bool("disabled")) ?? false, aliases: aliases,
-            creationTime: try fields.date("creation_time"), lastUpdateTime: try fields.date("last_update_time"))
+            creationTime: try fields.date("creation_time"), lastUpdateTime: try fields.date("last_update_time"),
+            mergedEntityIDs: fields.strings("merged_entity_ids") ?? [])
     }
 }

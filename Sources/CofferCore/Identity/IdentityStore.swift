@@ -19,6 +19,8 @@ package final class IdentityStore: Sendable {
         var groups: [String: IdentityGroup] = [:]
         /// (mount accessor, alias name) -> entity id.
         var aliases: [AliasKey: String] = [:]
+        /// (mount accessor, group alias name) -> external group id.
+        var groupAliases: [AliasKey: String] = [:]
     }
 
     private struct AliasKey: Hashable {
@@ -29,10 +31,21 @@ package final class IdentityStore: Sendable {
     private let barrier: SecurityBarrier
     private let clock: @Sendable () -> Date
     private let state = Mutex(State())
+    /// Tokens' compiled ACLs read entities and groups: every change here empties them.
+    private let acls: ACLCache
+    /// Read-modify-write changes take turns (logins, and the identity API's writes).
+    let turns = IdentityWriteTurns()
 
-    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date, acls: ACLCache) {
         self.barrier = barrier
         self.clock = clock
+        self.acls = acls
+    }
+
+    /// Changes the in-memory state, then drops the ACLs built from what it was.
+    private func change<T>(_ body: (inout State) -> T) -> T {
+        defer { acls.invalidate() }
+        return state.withLock { body(&$0) }
     }
 
     func load() async throws {
@@ -47,12 +60,13 @@ package final class IdentityStore: Sendable {
             guard let data = try await barrier.get(Self.groupPrefix + key) else { continue }
             let group = try IdentityGroup(stored: data)
             loaded.groups[group.id] = group
+            if let alias = group.alias { loaded.groupAliases[AliasKey(accessor: alias.mountAccessor, name: alias.name)] = group.id }
         }
-        state.withLock { $0 = loaded }
+        change { $0 = loaded }
     }
 
     func unload() {
-        state.withLock { $0 = State() }
+        change { $0 = State() }
     }
 
     package func entity(id: String) -> Entity? {
@@ -61,6 +75,11 @@ package final class IdentityStore: Sendable {
 
     package func entity(name: String) -> Entity? {
         state.withLock { $0.entities.values.first { $0.name == name } }
+    }
+
+    /// The entity with the alias `name` on the mount with `accessor`.
+    package func entity(aliasAccessor accessor: String, name: String) -> Entity? {
+        state.withLock { state in state.aliases[AliasKey(accessor: accessor, name: name)].flatMap { state.entities[$0] } }
     }
 
     /// A token's entity and its groups; nil when the token has none.
@@ -109,14 +128,81 @@ package final class IdentityStore: Sendable {
         state.withLock { $0.groups.values.filter { $0.memberGroupIDs.contains(id) }.map(\.id).sorted() }
     }
 
-    func save(_ group: IdentityGroup) async throws {
-        try await barrier.put(Self.groupPrefix + group.id, group.stored)
-        state.withLock { $0.groups[group.id] = group }
+    /// The external group holding the group alias with this id, and the alias.
+    package func groupAlias(id: String) -> (IdentityGroup, GroupAlias)? {
+        state.withLock { state in
+            for group in state.groups.values {
+                if let alias = group.alias, alias.id == id { return (group, alias) }
+            }
+            return nil
+        }
     }
 
+    /// The external group whose alias is `name` on the mount with `accessor`.
+    package func group(aliasAccessor accessor: String, name: String) -> IdentityGroup? {
+        state.withLock { state in state.groupAliases[AliasKey(accessor: accessor, name: name)].flatMap { state.groups[$0] } }
+    }
+
+    package var groupAliasIDs: [String] {
+        state.withLock { $0.groups.values.compactMap(\.alias?.id).sorted() }
+    }
+
+    /// Writes a group and indexes its alias.
+    func save(_ group: IdentityGroup) async throws {
+        try await barrier.put(Self.groupPrefix + group.id, group.stored)
+        change { state in
+            // Only keys still pointing here: an alias moved to another group was indexed there already.
+            if let previous = state.groups[group.id]?.alias,
+                state.groupAliases[AliasKey(accessor: previous.mountAccessor, name: previous.name)] == group.id
+            {
+                state.groupAliases.removeValue(forKey: AliasKey(accessor: previous.mountAccessor, name: previous.name))
+            }
+            state.groups[group.id] = group
+            if let alias = group.alias { state.groupAliases[AliasKey(accessor: alias.mountAccessor, name: alias.name)] = group.id }
+        }
+    }
+
+    /// Deletes a group, its alias with it, and its place in other groups' subgroup lists.
     func deleteGroup(id: String) async throws {
+        for var parent in state.withLock({ $0.groups.values.filter { $0.memberGroupIDs.contains(id) } }) {
+            parent.memberGroupIDs.removeAll { $0 == id }
+            try await save(parent)
+        }
         try await barrier.delete(Self.groupPrefix + id)
-        _ = state.withLock { $0.groups.removeValue(forKey: id) }
+        change { state in
+            guard let previous = state.groups.removeValue(forKey: id), let alias = previous.alias else { return }
+            state.groupAliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name))
+        }
+    }
+
+    /// A login's external groups: the entity joins each external group whose
+    /// alias on this mount is one of `names`, and leaves those of this mount it
+    /// no longer names (Vault's behaviour: groups of other mounts are kept).
+    /// Groups named by no alias are ignored, and nothing is written when
+    /// nothing changed, so a repeated login costs no write.
+    func refreshExternalGroups(entityID: String, accessor: String, names: [String]) async throws {
+        guard !changedExternalGroups(entityID: entityID, accessor: accessor, names: names).isEmpty else { return }
+        try await turns.run {
+            for group in changedExternalGroups(entityID: entityID, accessor: accessor, names: names) { try await save(group) }
+        }
+    }
+
+    /// The external groups of `accessor` whose membership of the entity must change, changed.
+    private func changedExternalGroups(entityID: String, accessor: String, names: [String]) -> [IdentityGroup] {
+        let wanted = Set(names)
+        let now = clock()
+        return state.withLock { state in
+            state.groups.values.compactMap { group in
+                guard group.kind == .external, let alias = group.alias, alias.mountAccessor == accessor else { return nil }
+                let isMember = group.memberEntityIDs.contains(entityID)
+                guard isMember != wanted.contains(alias.name) else { return nil }
+                var changed = group
+                if isMember { changed.memberEntityIDs.removeAll { $0 == entityID } } else { changed.memberEntityIDs.append(entityID) }
+                changed.memberEntityIDs.sort()
+                changed.lastUpdateTime = now
+                return changed
+            }
+        }
     }
 
     package var entityIDs: [String] {
@@ -140,6 +226,19 @@ package final class IdentityStore: Sendable {
         accessor: String, mountType: String, mountPath: String, aliasName: String, metadata: [String: String]
     ) async throws -> Entity {
         let key = AliasKey(accessor: accessor, name: aliasName)
+        // The common case, a repeated login with the same metadata, writes nothing and waits for no turn.
+        if let existing = state.withLock({ state in state.aliases[key].flatMap { state.entities[$0] } }),
+            existing.aliases.contains(where: { $0.mountAccessor == accessor && $0.name == aliasName && $0.metadata == metadata })
+        {
+            return existing
+        }
+        return try await turns.run {
+            try await madeOrRefreshed(key, mountType: mountType, mountPath: mountPath, metadata: metadata)
+        }
+    }
+
+    private func madeOrRefreshed(_ key: AliasKey, mountType: String, mountPath: String, metadata: [String: String]) async throws -> Entity {
+        let (accessor, aliasName) = (key.accessor, key.name)
         let now = clock()
         let existing = state.withLock { state in state.aliases[key].flatMap { state.entities[$0] } }
         var entity: Entity
@@ -167,22 +266,39 @@ package final class IdentityStore: Sendable {
     /// Writes an entity and indexes its aliases.
     func save(_ entity: Entity) async throws {
         try await barrier.put(Self.prefix + entity.id, entity.stored)
-        state.withLock { state in
-            if let previous = state.entities[entity.id] {
-                for alias in previous.aliases {
-                    state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name))
-                }
+        change { state in
+            // Only keys still pointing here: an alias moved to another entity was indexed there already.
+            for alias in state.entities[entity.id]?.aliases ?? [] {
+                let key = AliasKey(accessor: alias.mountAccessor, name: alias.name)
+                if state.aliases[key] == entity.id { state.aliases.removeValue(forKey: key) }
             }
             state.entities[entity.id] = entity
             for alias in entity.aliases { state.aliases[AliasKey(accessor: alias.mountAccessor, name: alias.name)] = entity.id }
         }
     }
 
+    /// Every group listing `from` lists `to` instead (an entity merge).
+    func moveGroupMemberships(from: String, to: String) async throws {
+        for var group in state.withLock({ $0.groups.values.filter { $0.memberEntityIDs.contains(from) } }) {
+            group.memberEntityIDs = Array(Set(group.memberEntityIDs.filter { $0 != from } + [to])).sorted()
+            try await save(group)
+        }
+    }
+
+    /// Deletes an entity, and its place in every group.
     func delete(id: String) async throws {
+        for var group in state.withLock({ $0.groups.values.filter { $0.memberEntityIDs.contains(id) } }) {
+            group.memberEntityIDs.removeAll { $0 == id }
+            try await save(group)
+        }
         try await barrier.delete(Self.prefix + id)
-        state.withLock { state in
+        change { state in
             guard let previous = state.entities.removeValue(forKey: id) else { return }
-            for alias in previous.aliases { state.aliases.removeValue(forKey: AliasKey(accessor: alias.mountAccessor, name: alias.name)) }
+            // Only keys still pointing here: a merge moved the aliases to another entity first.
+            for alias in previous.aliases {
+                let key = AliasKey(accessor: alias.mountAccessor, name: alias.name)
+                if state.aliases[key] == id { state.aliases.removeValue(forKey: key) }
+            }
         }
     }
 

@@ -21,10 +21,14 @@ package final class PolicyStore: Sendable {
 
     /// The time a policy write records as its modification time.
     private let clock: @Sendable () -> Date
+    /// Tokens' compiled ACLs; emptied by every policy change here and every
+    /// identity change in the identity store.
+    let acls: ACLCache
 
-    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date, acls: ACLCache) {
         self.clock = clock
         self.barrier = barrier
+        self.acls = acls
     }
 
     /// Loads every policy after unseal, creating `default` on first use.
@@ -36,6 +40,7 @@ package final class PolicyStore: Sendable {
             loaded[stored.name] = (try PolicyParser.parse(name: stored.name, text: stored.text), stored)
         }
         compiled.withLock { $0 = loaded }
+        acls.invalidate()
         if loaded["default"] == nil {
             _ = try await put(name: "default", text: DefaultPolicy.text)
         }
@@ -43,6 +48,7 @@ package final class PolicyStore: Sendable {
 
     func unload() {
         compiled.withLock { $0 = [:] }
+        acls.invalidate()
     }
 
     package func names() -> [String] {
@@ -70,6 +76,7 @@ package final class PolicyStore: Sendable {
         let stored = Stored(name: key, text: text, version: version, modified: clock())
         try await barrier.put(Self.prefix + key, try JSONEncoder().encode(stored))
         compiled.withLock { $0[key] = (policy, stored) }
+        acls.invalidate()
         return policy
     }
 
@@ -79,14 +86,19 @@ package final class PolicyStore: Sendable {
         if key == "default" { throw CoreError.badRequest("cannot delete default policy") }
         try await barrier.delete(Self.prefix + key)
         _ = compiled.withLock { $0.removeValue(forKey: key) }
+        acls.invalidate()
     }
 
-    /// The ACL of a token: its policies, its entity's (unless the entity is
-    /// disabled), and the entity for templated rules.
+    /// The ACL of a token: its policies, its entity's and its groups', and the
+    /// entity for templated rules (a disabled entity's tokens are refused before
+    /// this). Built once per policy names and entity, then cached until a policy
+    /// or an identity changes.
     package func acl(for token: TokenEntry, identity: IdentityStore) -> ACL {
-        guard let context = identity.context(entityID: token.entityID) else { return acl(for: token.policies) }
-        let joined = context.policies
-        return acl(for: joined.isEmpty ? token.policies : token.policies + joined, identity: context)
+        acls.acl(ACLCache.Key(policies: token.policies, entityID: token.entityID)) {
+            guard let context = identity.context(entityID: token.entityID) else { return acl(for: token.policies) }
+            let joined = context.policies
+            return acl(for: joined.isEmpty ? token.policies : token.policies + joined, identity: context)
+        }
     }
 
     /// The merged ACL of a token's policies; unknown names grant nothing.

@@ -34,13 +34,18 @@ struct LoginTokenIssuer: Sendable {
                     accessor: mount.accessor, mountType: mount.type, mountPath: mount.routePath, aliasName: auth.aliasName,
                     metadata: auth.aliasMetadata
                 ).id
+            // Every login refreshes the entity's external groups of this mount (Vault's behaviour).
+            if let groups = auth.groupAliases {
+                try await identity.refreshExternalGroups(entityID: request.entityID, accessor: mount.accessor, names: groups)
+            }
         }
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
         try await revokeIfUnmounted(entry, mount: mount)
         expiration.track(entry)
 
         var response = LogicalResponse(requestID: requestID)
-        response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
+        response.auth = AuthBlock.json(
+            id: id, entry, now: tokens.clock(), identityPolicies: identity.context(entityID: entry.entityID)?.policies ?? [])
         if let warning { response.warnings = [warning] }
         return response
     }

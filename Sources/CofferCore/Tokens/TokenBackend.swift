@@ -26,10 +26,14 @@ struct TokenBackend: CoreBackend {
 
     func lookupAnswer(_ call: BackendCall, _ entry: TokenEntry, id: String) throws -> Response {
         var data = Self.lookupData(entry, id: id, now: tokens.clock())
-        // The entity's own policies join the token's at request time (Vault's `identity_policies`).
-        if case .object(var members) = data, let entity = identity.entity(id: entry.entityID), !entity.policies.isEmpty {
-            members["identity_policies"] = JSONValue(entity.policies.sorted())
-            data = .object(members)
+        // The entity's and its groups' policies join the token's at request time
+        // (Vault's `identity_policies`: the entity's, then each group's, as OpenBao lists them).
+        if case .object(var members) = data, let context = identity.context(entityID: entry.entityID) {
+            let policies = ([context.entity.policies] + context.groups.map(\.policies)).flatMap { Array(Set($0)).sorted() }
+            if !policies.isEmpty {
+                members["identity_policies"] = JSONValue(policies)
+                data = .object(members)
+            }
         }
         return .logical(LogicalResponse(requestID: call.request.id, data: data))
     }
@@ -39,7 +43,8 @@ struct TokenBackend: CoreBackend {
         let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: TokenSettings.systemTTL)
         expiration.track(renewed)
         var response = LogicalResponse(requestID: call.request.id)
-        response.auth = AuthBlock.json(id: id, renewed, now: tokens.clock())
+        response.auth = AuthBlock.json(
+            id: id, renewed, now: tokens.clock(), identityPolicies: identity.context(entityID: renewed.entityID)?.policies ?? [])
         return .logical(response)
     }
 
@@ -92,8 +97,11 @@ struct TokenBackend: CoreBackend {
 /// The `auth` block of logins and token creation (spec/vault-api.md §2.4).
 package enum AuthBlock {
     /// `entity_id` is empty for tokens made by the token store, as in Vault.
-    package static func json(id: String, _ entry: TokenEntry, now: Date) -> JSONValue {
-        [
+    /// `identityPolicies`: the entity's and its groups' (Vault lists them at
+    /// login and renewal, and in `policies` with the token's).
+    package static func json(id: String, _ entry: TokenEntry, now: Date, identityPolicies: [String] = []) -> JSONValue {
+        let identityPolicies = Array(Set(identityPolicies)).sorted()
+        var block: JSONValue = [
             "client_token": .string(id),
             "accessor": .string(entry.accessor),
             "policies": JSONValue(entry.policies),
@@ -108,5 +116,11 @@ package enum AuthBlock {
             "mfa_requirement": .null,
             "num_uses": JSONValue(max(0, entry.numUses)),
         ]
+        if !identityPolicies.isEmpty, case .object(var members) = block {
+            members["policies"] = JSONValue(Array(Set(entry.policies + identityPolicies)).sorted())
+            members["identity_policies"] = JSONValue(identityPolicies)
+            block = .object(members)
+        }
+        return block
     }
 }

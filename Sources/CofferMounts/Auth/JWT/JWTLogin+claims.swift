@@ -111,10 +111,14 @@ extension JWTLogin {
         return metadata
     }
 
-    /// `groups_claim` must be a string or a list of strings (step 18).
-    func checkGroups(_ claims: [String: JSONValue], _ log: inout JWTLoginChecks) throws {
+    /// `groups_claim` must be a string or a list of strings (step 18); its
+    /// values name the login's external groups. Nil when the role has none.
+    func checkGroups(_ claims: [String: JSONValue], _ log: inout JWTLoginChecks) throws -> [String]? {
         let name = role.groupsClaim
-        guard !name.isEmpty else { return log.skip("groups_claim") }
+        guard !name.isEmpty else {
+            log.skip("groups_claim")
+            return nil
+        }
         func expected() -> String { "claim \"\(name)\", a string or a list of strings" }
         guard let value = ClaimLookup.value(name, in: claims) else {
             try log.fail("groups_claim", expected: expected(), actual: "missing", .groupsClaimMissing(name))
@@ -129,6 +133,7 @@ extension JWTLogin {
             try log.fail("groups_claim", expected: expected(), actual: BoundClaims.shown(value), .groupNotString(ClaimLookup.goFormat(bad)))
         }
         log.pass("groups_claim", expected: expected(), actual: BoundClaims.shown(value))
+        return items.compactMap(\.stringValue)
     }
 
     static func goType(_ value: JSONValue) -> String {

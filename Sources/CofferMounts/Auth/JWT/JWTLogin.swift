@@ -25,13 +25,13 @@ struct JWTLogin {
             try checkRegisteredClaims(claims, &log)
             let alias = try userClaim(claims, &log)
             let metadata = try mappedClaims(claims, &log)
-            try checkGroups(claims, &log)
+            let groups = try checkGroups(claims, &log)
             if let bound = role.boundClaims, !bound.isEmpty {
                 try BoundClaims.check(bound, claims: claims, glob: role.boundClaimsType == "glob", into: &log)
             } else {
                 log.skip("bound_claims")
             }
-            return auth(alias: alias, metadata: metadata, mountPath: mountPath)
+            return auth(alias: alias, metadata: metadata, groups: groups, mountPath: mountPath)
         }
     }
 
@@ -86,7 +86,7 @@ struct JWTLogin {
 
     /// The token to mint: the role's policies and settings, named after the mount
     /// and the user claim.
-    private func auth(alias: String, metadata: [String: String], mountPath: String) -> MountAuth {
+    private func auth(alias: String, metadata: [String: String], groups: [String]?, mountPath: String) -> MountAuth {
         let mountName = mountPath.hasPrefix("auth/") ? String(mountPath.dropFirst(5)) : mountPath
         // The alias carries the same metadata as the token (the role and the
         // mapped claims), as OpenBao's JWT logins give it.
@@ -97,7 +97,8 @@ struct JWTLogin {
             metadata: withRole,
             tokenSettings: role.token,
             aliasName: alias,
-            aliasMetadata: withRole
+            aliasMetadata: withRole,
+            groupAliases: groups
         )
     }
 }

@@ -11,5 +11,6 @@ package enum BuiltinMounts {
         "cert": CertAuthMount.factory,
         "kubernetes": KubernetesAuthMount.factory,
         "aws": AWSAuthMount.factory,
+        "gcp": GCPAuthMount.factory,
     ]
 }

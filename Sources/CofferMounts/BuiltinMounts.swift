@@ -12,5 +12,6 @@ package enum BuiltinMounts {
         "kubernetes": KubernetesAuthMount.factory,
         "aws": AWSAuthMount.factory,
         "gcp": GCPAuthMount.factory,
+        "azure": AzureAuthMount.factory,
     ]
 }

@@ -121,6 +121,8 @@ let package = Package(
             name: "CofferCLI",
             dependencies: [
                 "CofferServer",
+                // The SigV4 signer `login -method=aws` shares with the AWS auth mount.
+                "CofferMounts",
                 "CofferHCL",
                 "CofferCIOIDC",
                 "CofferRadar",

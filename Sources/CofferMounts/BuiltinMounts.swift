@@ -10,5 +10,8 @@ package enum BuiltinMounts {
         "approle": AppRoleMount.factory,
         "cert": CertAuthMount.factory,
         "kubernetes": KubernetesAuthMount.factory,
+        "aws": AWSAuthMount.factory,
+        "gcp": GCPAuthMount.factory,
+        "azure": AzureAuthMount.factory,
     ]
 }

@@ -35,7 +35,7 @@ struct LoginMethod: Sendable {
         }
     }
 
-    static let all: [LoginMethod] = [token, userpass, approle, jwt, cert]
+    static let all: [LoginMethod] = [token, userpass, approle, jwt, cert, aws]
 
     static let token = LoginMethod(
         name: "token",
@@ -150,6 +150,42 @@ struct LoginMethod: Sendable {
         guard settings.clientCertFile != nil else { throw CLIError("-client-cert (or VAULT_CLIENT_CERT) is required for cert login") }
         var body: [String: JSONValue] = [:]
         if let name = pairs["name"] { body["name"] = .string(name) }
+        return Call(method: "PUT", path: "auth/\(mount)/login", body: .object(body))
+    }
+
+    static let aws = LoginMethod(
+        name: "aws",
+        usage: """
+            Usage: $PROGRAM login -method=aws [CONFIG K=V...]
+
+              The AWS auth method logs in with a GetCallerIdentity request signed by
+              your AWS credentials: the login's arguments, else AWS_ACCESS_KEY_ID,
+              AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the shared credentials
+              file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, profile
+              AWS_PROFILE or "default").
+
+                  $ $PROGRAM login -method=aws role=ci-runner
+
+            Configuration:
+
+              role=<string>
+                  The role to log in with; the principal's name when omitted.
+
+              header_value=<string>
+                  The X-Vault-AWS-IAM-Server-ID value the mount requires, if any.
+
+              region=<string>
+                  The STS region to sign for (default "us-east-1").
+
+              aws_access_key_id=<string>, aws_secret_access_key=<string>,
+              aws_security_token=<string>
+                  Explicit credentials, instead of the environment or the file.
+            """
+    ) { mount, pairs, _ in
+        let credentials = try AWSCredentialSource.resolve(pairs: pairs, environment: ProcessInfo.processInfo.environment)
+        let region = pairs["region"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-east-1"
+        var body = AWSLoginData.fields(credentials: credentials, region: region, serverID: pairs["header_value"])
+        if let role = pairs["role"] { body["role"] = .string(role) }
         return Call(method: "PUT", path: "auth/\(mount)/login", body: .object(body))
     }
 

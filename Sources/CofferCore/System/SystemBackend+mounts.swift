@@ -63,7 +63,7 @@ extension SystemBackend {
     }
 
     /// Mount types that are auth methods (mounted under `sys/auth`).
-    static let authTypes: Set<String> = ["jwt", "oidc", "approle", "userpass", "cert", "kubernetes", "token"]
+    static let authTypes: Set<String> = ["jwt", "oidc", "approle", "userpass", "cert", "kubernetes", "aws", "gcp", "azure", "token"]
 
     /// The entry `POST sys/mounts/<path>` asks for; `kv-v2` is stored as `kv` version 2.
     static func newEntry(_ table: MountEntry.Table, _ path: String, _ fields: RequestFields) throws -> MountEntry {

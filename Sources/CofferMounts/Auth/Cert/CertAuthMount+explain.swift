@@ -25,7 +25,7 @@ extension CertAuthMount: LoginExplaining {
             operation: request.operation, path: request.path, fields: request.fields, storage: request.storage,
             mountPath: request.mountPath, clientAddress: request.clientAddress, peerCertificates: shown)
         let decision = try await decideLogin(explained)
-        return LoginExplanation(
-            decision, method: "cert", role: decision.auth?.metadata["cert_name"] ?? (try request.fields.string("name") ?? ""))
+        let named = try request.fields.string("name") ?? ""
+        return LoginExplanation(decision, method: "cert", role: decision.auth?.metadata["cert_name"] ?? named)
     }
 }

@@ -68,6 +68,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // Kubernetes namespace selectors are written in JSON or YAML.
                 .product(name: "Yams", package: "Yams"),
+                // The database secrets engine talks to PostgreSQL.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

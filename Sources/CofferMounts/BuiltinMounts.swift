@@ -10,5 +10,6 @@ package enum BuiltinMounts {
         "approle": AppRoleMount.factory,
         "cert": CertAuthMount.factory,
         "kubernetes": KubernetesAuthMount.factory,
+        "database": DatabaseMount.factory,
     ]
 }

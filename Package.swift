@@ -140,6 +140,9 @@ let package = Package(
             name: "CofferMountsTests",
             dependencies: [
                 "CofferMounts", "CofferCore", "CofferTesting",
+                // The database mount's tests look at PostgreSQL themselves.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -562,3 +562,96 @@ def test_a_lease_that_cannot_be_revoked_ends_up_listed_as_irrevocable(config_ser
     assert server.http("GET", "sys/leases", params={"type": "irrevocable"}).json()["data"]["lease_count"] == 0
     outage.up()
     admin(f'DROP ROLE IF EXISTS "{answer["data"]["username"]}"')
+
+
+# --------------------------------------------------------------------------
+# Static roles, password_authentication, username_template
+# --------------------------------------------------------------------------
+
+def static_creds(server, mount: str, role: str) -> dict:
+    r = server.http("GET", f"{mount}/static-creds/{role}")
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def test_a_static_role_rotates_its_users_password_on_schedule_and_on_demand(db):
+    user, first = f"ci_static_{random_name('s').split('-')[1]}", random_value(20)
+    admin(f"CREATE ROLE {user} WITH LOGIN PASSWORD {literal(first)}")
+    r = db.server.http("POST", f"{db.mount}/static-roles/ci-static", body={"db_name": "pg", "username": user, "rotation_period": "2s"})
+    assert r.status_code == 400 and r.json()["errors"] == ["rotation_period must be 5 seconds or more"], r.text
+    r = db.server.http("POST", f"{db.mount}/static-roles/ci-static", body={"db_name": "pg", "username": user, "rotation_period": "5s"})
+    assert r.status_code == 204, r.text
+    assert as_user(user, first, "SELECT 1").returncode != 0, "the password Coffer replaced still works"
+    creds = static_creds(db.server, db.mount, "ci-static")
+    assert creds["username"] == user and creds["rotation_period"] == 5 and 0 <= creds["ttl"] <= 5
+    assert creds["last_vault_rotation"]
+    assert as_user(user, creds["password"], "SELECT 1").returncode == 0
+
+    read = db.server.http("GET", f"{db.mount}/static-roles/ci-static")
+    assert creds["password"] not in read.text and read.json()["data"]["username"] == user
+    r = db.server.http("POST", f"{db.mount}/roles/ci-static", body={"db_name": "pg", "creation_statements": ["SELECT 1"]})
+    assert r.status_code == 400 and r.json()["errors"] == ["Role and Static Role names must be unique"], r.text
+
+    wait_until(lambda: static_creds(db.server, db.mount, "ci-static")["password"] != creds["password"], 20,
+               "the scheduled rotation")
+    scheduled = static_creds(db.server, db.mount, "ci-static")
+    assert as_user(user, scheduled["password"], "SELECT 1").returncode == 0
+    assert as_user(user, creds["password"], "SELECT 1").returncode != 0
+
+    assert db.server.http("POST", f"{db.mount}/rotate-role/ci-static").status_code == 204
+    manual = static_creds(db.server, db.mount, "ci-static")
+    assert manual["password"] != scheduled["password"]
+    assert as_user(user, manual["password"], "SELECT 1").returncode == 0
+    assert db.server.http("DELETE", f"{db.mount}/static-roles/ci-static").status_code == 204
+
+
+def test_static_rotations_survive_a_restart(config_server_factory):
+    server, keys = unsealed_config_server(config_server_factory)
+    root, root_password = new_root("s")
+    user = f"ci_restart_{random_name('s').split('-')[1]}"
+    admin(f"CREATE ROLE {user} WITH LOGIN PASSWORD {literal(random_value(20))}")
+    assert server.bao("secrets", "enable", "database").returncode == 0
+    configure(server, "database", "pg", root, root_password)
+    r = server.http("POST", "database/static-roles/ci", body={"db_name": "pg", "username": user, "rotation_period": "5s"})
+    assert r.status_code == 204, r.text
+    before = static_creds(server, "database", "ci")
+    server.kill()
+    time.sleep(6)  # the rotation falls due while the server is down
+    server.start()
+    server.unseal(keys)
+    wait_until(lambda: static_creds(server, "database", "ci")["password"] != before["password"], 30,
+               "the overdue rotation after the restart")
+    after = static_creds(server, "database", "ci")
+    assert as_user(user, after["password"], "SELECT 1").returncode == 0
+    assert as_user(user, before["password"], "SELECT 1").returncode != 0
+
+
+@pytest.mark.parametrize("mode,stored", [("scram-sha-256", "SCRAM-SHA-256$"), ("password", "md5")])
+def test_scram_sha_256_sends_only_the_verifier(db, mode, stored):
+    # The root user's sessions hash plaintext passwords with md5: what PostgreSQL
+    # stores shows whether it got the password itself or Coffer's SCRAM verifier.
+    root, root_password = new_root("p")
+    admin(f"ALTER ROLE {root} SET password_encryption = 'md5'")
+    name = f"scram-{mode}"
+    r = db.server.http("POST", f"{db.mount}/config/{name}", body={
+        "plugin_name": "postgresql-database-plugin", "connection_url": connection_url(), "username": root,
+        "password": root_password, "allowed_roles": ["*"], "password_authentication": mode})
+    assert r.status_code == 204, r.text
+    simple_role(db.server, db.mount, f"ci-{mode}", name)
+    data = db.creds(f"ci-{mode}")["data"]
+    kept = admin(f"SELECT rolpassword FROM pg_authid WHERE rolname = {literal(data['username'])}")
+    assert kept.startswith(stored), kept[:14]
+    if mode == "scram-sha-256":
+        assert as_user(data["username"], data["password"], "SELECT 1").returncode == 0
+
+
+def test_username_template_shapes_the_generated_names(db):
+    r = db.server.http("POST", f"{db.mount}/config/tpl", body={
+        "plugin_name": "postgresql-database-plugin", "connection_url": connection_url(), "username": db.root,
+        "password": db.root_password, "allowed_roles": ["*"], "username_template": "ci_{{.RoleName}}_{{random 8}}"})
+    assert r.status_code == 204, r.text
+    simple_role(db.server, db.mount, "ci-tpl", "tpl")
+    data = db.creds("ci-tpl")["data"]
+    import re
+    assert re.fullmatch(r"ci_ci-tpl_[A-Za-z0-9]{8}", data["username"]), data["username"]
+    assert as_user(data["username"], data["password"], "SELECT 1").returncode == 0

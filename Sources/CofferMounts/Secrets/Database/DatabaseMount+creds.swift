@@ -88,12 +88,13 @@ extension DatabaseMount {
             throw Self.failed("error during renew: could not find role with name \"\(roleName)\"")
         }
         let expiration = Self.expirationText(clock().addingTimeInterval(TimeInterval(ttl) + Self.expirySlack))
-        let statements = role.renewStatements.isEmpty ? ["ALTER ROLE \"{{name}}\" VALID UNTIL '{{expiration}}';"] : role.renewStatements
+        // The default quotes the name itself: Coffer's own SQL never relies on a name being inert.
+        let queries =
+            role.renewStatements.isEmpty
+            ? ["ALTER ROLE \(SQLStatements.quoted(username)) VALID UNTIL \(SQLStatements.literal(expiration))"]
+            : SQLStatements.queries(role.renewStatements, ["name": username, "username": username, "expiration": expiration])
         do {
-            try await withDatabase(role.dbName) { database in
-                try await database.transaction(
-                    SQLStatements.queries(statements, ["name": username, "username": username, "expiration": expiration]))
-            }
+            try await withDatabase(role.dbName) { database in try await database.transaction(queries) }
         } catch let failure as DatabaseFailure {
             throw Self.failed("failed to renew database user: \(failure.reason)")
         }

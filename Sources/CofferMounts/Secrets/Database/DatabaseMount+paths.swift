@@ -62,6 +62,36 @@ extension DatabaseMount {
                     """
             ),
             MountPath(
+                "static-roles",
+                operations: [.list: { db, _ in try await db.list("static-role/") }],
+                synopsis: "Lists the static roles."
+            ),
+            MountPath(
+                "static-roles/{name}",
+                fields: [name] + staticRoleFields,
+                operations: [
+                    .read: { db, call in try await db.readStaticRole(call["name"]) },
+                    .update: { db, call in try await db.writeStaticRole(call.request, call["name"]) },
+                    .delete: { db, call in try await db.deleteStaticRole(call["name"]) },
+                ],
+                exists: { db, call in try await db.loadStaticRole(call["name"]) != nil },
+                synopsis: "Manages roles whose existing user's password Coffer rotates.",
+                description:
+                    "A static role names an existing database user; Coffer sets its password when the role is written and every rotation_period after."
+            ),
+            MountPath(
+                "static-creds/{name}",
+                fields: [name],
+                operations: [.read: { db, call in try await db.staticCredentials(call["name"]) }],
+                synopsis: "Reads a static role's current password and how long it has left."
+            ),
+            MountPath(
+                "rotate-role/{name}",
+                fields: [name],
+                operations: [.update: { db, call in try await db.rotateRoleNow(call["name"]) }],
+                synopsis: "Rotates a static role's password now."
+            ),
+            MountPath(
                 "creds/{name}",
                 fields: [name],
                 operations: [.read: { db, call in try await db.credentials(call.request, call["name"]) }],
@@ -92,6 +122,14 @@ extension DatabaseMount {
         FieldSpec("username_template", .string, "How dynamic user names are made."),
         FieldSpec("password_authentication", .string, "password, or scram-sha-256 to send only the SCRAM verifier.", default: "password"),
         FieldSpec("disable_escaping", .bool, "Whether {{username}} and {{password}} go into the URL unescaped."),
+    ]
+
+    private static let staticRoleFields: [FieldSpec] = [
+        FieldSpec("db_name", .string, "The connection the user lives on."),
+        FieldSpec("username", .string, "The existing database user; cannot change once set."),
+        FieldSpec("rotation_period", .duration, "How often the password is rotated; 5 seconds at least."),
+        FieldSpec("rotation_statements", .list, "Statements that set the password; empty for ALTER ROLE ... WITH PASSWORD."),
+        FieldSpec("credential_type", .string, "The kind of credential: password.", default: "password"),
     ]
 
     private static let roleFields: [FieldSpec] = [

@@ -10,6 +10,7 @@ extension DatabaseMount {
 
     /// Stores a role as sent; its statements first run when a credential is made.
     func writeRole(_ request: MountRequest, _ name: String) async throws -> MountResponse {
+        if try await loadStaticRole(name) != nil { throw MountError.badRequest("Role and Static Role names must be unique") }
         let existing = try await loadRole(name)
         var role = existing ?? DatabaseRole()
         try role.update(from: request.fields, creating: existing == nil)

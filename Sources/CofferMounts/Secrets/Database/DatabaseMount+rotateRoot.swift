@@ -2,21 +2,6 @@ import CofferEncoding
 import CofferMountKit
 import Foundation
 
-/// What `rotate-root` records before it changes the root password, so a crash
-/// at any point leaves Coffer able to log in: the database holds either the old
-/// password or the new one, and the record has both.
-struct RootRotationRecord: Codable, Sendable {
-    var username: String
-    var oldPassword: String
-    var newPassword: String
-
-    enum CodingKeys: String, CodingKey {
-        case username
-        case oldPassword = "old_password"
-        case newPassword = "new_password"
-    }
-}
-
 extension DatabaseMount {
     static func rotationKey(_ name: String) -> String { "rotate-root/" + name }
 
@@ -40,15 +25,16 @@ extension DatabaseMount {
         try await storage.putJSON(Self.rotationKey(name), record)
         crashPoint.reached("rotate-root-recorded")
 
-        let statements =
-            config.rootRotationStatements.isEmpty
-            ? ["ALTER ROLE \"{{username}}\" WITH PASSWORD '{{password}}';"] : config.rootRotationStatements
+        let statements = config.rootRotationStatements
         do {
             try await withDatabase(name, config: config) { database in
                 let sent = database.settings.sendsSCRAMVerifier ? try SCRAMVerifier.verifier(for: newPassword) : newPassword
-                try await database.transaction(
-                    SQLStatements.queries(statements, ["name": username, "username": username, "password": sent]),
-                    hiding: [newPassword, sent])
+                // The default quotes the name itself (a root user may be called anything).
+                let queries =
+                    statements.isEmpty
+                    ? ["ALTER ROLE \(SQLStatements.quoted(username)) WITH PASSWORD \(SQLStatements.literal(sent))"]
+                    : SQLStatements.queries(statements, ["name": username, "username": username, "password": sent])
+                try await database.transaction(queries, hiding: [newPassword, sent])
             }
         } catch let failure as DatabaseFailure {
             // Not set: the record goes, the old password stays.
@@ -81,22 +67,5 @@ extension DatabaseMount {
             try await storage.delete(Self.rotationKey(name))
         }
         return config
-    }
-}
-
-/// A place in a multi-step write where tests stop the process, as `kill -9`
-/// would, to check the steps are crash-safe. Named by the environment variable
-/// `COFFER_TEST_CRASH_POINT`; unset in production, where `reached` does nothing.
-struct CrashPoint: Sendable {
-    let armed: String?
-
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        armed = environment["COFFER_TEST_CRASH_POINT"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    func reached(_ name: String) {
-        guard armed == name else { return }
-        // No cleanup, no flush beyond what storage already made durable: a crash.
-        _exit(137)
     }
 }

@@ -7,18 +7,28 @@ import Foundation
 /// spec/database-engine.md).
 ///
 /// Layout in the mount's view: `config/<name>` (a connection, with its root
-/// password), `role/<name>`. Each credential's lease carries the user name, the
+/// password), `role/<name>`, `static-role/<name>` (with its current password),
+/// `rotate-root/<name>` (a root rotation in progress). Each credential's lease carries the user name, the
 /// role, the connection and the revocation statements, so a user can be dropped
 /// after its role is deleted.
 package struct DatabaseMount: Mount {
     let storage: StorageView
-    let connections = DatabaseConnections()
+    let connections: DatabaseConnections
+    let staticLocks: KeyedLock
     let clock: @Sendable () -> Date
     let crashPoint = CrashPoint()
+    /// Rotates static roles when due; nil in the copy the ticker itself runs on,
+    /// so the ticker does not keep itself alive.
+    private(set) var ticker: StaticRotationTicker?
 
-    package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init) {
+    package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init, rotatesStaticRoles: Bool = true) {
         self.storage = storage
         self.clock = clock
+        connections = DatabaseConnections()
+        staticLocks = KeyedLock()
+        guard rotatesStaticRoles else { return }
+        let worker = self
+        ticker = StaticRotationTicker(every: Int(StaticRole.minimumPeriod)) { await worker.rotateDueStaticRoles() }
     }
 
     package static let factory: MountFactory = { context in DatabaseMount(storage: context.storage, clock: context.clock) }

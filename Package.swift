@@ -68,6 +68,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // Kubernetes namespace selectors are written in JSON or YAML.
                 .product(name: "Yams", package: "Yams"),
+                // The database secrets engine talks to PostgreSQL.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -139,6 +142,9 @@ let package = Package(
             name: "CofferMountsTests",
             dependencies: [
                 "CofferMounts", "CofferCore", "CofferTesting",
+                // The database mount's tests look at PostgreSQL themselves.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),

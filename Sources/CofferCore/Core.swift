@@ -29,7 +29,7 @@ package final class Core: Sendable {
     ///   - clock: the time tokens and leases are checked against.
     package init(
         physical: any PhysicalStorage, mountFactories: [String: MountFactory], ha: HACoordinator? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init
+        clock: @escaping @Sendable () -> Date = Date.init, revocationRetry: RevocationRetry = .standard
     ) {
         let barrier = SecurityBarrier(physical: physical, clock: clock)
         let keyRotation = KeyRotationScheduler(barrier: barrier)
@@ -39,7 +39,7 @@ package final class Core: Sendable {
         let acls = ACLCache()
         let policies = PolicyStore(barrier: barrier, clock: clock, acls: acls)
         let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
-        let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock)
+        let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock, retry: revocationRetry)
         let cluster = ClusterStore(barrier: barrier)
         let audit = AuditBroker(barrier: barrier, clock: clock)
         let lockouts = UserLockouts(barrier: barrier, clock: clock)
@@ -49,8 +49,11 @@ package final class Core: Sendable {
             try await tokens.load()
             tokens.setRevocationObserver { token in
                 expiration.forget(token: token.hash)
-                // A failure leaves the leases to expire on their own schedule.
-                try? await leases.revokeLeases(of: token)
+                // A lease whose secret could not be dropped stays, retried with backoff;
+                // a storage failure leaves the leases to expire on their own schedule.
+                for failure in (try? await leases.revokeLeases(of: token)) ?? [] {
+                    await expiration.revocationFailed(failure.id, failure.error)
+                }
             }
             try await policies.load()
             try await identity.load()

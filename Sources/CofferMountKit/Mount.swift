@@ -22,6 +22,10 @@ package protocol Mount: Sendable {
     /// Undoes a leased secret when its lease ends (drops a database user, say).
     func revoke(_ lease: MountLease, storage: StorageView) async throws
 
+    /// Extends a leased secret to `ttl` seconds from now (a database user's
+    /// expiry), before the core records the renewal; a throw refuses it.
+    func renew(_ lease: MountLease, ttl: Int64, storage: StorageView) async throws
+
     /// The user a login request is for (Vault's alias lookahead: the role ID for
     /// AppRole), which user lockout counts failures against; nil when the request is
     /// no login or the method guesses no secret.
@@ -34,6 +38,7 @@ extension Mount {
     package var unauthenticatedPaths: [PathPattern] { [] }
     package func help(_ path: String) -> PathHelp? { nil }
     package func revoke(_ lease: MountLease, storage: StorageView) async throws {}
+    package func renew(_ lease: MountLease, ttl: Int64, storage: StorageView) async throws {}
 }
 
 /// What the core tells a factory when it builds a mount.

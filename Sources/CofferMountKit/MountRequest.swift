@@ -13,10 +13,15 @@ package struct MountRequest: Sendable {
     package let clientAddress: String?
     /// The client's TLS certificates, when it presented any (`auth/cert` logs in by them).
     package let peerCertificates: PeerCertificates?
+    /// The display name of the caller's token (`token`, `jwt-<user>`); empty on a login.
+    package let displayName: String
+    /// The lease TTLs this mount may hand out (its tuning, else the system's).
+    package let leaseLimits: LeaseLimits
 
     package init(
         operation: MountOperation, path: String, fields: RequestFields, storage: StorageView,
-        mountPath: String, clientAddress: String? = nil, peerCertificates: PeerCertificates? = nil
+        mountPath: String, clientAddress: String? = nil, peerCertificates: PeerCertificates? = nil,
+        displayName: String = "", leaseLimits: LeaseLimits = .system
     ) {
         self.operation = operation
         self.path = path
@@ -25,5 +30,7 @@ package struct MountRequest: Sendable {
         self.mountPath = mountPath
         self.clientAddress = clientAddress
         self.peerCertificates = peerCertificates
+        self.displayName = displayName
+        self.leaseLimits = leaseLimits
     }
 }

@@ -13,5 +13,6 @@ package enum BuiltinMounts {
         "aws": AWSAuthMount.factory,
         "gcp": GCPAuthMount.factory,
         "azure": AzureAuthMount.factory,
+        "database": DatabaseMount.factory,
     ]
 }

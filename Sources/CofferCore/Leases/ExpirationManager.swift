@@ -16,11 +16,13 @@ package actor ExpirationManager {
     private let pendingTokens = ShardedExpiryQueue()
     private let pendingLeases = ShardedExpiryQueue()
     private var sweeper: Task<Void, Never>?
+    private let retry: RevocationRetry
 
-    init(tokens: TokenStore, leases: LeaseStore, clock: @escaping @Sendable () -> Date) {
+    init(tokens: TokenStore, leases: LeaseStore, clock: @escaping @Sendable () -> Date, retry: RevocationRetry = .standard) {
         self.tokens = tokens
         self.leases = leases
         self.clock = clock
+        self.retry = retry
     }
 
     /// After unseal: learn every stored expiry and start sweeping.
@@ -81,15 +83,29 @@ package actor ExpirationManager {
                 pendingTokens.set(hash, expiry)
             }
         }
-        for (id, expiry) in dueLeases {
+        for (id, _) in dueLeases {
             do {
                 try await leases.revoke(id)
                 revoked += 1
             } catch {
-                pendingLeases.set(id, expiry)
+                await revocationFailed(id, CoreError.from(error).messages.joined(separator: "; "))
             }
         }
         return revoked
+    }
+
+    /// A lease whose secret could not be revoked (its database is down, say):
+    /// tried again after a backoff with jitter, then daily once irrevocable; the
+    /// attempt count is stored, so a restart resumes the schedule.
+    package func revocationFailed(_ id: String, _ error: String) async {
+        do {
+            guard let next = try await leases.recordFailedRevocation(id, error: error, retry: retry, unit: Double.random(in: 0..<1))
+            else { return }
+            pendingLeases.set(id, next)
+        } catch {
+            // Storage failed too: keep the lease pending; the next sweep after the base wait retries.
+            pendingLeases.set(id, clock().addingTimeInterval(retry.base))
+        }
     }
 
     private func startSweeping() {

@@ -22,6 +22,9 @@ extension LeaseEntry {
                 ])
         }
         record.set("token_hash", tokenHash)
+        if revokeAttempts > 0 { record.set("revoke_attempts", Int64(revokeAttempts)) }
+        record.set("next_revoke_attempt", nextRevokeAttempt)
+        record.set("revoke_error", revokeError)
         return record.data
     }
 
@@ -42,5 +45,9 @@ extension LeaseEntry {
             issueTime: try fields.date("issue_time"), expireTime: fields.optionalDate("expire_time"),
             lastRenewal: fields.optionalDate("last_renewal"), lease: lease, tokenHash: fields.optionalString("token_hash")
         )
+        // Bounded so a record edited by hand cannot overflow the backoff.
+        if case .int(let attempts)? = fields.value("revoke_attempts") { revokeAttempts = Int(max(0, min(attempts, 64))) }
+        nextRevokeAttempt = fields.optionalDate("next_revoke_attempt")
+        revokeError = fields.optionalString("revoke_error")
     }
 }

@@ -20,4 +20,12 @@ package struct LeaseEntry: Sendable, Equatable {
     package var lease: MountLease?
     /// The token whose revocation takes this lease with it.
     package var tokenHash: String?
+    /// Failed revocations so far; kept so the backoff survives a restart.
+    package var revokeAttempts = 0
+    /// When the next revocation is due after a failed one.
+    package var nextRevokeAttempt: Date? = nil
+    /// Set once the lease is irrevocable: the last error, at most 240 characters.
+    package var revokeError: String? = nil
+
+    package var isIrrevocable: Bool { revokeError != nil }
 }

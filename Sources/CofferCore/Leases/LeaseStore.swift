@@ -93,9 +93,18 @@ package actor LeaseStore {
         guard let lease = entry.lease, lease.renewable else { throw CoreError.badRequest("lease is not renewable") }
         let now = clock()
         if let expiry = entry.expireTime, expiry <= now { throw CoreError.badRequest("lease not found") }
-        var ttl = increment.flatMap { $0 > 0 ? $0 : nil } ?? lease.ttl
-        let limit = lease.maxTTL > 0 ? min(lease.maxTTL, systemMax) : systemMax
-        ttl = min(ttl, max(0, Int64(saturating: entry.issueTime.addingTimeInterval(TimeInterval(limit)).timeIntervalSince(now))))
+        let routed = router.route(entry.mountPath)
+        let config = routed?.mount.entry.config
+        let limits = LeaseLimits(
+            defaultTTL: config?.defaultLeaseTTL ?? 0,
+            maxTTL: min(config.map { $0.maxLeaseTTL > 0 ? $0.maxLeaseTTL : systemMax } ?? systemMax, systemMax))
+        let ttl = limits.ttl(
+            increment: increment ?? 0, backendTTL: lease.ttl, backendMaxTTL: lease.maxTTL, issued: entry.issueTime, now: now)
+        // The mount extends the secret itself first (a database user's VALID UNTIL):
+        // a renewal it refuses is not recorded.
+        if ttl > 0, let routed, case .plugin(let mount) = routed.mount.handler {
+            try await mount.renew(lease, ttl: ttl, storage: routed.mount.storage)
+        }
         entry.expireTime = now.addingTimeInterval(TimeInterval(ttl))
         entry.lastRenewal = now
         try await barrier.put(Self.idPrefix + id, entry.stored)
@@ -103,16 +112,21 @@ package actor LeaseStore {
     }
 
     /// Revokes one lease: the mount undoes the secret, then the record goes.
-    /// An unknown lease is not an error (Vault answers 204).
-    func revoke(_ id: String) async throws {
+    /// An unknown lease is not an error (Vault answers 204). With `force`, the
+    /// record goes even when the mount fails (`revoke-force`).
+    func revoke(_ id: String, force: Bool = false) async throws {
         guard let entry = try await entry(id) else { return }
-        switch entry.kind {
-        case .token:
-            if let hash = entry.tokenHash { try await tokens.revoke(hash: hash) }
-        case .secret:
-            if let lease = entry.lease, let routed = router.route(entry.mountPath), case .plugin(let mount) = routed.mount.handler {
-                try await mount.revoke(lease, storage: routed.mount.storage)
+        do {
+            switch entry.kind {
+            case .token:
+                if let hash = entry.tokenHash { try await tokens.revoke(hash: hash) }
+            case .secret:
+                if let lease = entry.lease, let routed = router.route(entry.mountPath), case .plugin(let mount) = routed.mount.handler {
+                    try await mount.revoke(lease, storage: routed.mount.storage)
+                }
             }
+        } catch  where force {
+            // The operator takes over: the secret may still exist in the backend.
         }
         var writes: [StorageWrite] = [.delete(Self.idPrefix + id)]
         if let hash = entry.tokenHash { writes.append(.delete(Self.tokenPrefix + hash + "/" + Self.digest(id))) }
@@ -120,19 +134,54 @@ package actor LeaseStore {
     }
 
     /// Revokes every lease whose id starts with `prefix`.
-    func revoke(prefix: String) async throws {
-        for id in try await ids(under: prefix) { try await revoke(id) }
+    func revoke(prefix: String, force: Bool = false) async throws {
+        for id in try await ids(under: prefix) { try await revoke(id, force: force) }
     }
 
     /// Revokes the leases a token created, and its own marker (as it is revoked).
-    func revokeLeases(of token: TokenEntry) async throws {
+    /// A lease whose mount fails stays, and is returned with its error, for the
+    /// expiration manager to retry: one database that is down must neither stop
+    /// the token's revocation nor strand the other leases.
+    func revokeLeases(of token: TokenEntry) async throws -> [(id: String, error: String)] {
         let index = Self.tokenPrefix + token.hash + "/"
+        var failed: [(id: String, error: String)] = []
         for key in try await barrier.list(prefix: index) {
-            if let id = try await barrier.get(index + key) {
-                try await revoke(String(decoding: id, as: UTF8.self))
+            guard let raw = try await barrier.get(index + key) else { continue }
+            let id = String(decoding: raw, as: UTF8.self)
+            do {
+                try await revoke(id)
+            } catch {
+                failed.append((id, CoreError.from(error).messages.joined(separator: "; ")))
             }
         }
         try await barrier.delete(Self.idPrefix + token.path + "/h" + token.hash)
+        return failed
+    }
+
+    /// Records a failed revocation and returns when to try again: after a
+    /// backoff, or, once the tries are spent, a day later with the lease marked
+    /// irrevocable. Nil when the lease is gone. Stored, so a restart keeps both.
+    func recordFailedRevocation(_ id: String, error: String, retry: RevocationRetry, unit: Double) async throws -> Date? {
+        guard var entry = try await entry(id) else { return nil }
+        let now = clock()
+        entry.revokeAttempts += 1
+        if entry.isIrrevocable || retry.givesUp(afterAttempt: entry.revokeAttempts) {
+            entry.revokeError = RevocationRetry.keptError(entry.isIrrevocable ? error : "out of retries: " + error)
+            entry.nextRevokeAttempt = now.addingTimeInterval(retry.irrevocableInterval)
+        } else {
+            entry.nextRevokeAttempt = now.addingTimeInterval(retry.delay(afterAttempt: entry.revokeAttempts, unit: unit))
+        }
+        try await barrier.put(Self.idPrefix + id, entry.stored)
+        return entry.nextRevokeAttempt
+    }
+
+    /// Leases marked irrevocable, by expiry then id (OpenBao's order).
+    func irrevocableLeases() async throws -> [LeaseEntry] {
+        var found: [LeaseEntry] = []
+        for id in try await ids(under: "") {
+            if let entry = try await entry(id), entry.isIrrevocable { found.append(entry) }
+        }
+        return found.sorted { ($0.expireTime ?? .distantPast, $0.id) < ($1.expireTime ?? .distantPast, $1.id) }
     }
 
     /// Direct children under a prefix, for `LIST sys/leases/lookup/<prefix>`.
@@ -157,8 +206,9 @@ package actor LeaseStore {
     func expiringSecretLeases() async throws -> [(id: String, expiry: Date)] {
         var result: [(String, Date)] = []
         for id in try await ids(under: "") {
-            if let entry = try await entry(id), entry.kind == .secret, let expiry = entry.expireTime {
-                result.append((id, expiry))
+            // A lease whose revocation failed is due at its next attempt.
+            if let entry = try await entry(id), entry.kind == .secret, let due = entry.nextRevokeAttempt ?? entry.expireTime {
+                result.append((id, due))
             }
         }
         return result

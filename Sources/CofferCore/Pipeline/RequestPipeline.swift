@@ -88,7 +88,7 @@ package struct RequestPipeline: Sendable {
             let call = BackendCall(request: request, relativePath: relativePath, mount: mount.entry, storage: mount.storage, token: token)
             return try await answered(record) { try await backend.handle(call) }
         case .plugin(let handler):
-            let mountRequest = try await Self.mountRequest(request, relativePath, mount, handler)
+            let mountRequest = try await Self.mountRequest(request, relativePath, mount, handler, token: token)
             record.operation = mountRequest.operation.rawValue
             if let token {
                 try await checkedAuthorize(ACLRequest(request, exists: mountRequest.operation != .create), token: token, record: &record)
@@ -195,14 +195,15 @@ package struct RequestPipeline: Sendable {
     /// write is `create` when the mount says nothing exists there yet, else
     /// `update`. The existence check gets a request of its own, as an update.
     private static func mountRequest(
-        _ request: Request, _ relativePath: String, _ mount: RoutedMount, _ handler: any Mount
+        _ request: Request, _ relativePath: String, _ mount: RoutedMount, _ handler: any Mount, token: TokenEntry?
     ) async throws -> MountRequest {
         let fields = RequestFields(request.data)
+        let limits = LeaseLimits(defaultTTL: mount.entry.config.defaultLeaseTTL, maxTTL: mount.entry.config.maxLeaseTTL)
         func made(_ operation: MountOperation) -> MountRequest {
             MountRequest(
                 operation: operation, path: relativePath, fields: fields, storage: mount.storage,
                 mountPath: mount.entry.routePath, clientAddress: request.clientAddress,
-                peerCertificates: request.peerCertificates
+                peerCertificates: request.peerCertificates, displayName: token?.displayName ?? "", leaseLimits: limits
             )
         }
         let asked = made(request.operation.routeOperation)

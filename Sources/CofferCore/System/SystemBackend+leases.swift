@@ -41,14 +41,76 @@ extension SystemBackend {
         case "revoke",
             _ where rest.hasPrefix("revoke/"):
             let id = try leaseID(after: "revoke")
-            try await leases.revoke(id)
+            do {
+                try await leases.revoke(id)
+            } catch  where queued {
+                // Queued (`bao lease revoke`): the caller is not waiting, so a
+                // failure goes to the expiration manager's retries, not back.
+                await expiration.revocationFailed(id, CoreError.from(error).messages.joined(separator: "; "))
+                return .accepted
+            }
             expiration.forget(lease: id)
             return queued ? .accepted : .noContent
         case _ where rest.hasPrefix("revoke-prefix/"):
             try await leases.revoke(prefix: String(rest.dropFirst("revoke-prefix/".count)))
             return queued ? .accepted : .noContent
+        case _ where rest.hasPrefix("revoke-force/"):
+            // Past any backend error: for leases whose secret the operator removed by hand.
+            let prefix = String(rest.dropFirst("revoke-force/".count))
+            let ids = try await leases.ids(under: prefix)
+            try await leases.revoke(prefix: prefix, force: true)
+            for id in ids { expiration.forget(lease: id) }
+            return .noContent
         default:
             throw CoreError.unsupportedPath
         }
+    }
+
+    /// `GET sys/leases?type=irrevocable` (also LIST): the leases Coffer gave up
+    /// revoking, with their errors; any other type answers nothing, as OpenBao does.
+    func irrevocableLeaseList(_ call: BackendCall) async throws -> Response {
+        let fields = RequestFields(call.request.data)
+        guard (try fields.string("type"))?.lowercased() == "irrevocable" else { return .noContent }
+        var limit = 10_000
+        var warnings: [String] = []
+        switch try fields.string("limit") ?? "" {
+        case "": break
+        case let text where text.lowercased() == "none": limit = .max
+        case let text:
+            guard let number = Int(text), number >= 1 else {
+                throw CoreError(.internal, "1 error occurred:\n\t* limit must be 'none' or a positive integer\n\n")
+            }
+            limit = number
+        }
+        var found = try await leases.irrevocableLeases()
+        if found.count > limit {
+            found = Array(found.prefix(limit))
+            warnings.append(
+                "Command halted because many irrevocable leases were found. To emit the entire list, re-run the command with force set true."
+            )
+        }
+        let listed: [JSONValue] = found.map { entry in
+            ["lease_id": .string(entry.id), "mount_id": .string(mountAccessor(entry.mountPath)), "error": .string(entry.revokeError ?? "")]
+        }
+        var response = LogicalResponse(
+            requestID: call.request.id, data: ["lease_count": .int(Int64(listed.count)), "leases": .array(listed)])
+        response.warnings = warnings
+        return .logical(response)
+    }
+
+    /// `GET sys/leases/count?type=irrevocable`: how many, in all and by mount accessor.
+    func irrevocableLeaseCount(_ call: BackendCall) async throws -> Response {
+        guard (try RequestFields(call.request.data).string("type"))?.lowercased() == "irrevocable" else { return .noContent }
+        var counts: [String: Int64] = [:]
+        let found = try await leases.irrevocableLeases()
+        for entry in found { counts[mountAccessor(entry.mountPath), default: 0] += 1 }
+        return .logical(
+            LogicalResponse(
+                requestID: call.request.id,
+                data: ["lease_count": .int(Int64(found.count)), "counts": .object(counts.mapValues { .int($0) })]))
+    }
+
+    private func mountAccessor(_ routePath: String) -> String {
+        router.route(routePath)?.mount.entry.accessor ?? ""
     }
 }

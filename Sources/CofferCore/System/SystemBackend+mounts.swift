@@ -23,6 +23,11 @@ extension SystemBackend {
             try await mounts.enable(try Self.newEntry(table, path, RequestFields(call.request.data)))
             return .noContent
         case .delete:
+            // As Vault: a secrets engine's leases are revoked through it before it
+            // goes (a database mount drops its users); a failure keeps the mount.
+            if table == .secrets, await mounts.entries(table).contains(where: { $0.path.bytesEqual(path.withTrailingSlash) }) {
+                try await leases.revoke(prefix: path.withTrailingSlash)
+            }
             try await mounts.disable(table: table, path: path)
             // As Vault: an auth method's tokens (and their leases) go with it.
             if table == .auth { try await leases.revoke(prefix: table.routePrefix + path) }

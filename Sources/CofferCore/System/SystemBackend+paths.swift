@@ -113,9 +113,15 @@ extension SystemBackend {
     /// prefix in the path or the body; the endpoint tells them apart (a LIST
     /// anywhere but under `lookup` is an unsupported path, as OpenBao answers).
     private static let leasePaths: [SystemPath] = [
+        route("leases", [.read, .list], "Lists irrevocable leases (type=irrevocable).") { sys, c in
+            try await sys.irrevocableLeaseList(c.call)
+        },
+        route("leases/count", [.read], "Counts irrevocable leases (type=irrevocable).") { sys, c in
+            try await sys.irrevocableLeaseCount(c.call)
+        },
         route("leases/{rest...}", [.update, .list], "Looks up, lists, renews and revokes leases.") { sys, c in
             try await sys.leaseEndpoint(c.call, c["rest"])
-        }
+        },
     ]
 
     /// A route whose operations all go to one handler.

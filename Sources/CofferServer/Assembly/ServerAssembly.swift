@@ -37,7 +37,8 @@ package struct ServerAssembly {
     /// The core on its storage; on PostgreSQL with `ha_enabled`, one node of an HA cluster.
     package static func makeCore(_ config: ServerConfig, logger: Logger) async throws -> Core {
         guard case .postgresql(let settings) = config.storage, settings.haEnabled else {
-            return Core(physical: try await makeStorage(config), mountFactories: BuiltinMounts.factories)
+            return Core(
+                physical: try await makeStorage(config), mountFactories: BuiltinMounts.factories, revocationRetry: revocationRetry())
         }
         let storage = try await PostgreSQLStorage.open(settings)
         let timings = HATimings()
@@ -50,7 +51,17 @@ package struct ServerAssembly {
         }
         let advertisement = LeaderAdvertisement(apiAddress: apiAddress, clusterAddress: config.clusterAddress ?? "")
         let ha = HACoordinator(lock: lock, advertisement: advertisement, timings: timings, clock: Date.init)
-        return Core(physical: cached(storage, config), mountFactories: BuiltinMounts.factories, ha: ha)
+        return Core(physical: cached(storage, config), mountFactories: BuiltinMounts.factories, ha: ha, revocationRetry: revocationRetry())
+    }
+
+    /// OpenBao's revocation backoff (10 s base), unless `COFFER_LEASE_REVOKE_RETRY_BASE`
+    /// sets the base in seconds (0.05 to 3600): the end-to-end tests watch a lease
+    /// run out of retries in seconds rather than ten minutes.
+    static func revocationRetry(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> RevocationRetry {
+        guard let text = environment["COFFER_LEASE_REVOKE_RETRY_BASE"], let base = Double(text), base >= 0.05, base <= 3600 else {
+            return .standard
+        }
+        return RevocationRetry(base: base)
     }
 
     /// The first listener's address as a URL, as Vault guesses an unset `api_addr`.

@@ -1,0 +1,17 @@
+/// Ticks while its mount is alive: dropped with the mount (unmount, seal), it
+/// stops its task.
+final class StaticRotationTicker: Sendable {
+    private let task: Task<Void, Never>
+
+    init(every seconds: Int, _ tick: @escaping @Sendable () async -> Void) {
+        task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(seconds))
+                if Task.isCancelled { return }
+                await tick()
+            }
+        }
+    }
+
+    deinit { task.cancel() }
+}

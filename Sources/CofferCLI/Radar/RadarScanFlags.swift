@@ -15,7 +15,12 @@ struct RadarScanFlags: ParsableArguments {
     @Flag(help: "git: diff merge commits against every parent, not only the first.") var allParents = false
     @Option(help: "git: the ref whose tip decides in_head (default HEAD).") var defaultBranch: String?
     @Option(help: "git: only commits not in this revision, or a rev-range (PR mode).") var since: String?
-    @Option(help: "git: blob pairs remembered for dedupe.") var maxCache: Int?
+    @Option(help: "git: scanned blobs remembered for dedupe.") var maxCache: Int?
+    @Flag(help: "git: scan only what the index adds over HEAD (a pre-commit hook).") var staged = false
+    @Flag(help: "git: also scan dangling commits, trees and blobs (after a force-push or a deleted branch).")
+    var unreachable = false
+    @Flag(help: "dir: skip files .gitignore rules ignore (off by default: ignored files such as .env hold secrets).")
+    var respectGitignore = false
     @Option(help: "A file holding the hash key (base64 of 32 bytes).") var hashKeyFile: String?
     @Option(help: "The CircleCI project name used in suggested Coffer paths.") var project = "project"
     @Option(help: "Suggested Coffer path for a CircleCI secret, with <project> and <NAME>.")
@@ -67,6 +72,12 @@ struct RadarScanFlags: ParsableArguments {
         options.allParents = allParents
         options.defaultBranch = defaultBranch
         options.sinceRevision = since
+        guard !(staged && (since != nil || unreachable)) else {
+            throw RadarError.invalidConfig("--staged scans the index alone: not with --since or --unreachable")
+        }
+        options.gitStaged = staged
+        options.gitUnreachable = unreachable
+        options.respectGitignore = respectGitignore
         options.project = project
         options.pathTemplate = pathTemplate
         options.envVarMaxAgeDays = maxAgeDays

@@ -4,7 +4,8 @@
 /// (spec §15); case folding is baked into the table, so the input is never copied
 /// or lower-cased.
 struct KeywordAutomaton: Sendable {
-    /// Transition table: `states × 256` next-state indices.
+    /// Transition table: `states × 256` next-state indices; a state where keywords end is
+    /// stored complemented (negative), so the scan loop needs no second lookup per byte.
     private let transitions: [Int32]
     /// For each state, the range of `outputs` that ends at it (own keywords plus fail-chain ones).
     private let outputRanges: [Range<Int32>]
@@ -72,23 +73,39 @@ struct KeywordAutomaton: Sendable {
             flat += merged[state].map { Int32($0) }
             ranges.append(start..<Int32(flat.count))
         }
+        for index in table.indices where !ranges[Int(table[index])].isEmpty { table[index] = ~table[index] }
         transitions = table
         outputRanges = ranges
         outputs = flat
     }
 
     /// Calls `onHit(keywordIndex, endIndex)` for every keyword occurrence in `text`.
+    ///
+    /// The hot loop of every scan: one table load per byte, with the state in a register
+    /// (a flagged entry is rare, and only then are the outputs read).
     func forEachHit(in text: UnsafeBufferPointer<UInt8>, _ onHit: (Int, Int) -> Void) {
+        guard let bytes = text.baseAddress else { return }
+        let count = text.count
         transitions.withUnsafeBufferPointer { table in
-            outputRanges.withUnsafeBufferPointer { ranges in
-                var state = 0
-                for index in 0..<text.count {
-                    state = Int(table[state &<< 8 | Int(text[index])])
-                    let range = ranges[state]
-                    if range.isEmpty { continue }
-                    for slot in range { onHit(Int(outputs[Int(slot)]), index + 1) }
+            guard let next = table.baseAddress else { return }
+            var state: Int32 = 0
+            var index = 0
+            while index < count {
+                let entry = next[Int(state) &<< 8 | Int(bytes[index])]
+                index &+= 1
+                if entry >= 0 {
+                    state = entry
+                    continue
                 }
+                state = ~entry
+                reportHits(at: Int(state), end: index, onHit)
             }
         }
+    }
+
+    /// The keywords ending at `state`, for a match ending at `end`.
+    @inline(never)
+    private func reportHits(at state: Int, end: Int, _ onHit: (Int, Int) -> Void) {
+        for slot in outputRanges[state] { onHit(Int(outputs[Int(slot)]), end) }
     }
 }

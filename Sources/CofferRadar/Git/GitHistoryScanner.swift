@@ -1,10 +1,12 @@
 import Foundation
 
-/// Scans every commit reachable from any ref through `git log -p -U0` (spec §2.2).
+/// Scans every commit reachable from any ref (spec §2.2) by an object walk.
 ///
-/// Added lines attribute a secret to the commit that introduced it, removed lines to the
-/// one that deleted it; merges are diffed against their first parent (or every parent).
-/// Identical blob pairs are scanned once and re-attributed from a cache.
+/// `git log --raw` lists, per commit, the blobs each file had before and after (tree diffs
+/// only: content diffs cost git more CPU than the whole scan); `git cat-file --batch` reads
+/// each distinct blob once. A secret in the new blob and not the old is added by the commit,
+/// one in the old and not the new is removed by it. Merges are compared with their first
+/// parent (or every parent).
 struct GitHistoryScanner {
     let scanner: RadarScanner
     let repository: String
@@ -16,81 +18,81 @@ struct GitHistoryScanner {
             report.errors.append("not a git repository: \(repository)")
             return
         }
-        var parser = GitPatchParser()
-        var batch = PatchBatch(scanner: scanner)
-        var bytes = 0
+        if scanner.options.gitStaged {
+            scanStaged(git, into: &aggregator, report: &report)
+            return
+        }
+        let dangling = scanner.options.gitUnreachable ? danglingObjects(git, report: &report) : DanglingObjects()
+        let roots = dangling.commits
+        var parser = RawChangeParser()
+        var batch = BlobChangeBatch(scanner: scanner, reader: BlobReader(git: git, maxSize: scanner.options.maxFileSize))
         var reported = 0
         let progress = scanner.options.progress
-        let status = git.stream(logArguments()) { line in
-            bytes += line.count + 1
-            if let progress, bytes - reported >= 1 << 20 {
-                reported = bytes
-                progress(parser.commitCount, bytes)
+        let status = git.stream(changeArguments() + revisionRange(extraRoots: roots)) { line in
+            guard let change = parser.feed(line) else { return }
+            batch.add(change, into: &aggregator)
+            if let progress, batch.bytesScanned - reported >= 1 << 20 {
+                reported = batch.bytesScanned
+                progress(parser.commitCount, batch.bytesScanned)
             }
-            guard let patch = parser.feed(line) else { return }
-            batch.add(patch, into: &aggregator)
         }
-        if let last = parser.finish() { batch.add(last, into: &aggregator) }
         report.commitsScanned += parser.commitCount
         if status != 0 {
-            // A corrupt object stops `git log` at the commit that needs it; the commits it
-            // never reached are read one by one, so one bad object costs one commit.
+            // A corrupt commit or tree stops `git log` at the commit that needs it; the commits
+            // it never reached are read one by one, so one bad object costs one commit.
             report.errors.append("git log failed in \(repository) (status \(status)); the commits it did not reach were read one by one")
-            let recovered = recoverUnread(git, seen: parser.seenCommits, batch: &batch, into: &aggregator)
-            bytes += recovered.bytes
+            let recovered = recoverUnread(git, seen: parser.seenCommits, roots: roots, batch: &batch, into: &aggregator)
             report.commitsScanned += recovered.commits
             report.errors += recovered.errors
         }
+        for change in danglingBlobChanges(git, dangling) { batch.add(change, into: &aggregator) }
         batch.flush(into: &aggregator)
-        report.bytesScanned += bytes
+        report.errors += batch.errors
+        report.bytesScanned += batch.bytesScanned
+        report.filesScanned += batch.blobsScanned
         let head = HeadContent(git: git, ref: scanner.options.defaultBranch ?? "HEAD")
         report.findings = aggregator.findings { value, path in head.contains(value, at: path) }
     }
 
-    func logArguments() -> [String] {
-        patchArguments() + revisionRange()
-    }
-
-    /// `git log` with one patch per file per commit, in the parser's format; no revisions.
-    private func patchArguments() -> [String] {
+    /// `git log` listing the blobs of each changed file, in the parser's format; no revisions.
+    func changeArguments() -> [String] {
         [
-            "log", "-p", "-U0", "--full-history", "--no-ext-diff", "--no-textconv", "--no-color",
-            "--format=%x01%H%x1f%an%x1f%ae%x1f%aI%x1f%at",
+            "log", "--raw", "--no-abbrev", "--no-renames", "--full-history", "--no-ext-diff", "--no-textconv",
+            "--no-color", "--format=%x01%H%x1f%an%x1f%ae%x1f%aI%x1f%at",
             scanner.options.allParents ? "--diff-merges=separate" : "--diff-merges=first-parent",
         ]
     }
 
-    private func revisionRange() -> [String] {
-        guard let since = scanner.options.sinceRevision else { return ["--all"] }
-        return [since.contains("..") ? since : since + "..HEAD"]
+    /// Every ref, or the `--since` range; `extraRoots` adds dangling commits (`--unreachable`).
+    private func revisionRange(extraRoots: [String] = []) -> [String] {
+        guard let since = scanner.options.sinceRevision else { return ["--all"] + extraRoots }
+        return [since.contains("..") ? since : since + "..HEAD"] + extraRoots
     }
 
     /// Reads, one `git log -1` each, the commits of the range that the failed walk never
     /// reached; a commit that still cannot be read is an error of its own.
     private func recoverUnread(
-        _ git: GitProcess, seen: Set<String>, batch: inout PatchBatch, into aggregator: inout FindingAggregator
-    ) -> (commits: Int, bytes: Int, errors: [String]) {
+        _ git: GitProcess, seen: Set<String>, roots: [String], batch: inout BlobChangeBatch,
+        into aggregator: inout FindingAggregator
+    ) -> (commits: Int, errors: [String]) {
         var commits: [String] = []
         // rev-list needs only commit objects; whatever it lists before failing is used.
-        git.stream(["rev-list"] + revisionRange()) { line in
+        git.stream(["rev-list"] + revisionRange(extraRoots: roots)) { line in
             let sha = String(decoding: line, as: UTF8.self)
             if !seen.contains(sha) { commits.append(sha) }
         }
         var errors: [String] = []
-        var bytes = 0
         var read = 0
         for sha in commits {
-            var parser = GitPatchParser()
-            let status = git.stream(patchArguments() + ["-1", sha]) { line in
-                bytes += line.count + 1
-                guard let patch = parser.feed(line) else { return }
-                batch.add(patch, into: &aggregator)
+            var parser = RawChangeParser()
+            let status = git.stream(changeArguments() + ["-1", sha]) { line in
+                guard let change = parser.feed(line) else { return }
+                batch.add(change, into: &aggregator)
             }
-            if let last = parser.finish() { batch.add(last, into: &aggregator) }
             read += parser.commitCount
             if status != 0 { errors.append("cannot fully read commit \(sha.prefix(12)) (git status \(status))") }
         }
-        return (read, bytes, errors)
+        return (read, errors)
     }
 }
 

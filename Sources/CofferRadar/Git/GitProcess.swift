@@ -15,6 +15,7 @@ struct GitProcess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["git", "-C", repository, "-c", "core.quotePath=false"] + arguments
         let pipe = Pipe()
+        Self.closeOnExec(pipe)
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -53,5 +54,15 @@ struct GitProcess {
             output.append(0x0A)
         }
         return status == 0 ? output : nil
+    }
+
+    /// Marks both ends of `pipe` close-on-exec in this process. Another git started meanwhile
+    /// (a scan on another thread, the long-running `cat-file`) would otherwise inherit them and
+    /// hold a write end open, so the reader here would never see end of stream. The child
+    /// still gets its own end: it is duplicated onto fd 0 or 1, which clears the flag.
+    static func closeOnExec(_ pipe: Pipe) {
+        for fd in [pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor] {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
     }
 }

@@ -15,6 +15,8 @@ struct DirectoryWalker {
     var followSymlinks = false
     var maxFileSize = 10 * 1024 * 1024
     var allowlist = Allowlist()
+    /// Paths `.gitignore` rules exclude, with `--respect-gitignore`.
+    var ignored: GitIgnoredPaths? = nil
     /// Directory depth cap: a last defence against pathological trees.
     var maxDepth = 64
 
@@ -24,6 +26,7 @@ struct DirectoryWalker {
         var allowlisted = 0
         var symlinks = 0
         var special = 0
+        var gitignored = 0
     }
 
     /// Visits every scannable file in a stable order; returns skips and unreadable paths (exit 3).
@@ -87,6 +90,10 @@ struct DirectoryWalker {
                     type = isDirectory.boolValue ? .typeDirectory : .typeRegular
                 }
                 if type == .typeDirectory {
+                    if ignored?.ignores(directory: path) == true {
+                        skips.gitignored += 1
+                        continue
+                    }
                     if allowlist.allowsPath(path + "/") {
                         skips.allowlisted += 1
                         continue
@@ -97,6 +104,10 @@ struct DirectoryWalker {
                 // FIFOs, sockets and devices would block or never end: never read them.
                 guard type == .typeRegular else {
                     skips.special += 1
+                    continue
+                }
+                if ignored?.ignores(file: path) == true {
+                    skips.gitignored += 1
                     continue
                 }
                 if allowlist.allowsPath(path) {

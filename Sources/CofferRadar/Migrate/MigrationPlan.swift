@@ -11,10 +11,27 @@ public struct MigrationPlan: Sendable {
         public let path: String
         public let yamlPath: String
         public let line: Int
-        /// Where the value sits on its line: 1-based byte column and length.
+        /// Where the value sits on its line: 1-based byte column and length. A multi-line value
+        /// (a block scalar) is its lines `line...endLine` from `column` on, length 0.
         public let column: Int
         public let length: Int
         public let job: String?
+        public let endLine: Int
+
+        init(
+            name: String, mount: String, path: String, yamlPath: String, line: Int, column: Int, length: Int,
+            job: String?, endLine: Int? = nil
+        ) {
+            self.name = name
+            self.mount = mount
+            self.path = path
+            self.yamlPath = yamlPath
+            self.line = line
+            self.column = column
+            self.length = length
+            self.job = job
+            self.endLine = endLine ?? line
+        }
     }
 
     public let items: [Item]

@@ -28,6 +28,8 @@ public struct MigrationPlanner: Sendable {
         var claimed = Set<String>()
         var usedNames: [String: Int] = [:]
         var namesByValue: [String: String] = [:]
+        /// awk programs reading multi-line values, by name.
+        var readers: [String: String] = [:]
         for finding in findings where finding.isActive {
             guard let hint = finding.migration, let location = finding.locations.first(where: { $0.yamlPath != nil }),
                 let yamlPath = location.yamlPath
@@ -35,8 +37,20 @@ public struct MigrationPlanner: Sendable {
                 notes.append("\(finding.ruleID) at line \(finding.locations.first?.startLine ?? 0): not in a place the plan can edit")
                 continue
             }
-            guard location.startLine == location.endLine, location.endColumn > location.startColumn else {
-                notes.append("\(hint.name) at line \(location.startLine): spans several lines, move it by hand")
+            var block: BlockScalarEntry? = nil
+            if location.startLine != location.endLine {
+                block =
+                    Self.isEnvironmentEntry(yamlPath)
+                    ? BlockScalarEntry.find(
+                        in: edits, key: hint.name, yamlPath: yamlPath, span: location.startLine...max(location.startLine, location.endLine))
+                    : nil
+                guard block != nil else {
+                    notes.append(
+                        "\(hint.name) at line \(location.startLine): spans several lines outside a `KEY: |` entry, move it by hand")
+                    continue
+                }
+            } else if location.endColumn <= location.startColumn {
+                notes.append("\(hint.name) at line \(location.startLine): no span to move, move it by hand")
                 continue
             }
             let spanKey = "\(location.startLine):\(location.startColumn)"
@@ -57,6 +71,19 @@ public struct MigrationPlanner: Sendable {
                 hint.cofferPath.hasSuffix("/" + hint.name)
                 ? String(hint.cofferPath.dropLast(hint.name.count)) + name : hint.cofferPath
             let (mount, path) = Self.kvTarget(cofferPath)
+            if let block {
+                // The whole entry goes, key line and block; the job reads the value back from Coffer.
+                Self.maskBlock(block, from: location, redacted: finding.redacted, in: &edits)
+                for number in block.keyLine...block.lastLine { edits.delete(line: number) }
+                if !items.contains(where: { $0.name == name }) {
+                    readers[name] = block.awkProgram
+                    items.append(
+                        .init(
+                            name: name, mount: mount, path: path, yamlPath: yamlPath, line: block.firstLine,
+                            column: block.indent + 1, length: 0, job: hint.job, endLine: block.lastLine))
+                }
+                continue
+            }
             edits.mask(line: location.startLine, column: location.startColumn, length: length, with: finding.redacted)
             if Self.isEnvironmentEntry(yamlPath), let line = edits.line(location.startLine),
                 Self.isKeyLine(line, key: hint.name, yamlPath: yamlPath)
@@ -78,14 +105,28 @@ public struct MigrationPlanner: Sendable {
         var script = Self.scriptHeader(configPath: configPath, count: items.count)
         for item in items {
             script += "# \(item.name): \(item.yamlPath) (line \(item.line))\n"
+            let reader =
+                readers[item.name].map { "LC_ALL=C awk '\($0)' \"$CONFIG\"" }
+                ?? "LC_ALL=C awk -v l=\(item.line) -v c=\(item.column) -v n=\(item.length) 'NR==l {printf \"%s\", substr($0, c, n)}' \"$CONFIG\""
             script +=
-                "\(cli) kv put -mount=\(Self.shellQuoted(item.mount)) \(Self.shellQuoted(item.path)) "
-                + "\(field)=@<(LC_ALL=C awk -v l=\(item.line) -v c=\(item.column) -v n=\(item.length) 'NR==l {printf \"%s\", substr($0, c, n)}' \"$CONFIG\") >/dev/null\n"
+                "\(cli) kv put -mount=\(Self.shellQuoted(item.mount)) \(Self.shellQuoted(item.path)) \(field)=@<(\(reader)) >/dev/null\n"
         }
         notes += insertLoginSteps(text: text, items: items, edits: &edits)
         return MigrationPlan(
             items: items, script: script, patch: edits.unifiedDiff(path: configPath),
             reviewPatch: edits.unifiedDiff(path: configPath, masked: true), patchedConfig: edits.result(), notes: notes)
+    }
+
+    /// Masks a multi-line secret's lines in the review diff: its first line shows the redacted
+    /// form, the others an ellipsis.
+    static func maskBlock(_ block: BlockScalarEntry, from location: FindingLocation, redacted: String, in edits: inout LineEdits) {
+        for number in location.startLine...max(location.startLine, location.endLine) {
+            guard let line = edits.line(number) else { continue }
+            let column = number == location.startLine ? location.startColumn : block.indent + 1
+            let length = line.utf8.count - (column - 1)
+            guard length > 0 else { continue }
+            edits.mask(line: number, column: column, length: length, with: number == location.startLine ? redacted : "…")
+        }
     }
 
     /// The value of `key` in a mapping, merge keys applied.

@@ -29,7 +29,14 @@ public struct RadarScanOptions: Sendable {
     public var defaultBranch: String? = nil
     /// Git: only commits not reachable from this revision (`--since <rev>`, PR mode).
     public var sinceRevision: String? = nil
-    /// Git: blob-pair cache size for dedupe (`--max-cache`, entries).
+    /// Git: scan only what the index adds over `HEAD` (`--staged`, for a pre-commit hook).
+    public var gitStaged = false
+    /// Git: also scan dangling commits, trees and blobs (`--unreachable`).
+    public var gitUnreachable = false
+    /// Directory: skip files the tree's `.gitignore` rules ignore (`--respect-gitignore`; off by
+    /// default, as ignored files such as `.env` are where secrets live).
+    public var respectGitignore = false
+    /// Git: scanned-blob cache size for dedupe (`--max-cache`, entries).
     public var maxCacheEntries = 100_000
     /// Env-var listings: variables unchanged for longer are tagged `not-rotated` (`--max-age-days`).
     public var envVarMaxAgeDays = 180

@@ -21,6 +21,10 @@ extension RadarScanner {
         walker.followSymlinks = options.followSymlinks
         walker.maxFileSize = options.maxFileSize
         walker.allowlist = allowlist
+        if options.respectGitignore {
+            walker.ignored = GitIgnoredPaths.load(root: root)
+            if walker.ignored == nil { report.warnings.append("--respect-gitignore: \(root) is not in a git work tree; nothing ignored") }
+        }
         var entries: [DirectoryWalker.Entry] = []
         let walked = walker.walk { entry in
             let isYAML = entry.relativePath.hasSuffix(".yml") || entry.relativePath.hasSuffix(".yaml")
@@ -44,7 +48,7 @@ extension RadarScanner {
             }
             options.progress?(report.filesScanned, report.bytesScanned)
         }
-        report.skippedFiles += walked.skips.tooLarge + walked.skips.allowlisted + walked.skips.special
+        report.skippedFiles += walked.skips.tooLarge + walked.skips.allowlisted + walked.skips.special + walked.skips.gitignored
         report.errors += walked.errors
         report.warnings += walked.warnings
     }

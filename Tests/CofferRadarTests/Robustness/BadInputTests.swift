@@ -72,7 +72,24 @@ import Testing
         let report = try ScanHarness.scanner().scan(.git(repository: repository.path))
         let found = Set(report.findings.filter { $0.ruleID == "github-pat" }.map(\.path))
         #expect(found == ["early.txt", "late.txt"])
+        #expect(report.errors.contains { $0.contains("cannot read a blob of victim.txt") })
+        #expect(ExitStatus.code(for: report) == ExitStatus.scanError)
+    }
+
+    @Test func aCorruptTreeCostsTheCommitsThatNeedItAndTheWalkGoesOn() throws {
+        let repository = try GitRepository()
+        let early = Samples.githubToken(seed: 18)
+        try repository.commit("early", files: ["early.txt": "token \(early)\n"])
+        try repository.commit("victim", files: ["victim.txt": "tree to damage \(UUID().uuidString)\n"])
+        try repository.commit("late", files: ["late.txt": "nothing here\n"])
+        let tree = try repository.run("rev-parse", "HEAD~1^{tree}")
+        let object = repository.url.appendingPathComponent(".git/objects/\(tree.prefix(2))/\(tree.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: object.path)
+        try Data("not zlib at all".utf8).write(to: object)
+        let report = try ScanHarness.scanner().scan(.git(repository: repository.path))
+        #expect(report.findings.filter { $0.ruleID == "github-pat" }.map(\.path) == ["early.txt"])
         #expect(report.errors.contains { $0.contains("git log failed") })
+        #expect(report.errors.contains { $0.contains("cannot fully read commit") })
         #expect(ExitStatus.code(for: report) == ExitStatus.scanError)
     }
 

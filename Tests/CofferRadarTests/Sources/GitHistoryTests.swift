@@ -66,4 +66,45 @@ import Testing
         #expect(finding.firstCommit == side)
         #expect(!finding.inHead)  // not on the default branch's tip
     }
+
+    @Test func sinceScansOnlyTheNewCommitsAndCatchesARemovalOfAnOlderSecret() throws {
+        let repository = try GitRepository()
+        let old = Samples.githubToken(seed: 5)
+        try repository.commit("base", files: ["ci.sh": "export GH=\(old)\n"])
+        let base = try repository.run("rev-parse", "HEAD")
+        let fresh = Samples.githubToken(seed: 6)
+        let added = try repository.commit("pr: add", files: ["new.sh": "export GH=\(fresh)\n"])
+        let removed = try repository.commit("pr: clean up", files: ["ci.sh": "export GH=$GH\n"])
+        let report = try ScanHarness.scanner { $0.sinceRevision = base }.scan(.git(repository: repository.path))
+        #expect(report.commitsScanned == 2)
+        let findings = report.findings.filter { $0.ruleID == "github-pat" }
+        let introduced = try #require(findings.first { $0.path == "new.sh" })
+        #expect(introduced.firstCommit == added && introduced.inHead)
+        // Introduced before the range: known only from the commit that removed it.
+        let gone = try #require(findings.first { $0.path == "ci.sh" })
+        #expect(gone.firstCommit == nil && gone.removedInCommit == removed && !gone.inHead)
+        #expect(findings.count == 2)
+    }
+
+    @Test func aSecretEditedOnItsLineIsNotAddedAgain() throws {
+        let repository = try GitRepository()
+        let token = Samples.githubToken(seed: 7)
+        let added = try repository.commit("add", files: ["app.env": "GH=\(token)\n"])
+        try repository.commit("edit the line", files: ["app.env": "# moved\nexport GH=\(token) # ci\n"])
+        let finding = try #require(try scan(repository).findings.first { $0.ruleID == "github-pat" })
+        #expect(finding.locations.map(\.commit) == [added])
+        #expect(finding.inHead)
+    }
+
+    @Test func theDefaultBranchDecidesInHead() throws {
+        let repository = try GitRepository()
+        try repository.commit("base", files: ["a.txt": "base\n"])
+        try repository.run("checkout", "-q", "-b", "release")
+        try repository.commit("release", files: ["r.sh": "key \(Samples.githubToken(seed: 8))\n"])
+        try repository.run("checkout", "-q", "main")
+        let onMain = try #require(try scan(repository).findings.first { $0.ruleID == "github-pat" })
+        #expect(!onMain.inHead)
+        let report = try ScanHarness.scanner { $0.defaultBranch = "release" }.scan(.git(repository: repository.path))
+        #expect(report.findings.first { $0.ruleID == "github-pat" }?.inHead == true)
+    }
 }

@@ -107,4 +107,82 @@ import Testing
         let diff = edits.unifiedDiff(path: "f")
         #expect(diff.contains("@@ -1,10 +1,10 @@"))
     }
+
+    /// A deploy key pasted into the config as a literal block scalar under `environment:`.
+    static func blockFixture(strip: Bool) -> Fixture {
+        var random = SampleRandom(seed: 79)
+        let key = RuleSamples.pem("RSA PRIV" + "ATE KEY", random: &random)
+        let block = key.split(separator: "\n").map { "          " + $0 }.joined(separator: "\n")
+        let text = """
+            version: 2.1
+            jobs:
+              deploy:
+                docker:
+                  - image: cimg/base:stable
+                environment:
+                  DEPLOY_KEY: \(strip ? "|-" : "|")
+            \(block)
+
+                  REGION: eu-west-1
+                steps:
+                  - checkout
+                  - run: ./deploy.sh
+            workflows:
+              main:
+                jobs: [deploy]
+
+            """
+        return Fixture(text: text, secrets: [strip ? String(key.dropLast()) : key])
+    }
+
+    @Test(arguments: [false, true])
+    func aPEMKeyInABlockScalarMovesWholeAndThePatchAppliedLeavesNoFinding(strip: Bool) throws {
+        let fixture = Self.blockFixture(strip: strip)
+        let (plan, report) = try plan(fixture)
+        #expect(report.activeFindings.contains { $0.ruleID == "private-key" })
+        let item = try #require(plan.items.first)
+        #expect(plan.items.map(\.name) == ["DEPLOY_KEY"])
+        #expect(item.line == 8 && item.endLine == 21)
+        #expect(!plan.notes.contains { $0.contains("DEPLOY_KEY") })
+
+        // The patch applies with git and gives the planned config, in which radar finds nothing.
+        let repository = try GitRepository()
+        try repository.write(fixture.text, to: ".circleci/config.yml")
+        try repository.write(plan.patch, to: "config.patch")
+        try repository.run("apply", "config.patch")
+        let applied = try String(contentsOf: repository.url.appendingPathComponent(".circleci/config.yml"), encoding: .utf8)
+        #expect(applied == plan.patchedConfig)
+        let rescan = try ScanHarness.scanner().scan(.directory([repository.url.appendingPathComponent(".circleci").path]))
+        #expect(rescan.activeFindings.map(\.ruleID) == [])
+        #expect(rescan.errors.isEmpty)
+        let readsKey = applied.contains("export DEPLOY_KEY=\"$(bao kv get -mount=secret -field=value circleci/shop/DEPLOY_KEY)\"")
+        let keepsRegion = applied.contains("      REGION: eu-west-1\n")
+        #expect(readsKey && keepsRegion)
+
+        // The kv put reads back the value YAML gives the job, final line break included or not.
+        try repository.write(fixture.text, to: "original.yml")
+        let putLine = try #require(plan.script.split(separator: "\n").first { $0.contains("kv put") })
+        let start = try #require(putLine.range(of: "=@<(")?.upperBound)
+        let end = try #require(putLine.range(of: ") >/dev/null", options: .backwards)?.lowerBound)
+        let read = try Self.bash("CONFIG=original.yml; " + putLine[start..<end], in: repository.url)
+        let same = read == fixture.secrets[0]
+        #expect(same)
+        let bodyLine = String(fixture.secrets[0].split(separator: "\n")[2])
+        let leaked = plan.script.contains(bodyLine) || plan.reviewPatch.contains(bodyLine) || plan.patch.contains("+" + bodyLine)
+        #expect(!leaked)
+    }
+
+    /// Stdout of `command` run by bash in `directory`.
+    static func bash(_ command: String, in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 import Synchronization
 
@@ -20,7 +21,7 @@ final class AuthMountRecords<Config: Codable & Sendable, Role: Codable & Sendabl
         var generation = 0
     }
 
-    private let storage: StorageView
+    let storage: StorageView
     private let cache = Mutex(Cache())
 
     init(storage: StorageView) {
@@ -94,5 +95,33 @@ final class AuthMountRecords<Config: Codable & Sendable, Role: Codable & Sendabl
             cache.derived = made
             return made
         }
+    }
+}
+
+/// A role as `GET role/<name>` shows it.
+protocol ShownRole {
+    var json: [String: JSONValue] { get }
+}
+
+extension AuthMountRecords {
+    /// `LIST role/`: the role names; not found when there are none.
+    func listedRoles() async throws -> MountResponse {
+        let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
+        guard !names.isEmpty else { throw MountError.notFound }
+        return MountResponse(data: ["keys": JSONValue(names)])
+    }
+
+    /// `DELETE role/<name>`.
+    func deletedRole(_ name: String) async throws -> MountResponse {
+        try await deleteRole(name)
+        return .noContent
+    }
+}
+
+extension AuthMountRecords where Role: ShownRole {
+    /// `GET role/<name>`.
+    func shownRole(_ name: String) async throws -> MountResponse {
+        guard let role = try await role(name) else { throw MountError.notFound }
+        return MountResponse(data: role.json)
     }
 }

@@ -18,21 +18,21 @@ extension AWSAuthMount {
             ),
             MountPath(
                 "role",
-                operations: [.list: { mount, _ in try await mount.listRoles() }],
+                operations: [.list: { mount, _ in try await mount.records.listedRoles() }],
                 synopsis: "Lists the roles of this mount."
             ),
             MountPath(
                 "roles",
-                operations: [.list: { mount, _ in try await mount.listRoles() }],
+                operations: [.list: { mount, _ in try await mount.records.listedRoles() }],
                 synopsis: "Lists the roles of this mount."
             ),
             MountPath(
                 "role/{role}",
                 fields: [FieldSpec.capture("role", "Name of the role.")] + roleFields + TokenSettings.fields,
                 operations: [
-                    .read: { mount, call in try await mount.readRole(call["role"].lowercased()) },
+                    .read: { mount, call in try await mount.records.shownRole(call["role"].lowercased()) },
                     .update: { mount, call in try await mount.writeRole(call.request, name: call["role"].lowercased()) },
-                    .delete: { mount, call in try await mount.deleteRole(call["role"].lowercased()) },
+                    .delete: { mount, call in try await mount.records.deletedRole(call["role"].lowercased()) },
                 ],
                 exists: { mount, call in try await mount.records.role(call["role"].lowercased()) != nil },
                 synopsis: "Registers a role: which IAM principals may log in with it, and the token they get.",

@@ -69,11 +69,6 @@ package struct AWSAuthMount: Mount {
 
     // MARK: roles
 
-    func readRole(_ name: String) async throws -> MountResponse {
-        guard let role = try await records.role(name) else { throw MountError.notFound }
-        return MountResponse(data: role.json)
-    }
-
     /// Writes a role; with `resolve_aws_unique_ids`, each exact ARN is first
     /// resolved through IAM to the unique ID the login will compare.
     func writeRole(_ request: MountRequest, name: String) async throws -> MountResponse {
@@ -100,17 +95,6 @@ package struct AWSAuthMount: Mount {
         }
         try await records.putRole(name, role)
         return MountResponse(warnings: warnings)
-    }
-
-    func deleteRole(_ name: String) async throws -> MountResponse {
-        try await records.deleteRole(name)
-        return .noContent
-    }
-
-    func listRoles() async throws -> MountResponse {
-        let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
-        guard !names.isEmpty else { throw MountError.notFound }
-        return MountResponse(data: ["keys": JSONValue(names)])
     }
 
     // MARK: login

@@ -5,7 +5,7 @@ import Foundation
 /// `auth/<mount>/role/<name>`: which IAM principals may log in and the token
 /// they get (Vault's aws role, `auth_type=iam`). The EC2 auth type is not
 /// offered: its fields read back empty, and asking for it is refused.
-struct AWSRole: Codable, Sendable, Equatable {
+struct AWSRole: Codable, Sendable, Equatable, ShownRole {
     var authType = "iam"
     /// ARNs, each exact or with `*` globs.
     var boundIAMPrincipalARNs: [String] = []

@@ -22,14 +22,16 @@ extension AzureAuthMount {
                 ],
                 synopsis: "Configures the tenant, audience and resource manager access."
             ),
-            MountPath("role", operations: [.list: { mount, _ in try await mount.listRoles() }], synopsis: "Lists the roles of this mount."),
+            MountPath(
+                "role", operations: [.list: { mount, _ in try await mount.state.records.listedRoles() }],
+                synopsis: "Lists the roles of this mount."),
             MountPath(
                 "role/{name}",
                 fields: [FieldSpec.capture("name", "Name of the role.")] + roleFields + TokenSettings.fields,
                 operations: [
-                    .read: { mount, call in try await mount.readRole(call["name"].lowercased()) },
+                    .read: { mount, call in try await mount.state.records.shownRole(call["name"].lowercased()) },
                     .update: { mount, call in try await mount.writeRole(call.request, name: call["name"].lowercased()) },
-                    .delete: { mount, call in try await mount.deleteRole(call["name"].lowercased()) },
+                    .delete: { mount, call in try await mount.state.records.deletedRole(call["name"].lowercased()) },
                 ],
                 exists: { mount, call in try await mount.state.records.role(call["name"].lowercased()) != nil },
                 synopsis: "Registers a role: which managed identities may log in, from where, and the token they get."

@@ -4,7 +4,7 @@ import Foundation
 
 /// `auth/<mount>/role/<name>`: which managed identities may log in, from which
 /// subscriptions, resource groups, locations and scale sets (Vault's azure role).
-struct AzureRole: Codable, Sendable, Equatable {
+struct AzureRole: Codable, Sendable, Equatable, ShownRole {
     var boundServicePrincipalIDs: [String] = []
     var boundGroupIDs: [String] = []
     var boundLocations: [String] = []

@@ -19,16 +19,19 @@ extension GCPAuthMount {
                 ],
                 synopsis: "Configures the credentials and endpoints for Google's APIs."
             ),
-            MountPath("role", operations: [.list: { mount, _ in try await mount.listRoles() }], synopsis: "Lists the roles of this mount."),
             MountPath(
-                "roles", operations: [.list: { mount, _ in try await mount.listRoles() }], synopsis: "Lists the roles of this mount."),
+                "role", operations: [.list: { mount, _ in try await mount.state.records.listedRoles() }],
+                synopsis: "Lists the roles of this mount."),
+            MountPath(
+                "roles", operations: [.list: { mount, _ in try await mount.state.records.listedRoles() }],
+                synopsis: "Lists the roles of this mount."),
             MountPath(
                 "role/{name}",
                 fields: [FieldSpec.capture("name", "Name of the role.")] + roleFields + TokenSettings.fields,
                 operations: [
-                    .read: { mount, call in try await mount.readRole(call["name"].lowercased()) },
+                    .read: { mount, call in try await mount.state.records.shownRole(call["name"].lowercased()) },
                     .update: { mount, call in try await mount.writeRole(call.request, name: call["name"].lowercased()) },
-                    .delete: { mount, call in try await mount.deleteRole(call["name"].lowercased()) },
+                    .delete: { mount, call in try await mount.state.records.deletedRole(call["name"].lowercased()) },
                 ],
                 exists: { mount, call in try await mount.state.records.role(call["name"].lowercased()) != nil },
                 synopsis: "Registers a role: which service accounts or instances may log in, and the token they get."

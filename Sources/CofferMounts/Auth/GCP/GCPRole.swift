@@ -4,7 +4,7 @@ import Foundation
 
 /// `auth/<mount>/role/<name>`: which service accounts (`iam`) or instances
 /// (`gce`) may log in, and the token they get (Vault's gcp role).
-struct GCPRole: Codable, Sendable, Equatable {
+struct GCPRole: Codable, Sendable, Equatable, ShownRole {
     enum Kind: String, Codable, Sendable {
         case iam, gce
     }

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import CofferEncoding
 import Foundation
 import NIOCore
-import NIOSSL
 import Synchronization
 import _CryptoExtras
 
@@ -12,39 +11,19 @@ import _CryptoExtras
 /// before it expires. HTTPS is verified against `ca_cert` or the system roots;
 /// every call has a deadline and a bounded answer.
 final class GoogleAPIClient: Sendable {
+    typealias Failure = CloudAPIFailure
+
     let key: GCPServiceAccountKey?
     let tokenURL: String
-    let tls: TLSConfiguration?
-    let timeout: TimeAmount
+    let transport: CloudJSONClient
     private let token = Mutex<(value: String, expires: Date)?>(nil)
 
-    static let maximumAnswerSize = 1024 * 1024
     static let scope = "https://www.googleapis.com/auth/cloud-platform"
 
     init(key: GCPServiceAccountKey?, tokenURL: String?, caPEM: String, timeout: TimeAmount = .seconds(5)) throws {
         self.key = key
         self.tokenURL = tokenURL ?? key?.tokenURI ?? "https://oauth2.googleapis.com/token"
-        self.timeout = timeout
-        if caPEM.isEmpty {
-            tls = nil
-        } else {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-            self.tls = tls
-        }
-    }
-
-    private static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(5))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
-
-    /// Why a call got no usable answer; never quotes a token or key.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        /// The API answered 404: the thing looked up does not exist.
-        var notFound = false
+        transport = try CloudJSONClient(caPEM: caPEM, timeout: timeout)
     }
 
     /// GETs (or, with a body, POSTs) a JSON object with the service account's access token.
@@ -57,30 +36,10 @@ final class GoogleAPIClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        return try await json(request, what: "\(body == nil ? "GET" : "POST") \(url)")
+        return try await transport.object(request, what: "\(body == nil ? "GET" : "POST") \(url)")
     }
 
-    private func json(_ prepared: HTTPClientRequest, what: String) async throws(Failure) -> [String: JSONValue] {
-        var request = prepared
-        request.tlsConfiguration = tls
-        request.headers.add(name: "Accept", value: "application/json")
-        let status: UInt
-        let body: ByteBuffer
-        do {
-            let response = try await Self.client.execute(request, deadline: .now() + timeout)
-            status = response.status.code
-            body = try await response.body.collect(upTo: Self.maximumAnswerSize)
-        } catch {
-            throw Failure(description: "\(what) failed: \(error)")
-        }
-        guard status == 200 else { throw Failure(description: "\(what) answered \(status)", notFound: status == 404) }
-        guard case .object(let object)? = try? JSONValue.parse(Data(body.readableBytesView)) else {
-            throw Failure(description: "\(what) answered something that is not a JSON object")
-        }
-        return object
-    }
-
-    /// The cached access token, or a new one from the token endpoint.
+    /// The cached access token, or a new one from the token endpoint (an hour at most).
     private func accessToken() async throws(Failure) -> String {
         if let cached = token.withLock({ $0 }), cached.expires > Date() { return cached.value }
         guard let key else { throw Failure(description: "no credentials are configured to call Google's APIs with") }
@@ -90,20 +49,10 @@ final class GoogleAPIClient: Sendable {
         } catch {
             throw Failure(description: "the service-account key could not sign a token request")
         }
-        var request = HTTPClientRequest(url: tokenURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         let form = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + assertion
-        request.body = .bytes(ByteBuffer(string: form))
-        let answer = try await json(request, what: "token request to \(tokenURL)")
-        guard let value = answer["access_token"]?.stringValue, !value.isEmpty else {
-            throw Failure(description: "token request to \(tokenURL) answered no access_token")
-        }
-        // Renewed a minute early; a lifetime outside an hour is taken as a minute.
-        var lifetime: Int64 = 120
-        if case .int(let seconds)? = answer["expires_in"], (120...3600).contains(seconds) { lifetime = seconds }
-        token.withLock { $0 = (value, Date().addingTimeInterval(TimeInterval(lifetime - 60))) }
-        return value
+        let fresh = try await transport.accessToken(tokenURL, form: form, longest: 3600)
+        token.withLock { $0 = fresh }
+        return fresh.value
     }
 
     /// The signed JWT a service account trades for an access token (RFC 7523).

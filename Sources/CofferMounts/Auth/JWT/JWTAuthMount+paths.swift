@@ -17,16 +17,16 @@ extension JWTAuthMount {
             ),
             MountPath(
                 "role",
-                operations: [.list: { jwt, _ in try await jwt.listRoles() }],
+                operations: [.list: { jwt, _ in try await jwt.state.listedRoles() }],
                 synopsis: "Lists the roles of this mount."
             ),
             MountPath(
                 "role/{name}",
                 fields: [FieldSpec.capture("name", "Name of the role.")] + roleFields + TokenSettings.fields,
                 operations: [
-                    .read: { jwt, call in try await jwt.readRole(call["name"].lowercased()) },
+                    .read: { jwt, call in try await jwt.state.shownRole(call["name"].lowercased()) },
                     .update: { jwt, call in try await jwt.writeRole(call.request, name: call["name"].lowercased()) },
-                    .delete: { jwt, call in try await jwt.deleteRole(call["name"].lowercased()) },
+                    .delete: { jwt, call in try await jwt.state.deletedRole(call["name"].lowercased()) },
                 ],
                 exists: { jwt, call in try await jwt.state.role(call["name"].lowercased()) != nil },
                 synopsis: "Registers a role: which tokens may log in with it, and the token they get.",

@@ -83,27 +83,11 @@ package struct JWTAuthMount: Mount {
 
     // MARK: roles
 
-    func readRole(_ name: String) async throws -> MountResponse {
-        guard let role = try await state.role(name) else { throw MountError.notFound }
-        return MountResponse(data: role.json)
-    }
-
     func writeRole(_ request: MountRequest, name: String) async throws -> MountResponse {
         var role = try await state.role(name) ?? JWTRole()
         let warnings = try role.update(from: request.fields)
         try await state.putRole(name, role)
         return MountResponse(warnings: warnings)
-    }
-
-    func deleteRole(_ name: String) async throws -> MountResponse {
-        try await state.deleteRole(name)
-        return .noContent
-    }
-
-    func listRoles() async throws -> MountResponse {
-        let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
-        guard !names.isEmpty else { throw MountError.notFound }
-        return MountResponse(data: ["keys": JSONValue(names)])
     }
 
     // MARK: login

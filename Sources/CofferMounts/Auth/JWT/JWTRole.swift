@@ -3,7 +3,7 @@ import CofferMountKit
 
 /// `auth/<mount>/role/<name>`: which tokens may log in and what token they get
 /// (spec/jwt-auth.md §2).
-struct JWTRole: Codable, Sendable, Equatable {
+struct JWTRole: Codable, Sendable, Equatable, ShownRole {
     var roleType = "oidc"
     var userClaim = ""
     var userClaimJSONPointer = false

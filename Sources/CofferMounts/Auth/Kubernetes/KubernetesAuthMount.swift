@@ -56,27 +56,11 @@ package struct KubernetesAuthMount: Mount {
 
     // MARK: roles
 
-    func readRole(_ name: String) async throws -> MountResponse {
-        guard let role = try await state.records.role(name) else { throw MountError.notFound }
-        return MountResponse(data: role.json)
-    }
-
     func writeRole(_ request: MountRequest, name: String) async throws -> MountResponse {
         var role = try await state.records.role(name) ?? KubernetesRole()
         let warnings = try role.update(from: request.fields)
         try await state.records.putRole(name, role)
         return MountResponse(warnings: warnings)
-    }
-
-    func deleteRole(_ name: String) async throws -> MountResponse {
-        try await state.records.deleteRole(name)
-        return .noContent
-    }
-
-    func listRoles() async throws -> MountResponse {
-        let names = try await storage.list("role/").filter { !$0.hasSuffix("/") }
-        guard !names.isEmpty else { throw MountError.notFound }
-        return MountResponse(data: ["keys": JSONValue(names)])
     }
 
     // MARK: login

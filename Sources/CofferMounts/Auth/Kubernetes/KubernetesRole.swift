@@ -3,7 +3,7 @@ import CofferMountKit
 
 /// `auth/<mount>/role/<name>`: which service accounts may log in and the token
 /// they get (spec/vault-api.md §10.2).
-struct KubernetesRole: Codable, Sendable, Equatable {
+struct KubernetesRole: Codable, Sendable, Equatable, ShownRole {
     var serviceAccountNames: [String] = []
     var serviceAccountNamespaces: [String] = []
     /// The selector as written (JSON or YAML); parsed again at each login.

@@ -72,8 +72,15 @@ package struct TokenSettings: Codable, Sendable, Equatable {
 
     /// Cross-field rules that hold after every update.
     package func validate() throws {
+        // A batch token has no storage entry to count uses in or to renew by a period (OpenBao's rules).
         if type == "batch" || type == "default-batch" {
-            throw MountError.badRequest("token_type \"batch\" is not supported by Coffer yet; use service tokens")
+            if period > 0 {
+                throw MountError.badRequest("'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens")
+            }
+            if numUses > 0 {
+                throw MountError.badRequest(
+                    "'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count")
+            }
         }
         if strictlyBindIP, !boundCIDRs.isEmpty {
             throw MountError.badRequest("'token_strictly_bind_ip' conflicts with 'token_bound_cidrs'; set only one")
@@ -83,13 +90,23 @@ package struct TokenSettings: Codable, Sendable, Equatable {
         }
     }
 
+    /// A role's type as OpenBao reads it back: `default-service` and
+    /// `default-batch` show as the kind they give.
+    var shownType: String {
+        switch type {
+        case "default-service": return "service"
+        case "default-batch": return "batch"
+        default: return type
+        }
+    }
+
     /// The fields as a role read shows them.
     package var json: [String: JSONValue] {
         var object: [String: JSONValue] = [
             "token_ttl": .int(ttl), "token_max_ttl": .int(maxTTL), "token_explicit_max_ttl": .int(explicitMaxTTL),
             "token_period": .int(period), "token_policies": JSONValue(policies),
             "token_no_default_policy": .bool(noDefaultPolicy), "token_num_uses": .int(numUses),
-            "token_type": .string(type), "token_bound_cidrs": JSONValue(boundCIDRs),
+            "token_type": .string(shownType), "token_bound_cidrs": JSONValue(boundCIDRs),
             "token_strictly_bind_ip": .bool(strictlyBindIP),
         ]
         for legacy in legacyKeys {

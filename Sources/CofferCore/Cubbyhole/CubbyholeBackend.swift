@@ -12,6 +12,8 @@ struct CubbyholeBackend: CoreBackend {
 
     func handle(_ call: BackendCall) async throws -> Response {
         guard let token = call.token else { throw CoreError.permissionDenied }
+        // A batch token's data would outlive nothing: it has no revocation to take the cubbyhole with it.
+        if token.isBatch { throw CoreError.badRequest("cubbyhole operations are only supported by 'service' type tokens") }
         let view = StorageView(storage: barrier, prefix: TokenStore.cubbyholePrefix + token.hash + "/")
         let handler = try kvFactory(MountContext(path: "cubbyhole/", type: "kv", options: ["version": "1"], storage: view))
         // KV v1's table has no patch handler: a PATCH is its unsupported operation.

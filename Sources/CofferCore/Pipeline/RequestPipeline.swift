@@ -182,7 +182,16 @@ package struct RequestPipeline: Sendable {
     private func leased(_ answer: MountResponse, _ lease: MountLease, request: Request, mount: RoutedMount, token: TokenEntry?) async throws
         -> Response
     {
-        let entry = try await leases.create(path: request.path, mountPath: mount.entry.routePath, lease: lease, tokenHash: token?.hash)
+        var lease = lease
+        if let token, token.isBatch {
+            // A batch token cannot be revoked, so its leases cannot go with it:
+            // they end no later than it does (Vault's rule).
+            let left = max(1, token.ttl(at: tokens.clock()))
+            if lease.ttl <= 0 || lease.ttl > left { lease.ttl = left }
+            if lease.maxTTL <= 0 || lease.maxTTL > left { lease.maxTTL = left }
+        }
+        let entry = try await leases.create(
+            path: request.path, mountPath: mount.entry.routePath, lease: lease, tokenHash: token?.leaseOwnerHash)
         expiration.track(entry)
         guard case .logical(var response) = LogicalResponse.from(answer, requestID: request.id) else { return .noContent }
         response.leaseID = entry.id

@@ -55,6 +55,7 @@ extension SystemBackend {
                 entry.options = (entry.options ?? [:]).merging(options) { _, new in new }
             }
             try Self.tuneUserLockout(&entry, fields)
+            try Self.tuneTokenType(&entry, try fields.string("token_type"))
             try await mounts.update(entry)
             return .noContent
         default:
@@ -90,6 +91,7 @@ extension SystemBackend {
             entry.config.defaultLeaseTTL = try configFields.duration("default_lease_ttl") ?? 0
             entry.config.maxLeaseTTL = try configFields.duration("max_lease_ttl") ?? 0
             entry.config.forceNoCache = try configFields.bool("force_no_cache") ?? false
+            try Self.tuneTokenType(&entry, try configFields.string("token_type"))
         }
         entry.local = try fields.bool("local") ?? false
         entry.sealWrap = try fields.bool("seal_wrap") ?? false

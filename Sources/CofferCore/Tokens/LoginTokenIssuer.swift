@@ -28,6 +28,7 @@ struct LoginTokenIssuer: Sendable {
         request.numUses = Int(auth.tokenSettings.numUses)
         request.meta = auth.metadata
         request.boundCIDRs = try Self.boundCIDRs(auth.tokenSettings, clientAddress: clientAddress)
+        request.batch = Self.issuesBatch(role: auth.tokenSettings.type, mount: mount.config.tokenType)
         if !auth.aliasName.isEmpty {
             request.entityID =
                 try await identity.entityForLogin(
@@ -41,7 +42,8 @@ struct LoginTokenIssuer: Sendable {
         }
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
         try await revokeIfUnmounted(entry, mount: mount)
-        expiration.track(entry)
+        // A batch token has nothing stored to expire: it stops working by itself.
+        if !entry.isBatch { expiration.track(entry) }
 
         var response = LogicalResponse(requestID: requestID)
         response.auth = AuthBlock.json(
@@ -68,8 +70,26 @@ struct LoginTokenIssuer: Sendable {
     /// so a token written after that sweep is caught here and revoked at once.
     private func revokeIfUnmounted(_ entry: TokenEntry, mount: MountEntry) async throws {
         guard let router, router.mount(table: mount.table, path: mount.path)?.entry.accessor != mount.accessor else { return }
-        try await tokens.revoke(hash: entry.hash)
+        // A batch token was never stored: not handing it out is enough.
+        if !entry.isBatch { try await tokens.revoke(hash: entry.hash) }
         throw CoreError.badRequest("auth method at \(mount.routePath) was disabled during the login")
+    }
+
+    /// Whether a login gets a batch token (OpenBao's `RegisterAuth`): a mount tuned
+    /// to `service` or `batch` decides for every role; a `default-` mount (the
+    /// default is `default-service`) lets the role choose, and gives its own kind
+    /// to a role that says `default`.
+    static func issuesBatch(role: String, mount: String?) -> Bool {
+        switch mount {
+        case "batch": return true
+        case "service": return false
+        default:
+            switch role {
+            case TokenEntry.batchType, "default-batch": return true
+            case TokenEntry.serviceType, "default-service": return false
+            default: return mount == "default-batch"
+            }
+        }
     }
 
     /// Trimmed, lowercased, deduplicated, sorted, `default` added unless asked not to.

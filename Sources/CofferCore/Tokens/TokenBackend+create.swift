@@ -13,20 +13,22 @@ extension TokenBackend {
             // `no_parent` needs root or sudo on the path, as in Vault.
             throw CoreError.badRequest("root or sudo privileges required to create orphan token")
         }
-        if let type = try fields.string("type"), !type.isEmpty, type != "service" {
-            throw CoreError.badRequest("token type \"\(type)\" is not supported; Coffer issues service tokens")
-        }
+        // A batch token has no storage entry to hang children on (Vault's message).
+        guard !caller.isBatch else { throw CoreError.badRequest("batch tokens cannot create more tokens") }
+        let batch = try Self.isBatchRequested(fields)
         var requested = (try fields.stringList("policies") ?? caller.policies.filter { $0 != "default" }).map(Policy.normalize)
         if !caller.isRoot {
             let allowed = Set(caller.policies + ["default"])
             guard requested.allSatisfy(allowed.contains) else { throw CoreError.badRequest("child policies must be subset of parent") }
         }
         if !(try fields.bool("no_default_policy") ?? false), !requested.contains("root") { requested.append("default") }
+        if batch { try Self.checkBatchFields(fields, policies: requested) }
 
         var request = TokenStore.Request(policies: requested, path: "auth/token/\(call.relativePath)", displayName: "token")
         if let name = try fields.string("display_name"), !name.isEmpty {
             request.displayName = "token-" + name.lowercased().replacingOccurrences(of: " ", with: "-")
         }
+        request.batch = batch
         request.numUses = Int(try fields.int("num_uses") ?? 0)
         guard request.numUses >= 0 else { throw CoreError.badRequest("number of uses cannot be negative") }
         request.renewable = try fields.bool("renewable") ?? true
@@ -36,7 +38,7 @@ extension TokenBackend {
         // child keeps its parent's binding, so it cannot be used to escape it.
         request.parentHash = orphan ? nil : caller.hash
         request.boundCIDRs = orphan ? nil : caller.boundCIDRs
-        if let id = try fields.string("id"), !id.isEmpty {
+        if !batch, let id = try fields.string("id"), !id.isEmpty {
             guard caller.isRoot else { throw CoreError.badRequest("root or sudo privileges required to specify token id") }
             guard !id.hasPrefix("s."), !id.hasPrefix("hvs."), !id.contains(".") else {
                 throw CoreError.badRequest("custom token ID cannot have the 's.' prefix or contain a '.'")
@@ -51,11 +53,29 @@ extension TokenBackend {
         request.ttl = lifetime.ttl
         request.period = lifetime.period
         let (id, entry) = try await tokens.create(request, alongside: LeaseStore.tokenMarker)
-        expiration.track(entry)
+        if !entry.isBatch { expiration.track(entry) }
         var response = LogicalResponse(requestID: call.request.id)
         response.auth = AuthBlock.json(id: id, entry, now: tokens.clock())
         if !lifetime.warnings.isEmpty { response.warnings = lifetime.warnings }
         return .logical(response)
+    }
+
+    /// `type`: `service` (and `default`, or none) or `batch`, as OpenBao takes them.
+    private static func isBatchRequested(_ fields: RequestFields) throws -> Bool {
+        switch try fields.string("type") ?? "" {
+        case "", "default", TokenEntry.serviceType: return false
+        case TokenEntry.batchType: return true
+        default: throw CoreError.badRequest("invalid 'token_type' value")
+        }
+    }
+
+    /// What a batch token cannot carry, checked in OpenBao's order (its messages).
+    private static func checkBatchFields(_ fields: RequestFields, policies: [String]) throws {
+        for name in ["explicit_max_ttl", "num_uses", "period"] {
+            let isSet = name == "num_uses" ? (try fields.int(name) ?? 0) != 0 : (try fields.duration(name) ?? 0) != 0
+            if isSet { throw CoreError.badRequest("batch tokens cannot have \"\(name)\" set") }
+        }
+        if policies.contains("root") { throw CoreError.badRequest("batch tokens cannot be root tokens") }
     }
 
     /// TTL and period from the request: a period needs sudo (or root), and both

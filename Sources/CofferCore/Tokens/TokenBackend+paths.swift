@@ -49,17 +49,20 @@ extension TokenBackend {
                 return try await backend.renew(c.call, entry, id: "", c.fields)
             },
             route("revoke-self", "Revokes the caller's token and its children.") { backend, c in
+                try Self.checkRevocable(c.caller)
                 try await backend.tokens.revoke(hash: c.caller.hash)
                 return .noContent
             },
             route("revoke", "Revokes a token and its children.") { backend, c in
                 if let id = try c.fields.string("token"), let entry = try await backend.tokens.lookup(id) {
+                    try Self.checkRevocable(entry)
                     try await backend.tokens.revoke(hash: entry.hash)
                 }
                 return .noContent
             },
             route("revoke-orphan", "Revokes a token, leaving its children as orphans.") { backend, c in
                 if let id = try c.fields.string("token"), let entry = try await backend.tokens.lookup(id) {
+                    try Self.checkRevocable(entry)
                     try await backend.tokens.revokeOrphan(hash: entry.hash)
                 }
                 return .noContent
@@ -80,6 +83,12 @@ extension TokenBackend {
         backendHelp:
             "The token store: creates, describes, renews and revokes tokens. It is built into Coffer and always mounted at auth/token/."
     )
+
+    /// A batch token is not stored, so there is nothing to revoke: it ends at its
+    /// expiry or with its parent (Vault refuses the same way).
+    private static func checkRevocable(_ entry: TokenEntry) throws {
+        if entry.isBatch { throw CoreError.badRequest("batch tokens cannot be revoked") }
+    }
 
     private static func route(
         _ pattern: String, _ synopsis: String, operation: MountOperation = .update,

@@ -39,6 +39,7 @@ struct TokenBackend: CoreBackend {
     }
 
     func renew(_ call: BackendCall, _ entry: TokenEntry, id: String, _ fields: RequestFields) async throws -> Response {
+        if entry.isBatch { throw CoreError.badRequest("batch tokens cannot be renewed") }
         try await checkRenewalWithIssuer(call, entry)
         let renewed = try await tokens.renew(hash: entry.hash, increment: try fields.duration("increment"), maxTTL: TokenSettings.systemTTL)
         expiration.track(renewed)

@@ -33,6 +33,17 @@ package struct TokenEntry: Sendable, Equatable {
 
     package var isRoot: Bool { policies.contains("root") }
 
+    package static let serviceType = "service"
+    package static let batchType = "batch"
+
+    /// A batch token: carried by the client, never stored (`BatchToken`).
+    package var isBatch: Bool { type == Self.batchType }
+
+    /// The token whose revocation takes this token's leases with it: the token
+    /// itself, or for a batch token (which cannot be revoked) its parent, none for
+    /// an orphan (its leases end at their own expiry, cut to the token's), as Vault.
+    package var leaseOwnerHash: String? { isBatch ? parentHash : hash }
+
     /// `numUses` of a token whose last use was just taken; it is revoked after the request.
     package static let spent = -1
 

@@ -8,6 +8,8 @@ extension TokenStore {
     /// done, so the request can still read the token's cubbyhole (unwrapping).
     package func use(_ tokenID: String) async throws -> TokenEntry? {
         guard !tokenID.isEmpty else { return nil }
+        // A batch token has no uses to count: it is read from itself, not from storage.
+        if BatchToken.isBatch(tokenID) { return try await batchEntry(tokenID) }
         let key = try hash(tokenID)
         // A token with unlimited uses never gains a limit: it needs no lock.
         guard let unlocked = try await entry(hash: key) else { return nil }

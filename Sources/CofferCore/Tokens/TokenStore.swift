@@ -72,6 +72,8 @@ package final class TokenStore: Sendable {
         package var entityID = ""
         /// A chosen id (the dev root token); otherwise `s.` + 24 base62 characters.
         package var id: String? = nil
+        /// A batch token: encrypted and handed out, never stored (`BatchToken`).
+        package var batch = false
 
         package init(policies: [String], path: String, displayName: String) {
             self.policies = policies
@@ -90,6 +92,7 @@ package final class TokenStore: Sendable {
     package func create(
         _ request: Request, alongside: @escaping @Sendable (TokenEntry) -> [StorageWrite] = { _ in [] }
     ) async throws -> (id: String, entry: TokenEntry) {
+        if request.batch { return try await createBatch(request) }
         let tokenID = request.id ?? "s." + UUIDs.base62(24)
         let key = try hash(tokenID)
         let accessor = UUIDs.base62(24)
@@ -115,6 +118,37 @@ package final class TokenStore: Sendable {
         return (tokenID, entry)
     }
 
+    /// A batch token: nothing written. A child is made only while its parent is
+    /// live, and every use checks the parent again (`batchEntry`), so revoking the
+    /// parent ends it.
+    private func createBatch(_ request: Request) async throws -> (id: String, entry: TokenEntry) {
+        if let parent = request.parentHash, try await entry(hash: parent) == nil {
+            throw CoreError.badRequest("parent token not found")
+        }
+        var entry = newEntry(request, hash: "", accessor: "")
+        // Only a root token may never expire, and a batch token may not be one.
+        guard entry.creationTTL > 0 else { throw CoreError.badRequest("batch tokens cannot be root tokens") }
+        entry.type = TokenEntry.batchType
+        entry.renewable = false
+        entry.numUses = 0
+        entry.period = 0
+        entry.explicitMaxTTL = 0
+        entry.creationTime = Date(timeIntervalSince1970: (entry.creationTime.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        entry.expireTime = entry.creationTime.addingTimeInterval(TimeInterval(entry.creationTTL))
+        let id = try BatchToken.id(for: entry, barrier: barrier)
+        entry.hash = try hash(id)
+        return (id, entry)
+    }
+
+    /// The live entry a batch token carries: nil when forged, expired, or its parent is gone.
+    func batchEntry(_ tokenID: String) async throws -> TokenEntry? {
+        guard let entry = try BatchToken.entry(from: tokenID, hash: try hash(tokenID), barrier: barrier),
+            !entry.isExpired(at: clock())
+        else { return nil }
+        if let parent = entry.parentHash, try await self.entry(hash: parent) == nil { return nil }
+        return entry
+    }
+
     private func newEntry(_ request: Request, hash key: String, accessor: String) -> TokenEntry {
         let now = clock()
         let ttl = max(0, request.ttl)
@@ -123,7 +157,7 @@ package final class TokenStore: Sendable {
             displayName: request.displayName, meta: request.meta, creationTime: now, creationTTL: ttl,
             expireTime: ttl > 0 ? now.addingTimeInterval(TimeInterval(ttl)) : nil,
             explicitMaxTTL: request.explicitMaxTTL, period: request.period, numUses: request.numUses,
-            renewable: request.renewable && ttl > 0, parentHash: request.parentHash, type: "service",
+            renewable: request.renewable && ttl > 0, parentHash: request.parentHash, type: TokenEntry.serviceType,
             boundCIDRs: request.boundCIDRs, lastRenewal: nil, hash: key, entityID: request.entityID
         )
     }
@@ -131,6 +165,7 @@ package final class TokenStore: Sendable {
     /// The live entry for a token id; nil when unknown or expired.
     package func lookup(_ tokenID: String) async throws -> TokenEntry? {
         guard !tokenID.isEmpty else { return nil }
+        if BatchToken.isBatch(tokenID) { return try await batchEntry(tokenID) }
         return try await entry(hash: try hash(tokenID))
     }
 

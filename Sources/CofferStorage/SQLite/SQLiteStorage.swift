@@ -7,6 +7,8 @@ import GRDB
 /// crash or `kill -9` loses no acknowledged write.
 package final class SQLiteStorage: PhysicalStorage {
     private let pool: DatabasePool
+    /// Concurrent `apply` calls share a transaction and its fsync (`GroupCommit`).
+    private let writes: GroupCommit<[PhysicalWrite]>
 
     package init(path: String) throws {
         var configuration = Configuration()
@@ -16,7 +18,9 @@ package final class SQLiteStorage: PhysicalStorage {
         }
         try Self.prepareFiles(path)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            self.pool = pool
+            writes = GroupCommit { batches in try await Self.write(batches, to: pool) }
             try pool.write { db in
                 try db.execute(
                     sql: """
@@ -71,17 +75,20 @@ package final class SQLiteStorage: PhysicalStorage {
     }
 
     package func apply(_ writes: [PhysicalWrite]) async throws {
-        try await run {
-            try await self.pool.write { db in
-                for write in writes {
-                    switch write {
-                    case .put(let key, let value):
-                        try db.execute(
-                            sql: "INSERT INTO entries (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                            arguments: [key, value])
-                    case .delete(let key):
-                        try db.execute(sql: "DELETE FROM entries WHERE key = ?", arguments: [key])
-                    }
+        try await run { try await self.writes.apply(writes) }
+    }
+
+    /// One transaction for every batch of a group, in their order.
+    private static func write(_ batches: [[PhysicalWrite]], to pool: DatabasePool) async throws {
+        try await pool.write { db in
+            for write in batches.joined() {
+                switch write {
+                case .put(let key, let value):
+                    try db.execute(
+                        sql: "INSERT INTO entries (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        arguments: [key, value])
+                case .delete(let key):
+                    try db.execute(sql: "DELETE FROM entries WHERE key = ?", arguments: [key])
                 }
             }
         }

@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -32,6 +34,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Storage latency and cache hit rate, through a factory the server injects.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // JSON, Go durations, hex and timestamps: what every layer reads and writes,
@@ -51,6 +55,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Request, login, token, lease, audit and seal metrics (sys/metrics).
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -71,6 +77,8 @@ let package = Package(
                 // The database secrets engine talks to PostgreSQL.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // JWKS fetches and failures.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -92,6 +100,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
+                // sys/metrics: the Prometheus registry behind every component's metrics.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -142,6 +153,7 @@ let package = Package(
             name: "CofferMountsTests",
             dependencies: [
                 "CofferMounts", "CofferCore", "CofferTesting",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 // The database mount's tests look at PostgreSQL themselves.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,9 +164,19 @@ let package = Package(
         ),
         .testTarget(
             name: "CofferStorageTests",
-            dependencies: ["CofferStorage", "CofferTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "CofferStorage", "CofferTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
-        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferTesting", "CofferRadar"]),
+        .testTarget(
+            name: "CofferCoreTests",
+            dependencies: [
+                "CofferCore", "CofferTesting", "CofferRadar",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(name: "CofferCLITests", dependencies: ["CofferCLI"]),
         .testTarget(name: "CofferRadarTests", dependencies: ["CofferRadar"]),
         .testTarget(name: "CofferCIOIDCTests", dependencies: ["CofferCIOIDC", .product(name: "JWTKit", package: "jwt-kit")]),
@@ -171,6 +193,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ]

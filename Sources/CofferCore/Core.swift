@@ -22,14 +22,21 @@ package final class Core: Sendable {
     /// nil on a single node; on an HA cluster, what makes this node active or a standby.
     package let ha: HACoordinator?
     package let clock: @Sendable () -> Date
+    /// What the parts record (requests, logins, audit writes), and `sys/metrics`.
+    package let metrics: CofferMetrics
+    /// `sys/metrics`' answer, which the HTTP layer also gives without a token on a
+    /// listener with `unauthenticated_metrics_access`.
+    package let metricsEndpoint: MetricsEndpoint
 
     /// - Parameters:
     ///   - mountFactories: the mount types that can be enabled, by type name.
     ///   - ha: the HA lock and this node's addresses, when several nodes share the storage.
     ///   - clock: the time tokens and leases are checked against.
+    ///   - metrics: where the parts record; `.disabled` records nothing.
     package init(
         physical: any PhysicalStorage, mountFactories: [String: MountFactory], ha: HACoordinator? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init, revocationRetry: RevocationRetry = .standard
+        clock: @escaping @Sendable () -> Date = Date.init, revocationRetry: RevocationRetry = .standard,
+        metrics: CofferMetrics = .disabled
     ) {
         let barrier = SecurityBarrier(physical: physical, clock: clock)
         let keyRotation = KeyRotationScheduler(barrier: barrier)
@@ -41,7 +48,7 @@ package final class Core: Sendable {
         let leases = LeaseStore(barrier: barrier, tokens: tokens, router: router, clock: clock)
         let expiration = ExpirationManager(tokens: tokens, leases: leases, clock: clock, retry: revocationRetry)
         let cluster = ClusterStore(barrier: barrier)
-        let audit = AuditBroker(barrier: barrier, clock: clock)
+        let audit = AuditBroker(barrier: barrier, clock: clock, metrics: metrics)
         let lockouts = UserLockouts(barrier: barrier, clock: clock)
         let identity = IdentityStore(barrier: barrier, clock: clock, acls: acls)
 
@@ -106,10 +113,11 @@ package final class Core: Sendable {
                     await seal.forgetConfig()
                     try await bringUp()
                 }, tearDown: tearDown))
+        let metricsEndpoint = MetricsEndpoint(metrics: metrics, barrier: barrier, expiration: expiration, ha: ha, clock: clock)
         let system = SystemBackend(
             seal: seal, mounts: mounts, router: router, tokens: tokens, policies: policies, leases: leases,
             expiration: expiration, cluster: cluster, barrier: barrier, audit: audit, lockouts: lockouts, identity: identity,
-            ha: ha
+            ha: ha, metrics: metricsEndpoint
         )
         mounts.register(type: "system", backend: system)
         mounts.register(
@@ -133,9 +141,11 @@ package final class Core: Sendable {
         self.lockouts = lockouts
         self.ha = ha
         self.clock = clock
+        self.metrics = metrics
+        self.metricsEndpoint = metricsEndpoint
         self.pipeline = RequestPipeline(
             barrier: barrier, router: router, tokens: tokens, policies: policies, leases: leases,
-            expiration: expiration, system: system, audit: audit, identity: identity
+            expiration: expiration, system: system, audit: audit, identity: identity, metrics: metrics
         )
     }
 

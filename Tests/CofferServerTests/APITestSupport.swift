@@ -18,10 +18,14 @@ struct TestServerDidNotStart: Error {}
 /// listener `ServerAssembly` builds (Hummingbird's server, `VaultHTTP1Channel`,
 /// `VaultRequestHandler`) on 127.0.0.1 and a port of its own, stopped
 /// gracefully when the test is done.
-func withAPI(_ core: Core, _ test: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
+func withAPI(
+    _ core: Core, listener configure: (inout ServerConfig.Listener) -> Void = { _ in },
+    _ test: @escaping @Sendable (APITestClient) async throws -> Void
+) async throws {
     var listener = ServerConfig.Listener()
     listener.address = "127.0.0.1:0"
     listener.tlsDisable = true
+    configure(&listener)
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let (ports, portReady) = AsyncStream.makeStream(of: Int.self)

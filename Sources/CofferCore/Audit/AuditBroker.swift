@@ -23,9 +23,13 @@ package final class AuditBroker: Sendable {
     /// Whether `sys/audit/<path>` may enable devices (dev mode, or the unsafe config flag).
     package let apiCreationAllowed: Mutex<Bool> = Mutex(false)
 
-    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date) {
+    /// Write latency and device failures.
+    private let metrics: AuditMetrics
+
+    init(barrier: SecurityBarrier, clock: @escaping @Sendable () -> Date, metrics: CofferMetrics = .disabled) {
         self.barrier = barrier
         self.clock = clock
+        self.metrics = metrics.audit
     }
 
     /// Devices from the server config; they open at each unseal.
@@ -112,12 +116,15 @@ package final class AuditBroker: Sendable {
         guard !current.isEmpty else { return }
         let entry = record.entry(kind, response: response, time: clock())
         var recorded = false
+        let started = ContinuousClock.now
+        defer { metrics.recordWrite(kind, elapsed: ContinuousClock.now - started) }
         for device in current {
             let bytes = AuditEntryWriter.line(record.redactions.redacted(entry, for: device))
             do {
                 try await device.write(AuditLine(bytes: bytes, kind: kind, time: entry.time))
                 recorded = true
             } catch {
+                metrics.recordFailure(kind)
                 // The device's words only (an errno, an address): never the line.
                 logger.error(
                     "audit device failed to record the \(kind.rawValue)", metadata: ["path": "\(device.entry.path)", "error": "\(error)"])

@@ -66,6 +66,12 @@ package actor ExpirationManager {
 
     package nonisolated var pendingCount: Int { pendingTokens.count + pendingLeases.count }
 
+    /// Tokens with an expiry (`coffer_expire_num_tokens`); root and other tokens without a TTL are not here.
+    package nonisolated var pendingTokenCount: Int { pendingTokens.count }
+
+    /// Secret leases waiting to expire (`coffer_expire_num_leases`, Vault's `expire.num_leases`).
+    package nonisolated var pendingLeaseCount: Int { pendingLeases.count }
+
     /// Revokes everything whose time has come; returns how many.
     @discardableResult
     package func revokeExpired() async -> Int {

@@ -12,32 +12,44 @@ package struct RequestPipeline: Sendable {
     let system: SystemBackend
     let audit: AuditBroker
     let identity: IdentityStore
+    let metrics: CofferMetrics
 
     private var loginIssuer: LoginTokenIssuer {
         LoginTokenIssuer(tokens: tokens, expiration: expiration, identity: identity, router: router)
     }
 
+    /// Every request is counted and timed by where it went (`RequestMetrics`:
+    /// two clock reads, a dictionary lookup, an atomic add, a histogram observation).
     package func handle(_ request: Request) async -> Response {
+        let started = ContinuousClock.now
+        var route = RouteLabel.unrouted(request.operation)
+        let response: Response
         do {
-            return try await process(request)
+            response = try await process(request, route: &route)
         } catch {
-            return .error(CoreError.from(error))
+            response = .error(CoreError.from(error))
         }
+        metrics.requests.record(route, RequestOutcome(response), elapsed: ContinuousClock.now - started)
+        return response
     }
 
     private var wrapper: ResponseWrapper {
         ResponseWrapper(tokens: tokens, barrier: barrier, expiration: expiration)
     }
 
-    private func process(_ request: Request) async throws -> Response {
+    private func process(_ request: Request, route: inout RouteLabel) async throws -> Response {
         if RelativePath.isRelative(request.path) { throw CoreError.badRequest("relative paths not supported") }
         if let response = try await system.handleAlwaysAvailable(request) {
+            route = RouteLabel(mount: "sys/", mountType: "system", isAuth: false, action: RouteLabel.Action(request.operation))
             return response
         }
         guard !barrier.isSealed else { throw CoreError.sealed }
         var record = AuditRecord(request: request)
         let routed = router.route(request.path)
         record.routed = routed?.mount
+        if let (mount, relativePath) = routed {
+            route = Self.routeLabel(mount, relativePath, request.operation)
+        }
         let token: TokenEntry?
         do {
             if request.operation == .write, request.path.hasSuffix("/") {
@@ -97,13 +109,32 @@ package struct RequestPipeline: Sendable {
             return try await answered(record) {
                 // A login (no token) for a method with guessable secrets: user lockout.
                 let alias = token == nil ? handler.lockoutAlias(mountRequest) : nil
-                let answer = try await system.lockouts.guarding(mount.entry, alias: alias) { try await handler.handle(mountRequest) }
+                let isLogin = token == nil && Self.isLoginPath(mount, relativePath)
+                let answer: MountResponse
+                do {
+                    answer = try await system.lockouts.guarding(mount.entry, alias: alias) { try await handler.handle(mountRequest) }
+                } catch {
+                    if isLogin {
+                        metrics.logins.record(mount: mount.entry.routePath, role: request.data["role"]?.stringValue, succeeded: false)
+                    }
+                    throw error
+                }
                 if let auth = answer.auth {
-                    var response = try await loginIssuer.issue(
-                        auth, mount: mount.entry, path: request.path, requestID: request.id, clientAddress: request.clientAddress
-                    )
-                    response.warnings = answer.warnings + response.warnings
-                    return .logical(response)
+                    // A role's name only, never the secret ID or token that came with it.
+                    let role = auth.metadata["role"] ?? auth.metadata["role_name"]
+                    let response: LogicalResponse
+                    do {
+                        response = try await loginIssuer.issue(
+                            auth, mount: mount.entry, path: request.path, requestID: request.id, clientAddress: request.clientAddress
+                        )
+                    } catch {
+                        metrics.logins.record(mount: mount.entry.routePath, role: role, succeeded: false)
+                        throw error
+                    }
+                    metrics.logins.record(mount: mount.entry.routePath, role: role, succeeded: true)
+                    var withWarnings = response
+                    withWarnings.warnings = answer.warnings + response.warnings
+                    return .logical(withWarnings)
                 }
                 guard let lease = answer.lease else { return LogicalResponse.from(answer, requestID: request.id) }
                 return try await leased(answer, lease, request: request, mount: mount, token: token)
@@ -167,6 +198,20 @@ package struct RequestPipeline: Sendable {
             }
         }
         return entry
+    }
+
+    /// What the metrics may say of a routed request: its mount and action, a
+    /// login being a request without a token to an auth mount's `login` path.
+    private static func routeLabel(_ mount: RoutedMount, _ relativePath: String, _ operation: Request.Operation) -> RouteLabel {
+        let isAuth = mount.entry.table == .auth
+        let action: RouteLabel.Action = isAuth && operation == .write && isLoginPath(mount, relativePath) ? .login : .init(operation)
+        return RouteLabel(mount: mount.entry.routePath, mountType: mount.entry.type, isAuth: isAuth, action: action)
+    }
+
+    /// `login` or `login/<name>` on an auth method (Vault's login paths), not the token store's paths.
+    private static func isLoginPath(_ mount: RoutedMount, _ relativePath: String) -> Bool {
+        guard mount.entry.table == .auth, case .plugin = mount.handler else { return false }
+        return relativePath == "login" || relativePath.hasPrefix("login/")
     }
 
     private func isUnauthenticated(_ mount: RoutedMount, _ relativePath: String, _ operation: Request.Operation) -> Bool {

@@ -11,6 +11,8 @@ package enum Response: Sendable {
     case accepted
     /// A plain JSON object with its own status (`sys/health`, `sys/seal-status`, ...).
     case raw(status: Int, body: [(String, JSONValue)])
+    /// A body that is not JSON, with its own status and type (`sys/metrics?format=prometheus`).
+    case text(status: Int, contentType: String, body: String)
     case error(CoreError)
 }
 

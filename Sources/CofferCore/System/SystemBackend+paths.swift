@@ -61,7 +61,7 @@ extension SystemBackend {
                 return try await sys.capabilities(c.call, of: other)
             },
         ] + keyringPaths + auditPaths + wrappingPaths + lockedUserPaths + leasePaths + radarPaths + explainPaths + rootGenerationPaths
-            + rootRotationPaths + disabledUnauthenticatedPaths,
+            + rootRotationPaths + metricsPaths + disabledUnauthenticatedPaths,
         backendHelp:
             "The system backend is built into Coffer and cannot be moved or disabled. It serves seal and unseal, mounts, policies, audit devices, leases, response wrapping and key rotation."
     )

@@ -15,6 +15,8 @@ package struct SystemBackend: CoreBackend {
     let lockouts: UserLockouts
     let identity: IdentityStore
     let ha: HACoordinator?
+    /// `sys/metrics`.
+    let metrics: MetricsEndpoint
     /// `sys/radar/`: key creation, hash cache and rate limit (SystemBackend+radar.swift).
     let radar = RadarCorrelationState()
     /// `sys/remount/status/`: the moves carried out, by migration id.

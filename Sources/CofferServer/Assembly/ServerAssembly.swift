@@ -20,25 +20,33 @@ package struct ServerAssembly {
         }
     }
 
-    package static func makeStorage(_ config: ServerConfig) async throws -> any PhysicalStorage {
+    /// The storage the config names, each operation timed into `metrics`.
+    package static func makeStorage(_ config: ServerConfig, metrics: PrometheusMetrics) async throws -> any PhysicalStorage {
         switch config.storage {
-        case .inmem: return MemoryStorage()
-        case .sqlite(let path): return cached(try SQLiteStorage(path: path), config)
-        case .postgresql(let settings): return cached(try await PostgreSQLStorage.open(settings), config)
+        case .inmem: return MeasuredStorage(MemoryStorage(), metrics: metrics.factory)
+        case .sqlite(let path): return cached(try SQLiteStorage(path: path), config, metrics)
+        case .postgresql(let settings): return cached(try await PostgreSQLStorage.open(settings), config, metrics)
         }
     }
 
-    /// A durable backend behind the read cache, unless `disable_cache` is set
-    /// (memory needs none: it is the cache).
-    static func cached(_ storage: any PhysicalStorage, _ config: ServerConfig) -> any PhysicalStorage {
-        config.disableCache ? storage : CachedStorage(storage, capacity: config.cacheSize)
+    /// A durable backend, timed, behind the read cache, unless `disable_cache` is
+    /// set (memory needs none: it is the cache).
+    static func cached(_ storage: any PhysicalStorage, _ config: ServerConfig, _ metrics: PrometheusMetrics) -> any PhysicalStorage {
+        let measured = MeasuredStorage(storage, metrics: metrics.factory)
+        return config.disableCache ? measured : CachedStorage(measured, capacity: config.cacheSize, metrics: metrics.factory)
     }
 
     /// The core on its storage; on PostgreSQL with `ha_enabled`, one node of an HA cluster.
-    package static func makeCore(_ config: ServerConfig, logger: Logger) async throws -> Core {
+    /// Every part records into `metrics`, which `sys/metrics` renders.
+    package static func makeCore(_ config: ServerConfig, logger: Logger, metrics: PrometheusMetrics = PrometheusMetrics()) async throws
+        -> Core
+    {
+        let coreMetrics = metrics.coreMetrics(prometheusEnabled: config.telemetry.prometheusEnabled)
+        let mountFactories = BuiltinMounts.makeFactories(metrics: metrics.factory)
         guard case .postgresql(let settings) = config.storage, settings.haEnabled else {
             return Core(
-                physical: try await makeStorage(config), mountFactories: BuiltinMounts.factories, revocationRetry: revocationRetry())
+                physical: try await makeStorage(config, metrics: metrics), mountFactories: mountFactories,
+                revocationRetry: revocationRetry(), metrics: coreMetrics)
         }
         let storage = try await PostgreSQLStorage.open(settings)
         let timings = HATimings()
@@ -51,7 +59,9 @@ package struct ServerAssembly {
         }
         let advertisement = LeaderAdvertisement(apiAddress: apiAddress, clusterAddress: config.clusterAddress ?? "")
         let ha = HACoordinator(lock: lock, advertisement: advertisement, timings: timings, clock: Date.init)
-        return Core(physical: cached(storage, config), mountFactories: BuiltinMounts.factories, ha: ha, revocationRetry: revocationRetry())
+        return Core(
+            physical: cached(storage, config, metrics), mountFactories: mountFactories, ha: ha, revocationRetry: revocationRetry(),
+            metrics: coreMetrics)
     }
 
     /// OpenBao's revocation backoff (10 s base), unless `COFFER_LEASE_REVOKE_RETRY_BASE`
@@ -73,6 +83,9 @@ package struct ServerAssembly {
 
     /// Runs until SIGINT or SIGTERM.
     package static func run(config: ServerConfig, dev: DevOptions?, logger: Logger) async throws {
+        var config = config
+        // As OpenBao's dev mode: Prometheus text on, and metrics readable without a token.
+        if dev != nil { config.telemetry = .dev }
         let core = try await makeCore(config, logger: logger)
         core.audit.declare(config.auditDevices)
         core.lockouts.configure(config.userLockouts)
@@ -84,6 +97,7 @@ package struct ServerAssembly {
             var listener = ServerConfig.Listener()
             listener.address = dev.listenAddress
             listener.tlsDisable = true
+            listener.unauthenticatedMetricsAccess = true
             listeners = [listener]
             let (unsealKey, rootToken) = try await core.startDev(rootTokenID: dev.rootTokenID)
             printDevBanner(address: dev.listenAddress, unsealKey: unsealKey, rootToken: rootToken)
@@ -141,7 +155,8 @@ package struct ServerAssembly {
         }
         let responder = VaultAPIResponder(
             core: core, logger: logger, trustedProxies: listener.trustedProxies,
-            forwardedClientCertificate: listener.forwardedClientCertificate)
+            forwardedClientCertificate: listener.forwardedClientCertificate,
+            unauthenticatedMetricsAccess: listener.unauthenticatedMetricsAccess)
         let scheme = listener.tlsDisable ? "http" : "https"
         let configuration = ServerConfiguration(
             address: .hostname(host, port: port),

@@ -38,6 +38,11 @@ extension ServerConfig {
             case "audit":
                 guard let block = item.block else { throw ConfigError("audit must be a block") }
                 auditDevices.append(try Self.auditDevice(block))
+            case "telemetry":
+                guard let stanza = try body.object("telemetry") else { throw ConfigError("telemetry must be a block") }
+                var ignored: [String] = []
+                telemetry = try TelemetrySettings(stanza: stanza, at: item.position) { ignored.append($0) }
+                ignoredKeys += ignored
             case "user_lockout":
                 guard let block = item.block else { throw ConfigError("user_lockout must be a block") }
                 userLockouts.append(try Self.userLockout(block))
@@ -100,6 +105,9 @@ extension ServerConfig {
         listener.clientCertificates = try ClientCertificateMode(listener: block.body, at: block.position)
         listener.forwardedClientCertificate = try ForwardedClientCertificate(listener: block.body, at: block.position)
         listener.connectionLimits = try ConnectionLimits(listener: block.body, at: block.position)
+        if let telemetry = try block.body.object("telemetry") {
+            listener.unauthenticatedMetricsAccess = try telemetry.bool("unauthenticated_metrics_access") ?? false
+        }
         for cidr in listener.trustedProxies where CIDRBlock(cidr) == nil {
             throw ConfigError("\(block.position): x_forwarded_for_authorized_addrs: \"\(cidr)\" is not an address or CIDR block")
         }

@@ -24,6 +24,9 @@ package struct ServerConfig: Sendable, Equatable {
         package var trustedProxies: [String] = []
         /// Timeouts for slow clients and the cap on open connections.
         package var connectionLimits = ConnectionLimits()
+        /// `telemetry { unauthenticated_metrics_access = true }`: `sys/metrics`
+        /// answers without a token on this listener (as Vault's does).
+        package var unauthenticatedMetricsAccess = false
 
         package init() {}
 
@@ -60,6 +63,8 @@ package struct ServerConfig: Sendable, Equatable {
     package var allowAPIAuditCreation = false
     /// `user_lockout "<type>" { ... }` stanzas (Vault's user lockout settings).
     package var userLockouts: [UserLockoutStanza] = []
+    /// The `telemetry {}` stanza (`prometheus_retention_time`, `disable_hostname`).
+    package var telemetry = TelemetrySettings()
     /// Keys Vault knows that Coffer accepts and ignores (shown as warnings at start).
     package var ignoredKeys: [String] = []
 

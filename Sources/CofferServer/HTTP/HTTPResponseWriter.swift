@@ -26,6 +26,10 @@ enum HTTPResponseWriter {
             var writer = JSONWriter()
             writer.writeOrdered(body)
             return make(HTTPResponse.Status(code: status), body: writer, extraHeaders)
+        case .text(let status, let contentType, let body):
+            var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
+            headers.append(contentsOf: extraHeaders)
+            return HTTPAnswer(status: HTTPResponse.Status(code: status), headers: headers, body: ByteBuffer(string: body))
         case .error(let error):
             var writer = JSONWriter()
             writer.writeOrdered([("errors", JSONValue(error.messages))])

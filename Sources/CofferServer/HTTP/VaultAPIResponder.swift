@@ -19,15 +19,19 @@ package struct VaultAPIResponder: Sendable {
     let forwarder: StandbyForwarder?
     /// The header in which a trusted proxy passes on a client's certificate.
     let forwardedClientCertificate: ForwardedClientCertificate?
+    /// The listener's `telemetry { unauthenticated_metrics_access = true }`.
+    let unauthenticatedMetricsAccess: Bool
 
     package init(
-        core: Core, logger: Logger, trustedProxies: [String] = [], forwardedClientCertificate: ForwardedClientCertificate? = nil
+        core: Core, logger: Logger, trustedProxies: [String] = [], forwardedClientCertificate: ForwardedClientCertificate? = nil,
+        unauthenticatedMetricsAccess: Bool = false
     ) {
         self.core = core
         self.logger = logger
         self.trustedProxies = trustedProxies.compactMap(CIDRBlock.init)
         self.forwarder = core.ha.map { _ in StandbyForwarder(core: core) }
         self.forwardedClientCertificate = forwardedClientCertificate
+        self.unauthenticatedMetricsAccess = unauthenticatedMetricsAccess
     }
 
     /// The client's certificates: on a request a standby of this cluster
@@ -87,6 +91,9 @@ package struct VaultAPIResponder: Sendable {
 
         let trimmed = String(rawPath.dropFirst(4))
         let logicalPath = trimmed.utf8.contains(UInt8(ascii: "%")) ? trimmed.removingPercentEncoding ?? trimmed : trimmed
+        if unauthenticatedMetricsAccess, logicalPath == "sys/metrics" {
+            return HTTPResponseWriter.write(unauthenticatedMetrics(request), extraHeaders: extraHeaders)
+        }
 
         // On an HA node: a standby sends the request to the leader, and the active
         // node counts it in flight so that a step-down waits for it.
@@ -123,6 +130,14 @@ package struct VaultAPIResponder: Sendable {
             logger.error("request failed", metadata: ["path": "\(coreRequest.path)", "request_id": "\(coreRequest.id)"])
         }
         return HTTPResponseWriter.write(response, extraHeaders: extraHeaders)
+    }
+
+    /// `sys/metrics` on a listener that serves it without a token: this node's own
+    /// metrics, sealed or not, any token ignored; a method other than GET is a
+    /// bare 405, as Vault's `handleMetricsUnauthenticated` answers.
+    private func unauthenticatedMetrics(_ request: APIRequest) -> CofferCore.Response {
+        guard request.method == "GET" || request.method == "HEAD" else { return .error(CoreError(.methodNotAllowed, [])) }
+        return core.metricsEndpoint.answer(format: HTTPRequestTranslator.parseQuery(request.query)["format"])
     }
 
     /// Vault (Go's ServeMux) answers a path with `//` by redirecting to its clean form.

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Synchronization
 
@@ -30,10 +31,22 @@ package final class CachedStorage: PhysicalStorage {
 
     private let backing: any PhysicalStorage
     private let state: Mutex<State>
+    /// Hits and misses (`coffer_cache_hits_total`, `coffer_cache_misses_total`),
+    /// whose ratio is the hit rate: one atomic add per read, made once here.
+    private let hits: CoreMetrics.Counter
+    private let misses: CoreMetrics.Counter
 
-    package init(_ backing: any PhysicalStorage, capacity: Int = defaultCapacity, byteLimit: Int = defaultByteLimit) {
+    package static let hitsLabel = "coffer_cache_hits_total"
+    package static let missesLabel = "coffer_cache_misses_total"
+
+    package init(
+        _ backing: any PhysicalStorage, capacity: Int = defaultCapacity, byteLimit: Int = defaultByteLimit,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.backing = backing
         self.state = Mutex(State(cache: ReadCache(capacity: capacity, byteLimit: byteLimit)))
+        self.hits = CoreMetrics.Counter(label: Self.hitsLabel, dimensions: [], factory: metrics)
+        self.misses = CoreMetrics.Counter(label: Self.missesLabel, dimensions: [], factory: metrics)
     }
 
     package var typeName: String { backing.typeName }
@@ -44,7 +57,11 @@ package final class CachedStorage: PhysicalStorage {
     package func get(_ key: String) async throws -> Data? {
         let storageKey = StorageKey(key)
         let (hit, seen) = state.withLock { ($0.cache.value(storageKey), $0.writes) }
-        if let hit { return hit }
+        if let hit {
+            hits.increment()
+            return hit
+        }
+        misses.increment()
         let value = try await backing.get(key)
         if let value {
             state.withLock { if $0.writes == seen { $0.cache.insert(storageKey, value) } }

@@ -1,5 +1,6 @@
 import CofferEncoding
 import CofferMountKit
+import CoreMetrics
 import Foundation
 
 /// The JWT/OIDC auth method, for CI jobs that log in with their platform's OIDC
@@ -8,14 +9,27 @@ package struct JWTAuthMount: Mount {
     let storage: StorageView
     let state: JWTMountState
     let clock: @Sendable () -> Date
+    let jwks: JWKSMetrics
 
     package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.init(storage: storage, clock: clock, jwks: .disabled)
+    }
+
+    init(storage: StorageView, clock: @escaping @Sendable () -> Date, jwks: JWKSMetrics) {
         self.storage = storage
         self.state = JWTMountState(storage: storage)
         self.clock = clock
+        self.jwks = jwks
     }
 
-    package static let factory: MountFactory = { context in JWTAuthMount(storage: context.storage, clock: context.clock) }
+    package static let factory: MountFactory = makeFactory(metrics: NOOPMetricsHandler.instance)
+
+    /// Mounts whose JWKS fetches are counted in `metrics`, labelled with the mount's path.
+    package static func makeFactory(metrics: any MetricsFactory) -> MountFactory {
+        { context in
+            JWTAuthMount(storage: context.storage, clock: context.clock, jwks: JWKSMetrics(mount: context.path, factory: metrics))
+        }
+    }
 
     package var unauthenticatedPaths: [PathPattern] { Self.paths.unauthenticatedPatterns }
 
@@ -114,7 +128,7 @@ package struct JWTAuthMount: Mount {
         }
         guard role.roleType != "oidc" else { throw MountError.badRequest("role with oidc role_type is not allowed") }
         guard let jwt = try request.fields.string("jwt"), !jwt.isEmpty else { throw MountError.badRequest("missing token") }
-        let verifier = try await state.currentVerifier()
+        let verifier = try await state.currentVerifier(jwks: jwks)
         return (JWTLogin(config: config, role: role, roleName: roleName, verifier: verifier, now: clock()), jwt)
     }
 }

@@ -28,10 +28,15 @@ actor RemoteKeySet {
     /// readable without a hop to the actor: every login reads them, only
     /// refetches need the actor.
     private nonisolated let latest = Mutex<(keys: SignatureKeys, generation: Int)?>(nil)
+    /// Fetches and failures, counted per mount.
+    private let metrics: JWKSMetrics
 
     init(
-        fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?, minimumRefetchInterval: Duration = RemoteKeySet.minimumRefetchInterval
+        fetcher: KeyFetcher, discoveryURL: String?, jwksURL: String?,
+        minimumRefetchInterval: Duration = RemoteKeySet.minimumRefetchInterval,
+        metrics: JWKSMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.fetcher = fetcher
         self.discoveryURL = discoveryURL
         self.jwksURL = jwksURL
@@ -79,6 +84,17 @@ actor RemoteKeySet {
     }
 
     private func fetch() async throws -> SignatureKeys {
+        do {
+            let keys = try await fetchOnce()
+            metrics.record(succeeded: true)
+            return keys
+        } catch {
+            metrics.record(succeeded: false)
+            throw error
+        }
+    }
+
+    private func fetchOnce() async throws -> SignatureKeys {
         if jwksURL == nil, let discoveryURL {
             do {
                 jwksURL = try await fetcher.discover(discoveryURL)

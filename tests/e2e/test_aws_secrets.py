@@ -235,7 +235,7 @@ def test_iam_refusing_a_policy_is_a_clear_error_on_record_and_leaves_no_user(eng
         engine.server.http("DELETE", f"sys/audit/{device}")
     assert r.status_code == 400, r.text
     [error] = r.json()["errors"]
-    assert error.startswith("Error attaching user policy: IAM AttachUserPolicy answered 404: NoSuchEntity"), error
+    assert error.startswith("Error attaching user policy: IAM AttachUserPolicy answered ") and "NoSuchEntity" in error, error
     assert user_names(engine.aws) == before, "the half-made user was left behind"
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     refused = [e for e in entries if e.get("type") == "response" and e["request"]["path"] == f"{engine.mount}/creds/bad-policy"]

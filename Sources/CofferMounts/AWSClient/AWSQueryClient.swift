@@ -20,7 +20,8 @@ struct AWSQueryClient: Sendable {
 
     static func iam(endpoint: String, credentials: SigV4Signer.Credentials, client: AWSAPIClient) -> AWSQueryClient {
         // IAM is global: its signatures are always scoped to us-east-1.
-        AWSQueryClient(endpoint: endpoint, region: "us-east-1", service: "iam", version: "2010-05-08", credentials: credentials, client: client)
+        AWSQueryClient(
+            endpoint: endpoint, region: "us-east-1", service: "iam", version: "2010-05-08", credentials: credentials, client: client)
     }
 
     static func sts(endpoint: String, region: String, credentials: SigV4Signer.Credentials, client: AWSAPIClient) -> AWSQueryClient {
@@ -37,7 +38,8 @@ struct AWSQueryClient: Sendable {
             method: "POST", path: "/",
             headers: [("Host", host), ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: body, date: now())
         let answer = try await client.post(
-            endpoint: endpoint, host: host, headers: headers.filter { $0.0 != "Host" }, body: body, what: "\(service.uppercased()) \(action)")
+            endpoint: endpoint, host: host, headers: headers.filter { $0.0 != "Host" }, body: body,
+            what: "\(service.uppercased()) \(action)")
         guard answer.status == 200 else {
             throw AWSAPIClient.Failure(
                 description: "\(service.uppercased()) \(action) answered \(answer.status): \(AWSQueryAnswer.errorSummary(answer.body))",

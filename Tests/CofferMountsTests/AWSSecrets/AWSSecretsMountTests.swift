@@ -20,9 +20,10 @@ import Testing
     @Test("config/root reads back everything but the secret key")
     func rootConfig() async throws {
         _ = try await mount.handle(
-            request(.update, "config/root", ["access_key": "AKIAROOT", "secret_key": "root-secret", "iam_endpoint": "http://127.0.0.1:5000/"]))
+            request(
+                .update, "config/root", ["access_key": "AKIAROOT", "secret_key": "root-secret", "iam_endpoint": "http://127.0.0.1:5000/"]))
         let data = try #require(try await mount.handle(request(.read, "config/root")).data)
-        #expect(data["access_key"] == "AKIAROOT" && data["iam_endpoint"] == "http://127.0.0.1:5000" && data["secret_key"] == nil)
+        #expect(data["access_key"] == "AKIAROOT" && data["iam_endpoint"] == "http://127.0.0.1:5000" && !data.keys.contains("secret_key"))
         #expect(!"\(data)".contains("root-secret"))
         // A partial write keeps the rest.
         _ = try await mount.handle(request(.update, "config/root", ["region": "eu-west-1"]))
@@ -79,7 +80,9 @@ import Testing
                 .update, "roles/deploy-role",
                 ["credential_type": "assumed_role", "role_arns": ["arn:aws:iam::1:role/deploy"], "max_sts_ttl": "1h"]))
         await #expect(throws: MountError.badRequest("Role \"nope\" not found")) { try await mount.handle(request(.read, "creds/nope")) }
-        await #expect(throws: MountError.badRequest("role_arn \"arn:aws:iam::1:role/admin\" not in allowed role arns for Vault role \"deploy-role\"")) {
+        await #expect(
+            throws: MountError.badRequest("role_arn \"arn:aws:iam::1:role/admin\" not in allowed role arns for Vault role \"deploy-role\"")
+        ) {
             try await mount.handle(request(.update, "sts/deploy-role", ["role_arn": "arn:aws:iam::1:role/admin"]))
         }
         await #expect(throws: MountError.badRequest("ttl of 7200s exceeds max_sts_ttl of 3600s for role \"deploy-role\"")) {

@@ -52,7 +52,10 @@ import Testing
         arguments: [
             (["policy_arns": ["arn:aws:iam::1:policy/p"]], "credential_type"),
             (["credential_type": "root_user"], "unrecognized credential_type"),
-            (["credential_type": "iam_user", "role_arns": ["arn:aws:iam::1:role/r"]], "role_arns is only valid with credential_type assumed_role"),
+            (
+                ["credential_type": "iam_user", "role_arns": ["arn:aws:iam::1:role/r"]],
+                "role_arns is only valid with credential_type assumed_role"
+            ),
             (["credential_type": "assumed_role", "iam_tags": ["a=b"]], "iam_tags is only valid"),
             (["credential_type": "assumed_role", "user_path": "/ci/"], "user_path is only valid"),
             (["credential_type": "iam_user", "max_sts_ttl": "1h"], "max_sts_ttl is only valid"),
@@ -88,7 +91,9 @@ import Testing
     func choice() throws {
         #expect(try STSLifetime.seconds(asked: 1200, role: limited, roleName: "r", mountMaxTTL: 86400) == 1200)
         #expect(try STSLifetime.seconds(asked: nil, role: limited, roleName: "r", mountMaxTTL: 86400) == 900)
-        #expect(try STSLifetime.seconds(asked: nil, role: AWSSecretsRole(credentialType: .sessionToken), roleName: "r", mountMaxTTL: 86400) == 3600)
+        #expect(
+            try STSLifetime.seconds(asked: nil, role: AWSSecretsRole(credentialType: .sessionToken), roleName: "r", mountMaxTTL: 86400)
+                == 3600)
     }
 
     @Test("a ttl over the role's max_sts_ttl is refused, not cut")

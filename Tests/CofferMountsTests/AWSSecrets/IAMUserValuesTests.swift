@@ -10,14 +10,17 @@ import Testing
 @Suite struct IAMUserValuesTests {
     let now = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test("default IAM user names follow Vault's shape, stay within 64 characters and IAM's alphabet")
+    @Test("default IAM user names follow Vault's shape, stay within 64 characters and IAM's alphabet, and keep their random part")
     func defaultUserName() throws {
         let name = try IAMUserName.user(template: "", displayName: "jwt-job \"42\"", roleName: "deploy", now: now)
         #expect(name.hasPrefix("vault-jwt-job__42_-deploy-1700000000-"))
         #expect(name.count == "vault-jwt-job__42_-deploy-1700000000-".count + 20)
         let long = try IAMUserName.user(
             template: "", displayName: String(repeating: "d", count: 60), roleName: String(repeating: "r", count: 60), now: now)
-        #expect(long.count == 64)
+        #expect(long.count == 64 && long.hasPrefix("vault-" + String(repeating: "d", count: 26) + "-1700000000-"))
+        let again = try IAMUserName.user(
+            template: "", displayName: String(repeating: "d", count: 60), roleName: String(repeating: "r", count: 60), now: now)
+        #expect(long != again)
         #expect(long.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "+=,.@_-".unicodeScalars.contains($0) })
     }
 
@@ -30,11 +33,12 @@ import Testing
     @Test("username_template: the display name, role and type, filters; a name too long is refused, not cut")
     func customTemplates() throws {
         let name = try IAMUserName.user(
-            template: "ci-{{.Type | lowercase}}-{{.PolicyName | truncate 6}}-{{.DisplayName}}", displayName: "jwt/x", roleName: "deployment",
+            template: "ci-{{.Type | lowercase}}-{{.PolicyName | truncate 6}}-{{.DisplayName}}", displayName: "jwt/x",
+            roleName: "deployment",
             now: now)
         #expect(name == "ci-iam-deploy-jwt_x")
         #expect(throws: MountError.self) {
-            try IAMUserName.user(template: "{{.DisplayName}}-{{random 60}}", displayName: "jwt", roleName: "r", now: now)
+            try IAMUserName.user(template: "{{.DisplayName}}-{{random 61}}", displayName: "jwt", roleName: "r", now: now)
         }
         #expect(throws: MountError.self) { try IAMUserName.template("{{.RoleName}}") }
         #expect(throws: MountError.self) { try IAMUserName.federated(template: "{{random 40}}", now: now) }
@@ -48,12 +52,14 @@ import Testing
             iamGroups: ["ci"], iamTags: ["team": "platform", "env": "prod"], permissionsBoundaryARN: "arn:aws:iam::1:policy/boundary",
             userPath: "/ci/")
         let calls = IAMUserSteps.creation("u1", role: role, roleName: "deploy")
-        #expect(calls.map(\.action) == ["CreateUser", "AttachUserPolicy", "AttachUserPolicy", "PutUserPolicy", "AddUserToGroup", "TagUser"])
+        #expect(
+            calls.map(\.action) == ["CreateUser", "AttachUserPolicy", "AttachUserPolicy", "PutUserPolicy", "AddUserToGroup", "TagUser"])
         #expect(calls[0].pairs.map(\.1) == ["u1", "/ci/", "arn:aws:iam::1:policy/boundary"])
         #expect(calls[3].pairs.map(\.0) == ["UserName", "PolicyName", "PolicyDocument"] && calls[3].pairs[1].1 == "deploy")
         #expect(
             calls[5].pairs.map { "\($0.0)=\($0.1)" } == [
-                "UserName=u1", "Tags.member.1.Key=env", "Tags.member.1.Value=prod", "Tags.member.2.Key=team", "Tags.member.2.Value=platform",
+                "UserName=u1", "Tags.member.1.Key=env", "Tags.member.1.Value=prod", "Tags.member.2.Key=team",
+                "Tags.member.2.Value=platform",
             ])
         #expect(IAMUserSteps.creation("u2", role: AWSSecretsRole(), roleName: "r").map(\.action) == ["CreateUser"])
     }
@@ -61,7 +67,8 @@ import Testing
     @Test("a user is removed keys first, then policies and groups, the user last")
     func removalSteps() {
         let belongings = IAMUserSteps.Belongings(
-            accessKeyIDs: ["AKIA1", "AKIA2"], attachedPolicyARNs: ["arn:aws:iam::1:policy/a"], inlinePolicyNames: ["deploy"], groups: ["ci"])
+            accessKeyIDs: ["AKIA1", "AKIA2"], attachedPolicyARNs: ["arn:aws:iam::1:policy/a"], inlinePolicyNames: ["deploy"], groups: ["ci"]
+        )
         let calls = IAMUserSteps.removal("u1", belongings)
         #expect(
             calls.map(\.action) == [
@@ -69,7 +76,10 @@ import Testing
             ])
         #expect(calls.allSatisfy { $0.pairs.first?.0 == "UserName" && $0.pairs.first?.1 == "u1" })
         #expect(IAMUserSteps.removal("u1", .init()).map(\.action) == ["DeleteUser"])
-        #expect(IAMUserSteps.listings("u1").map(\.action) == ["ListAccessKeys", "ListAttachedUserPolicies", "ListUserPolicies", "ListGroupsForUser"])
+        #expect(
+            IAMUserSteps.listings("u1").map(\.action) == [
+                "ListAccessKeys", "ListAttachedUserPolicies", "ListUserPolicies", "ListGroupsForUser",
+            ])
     }
 
     @Test("a user's belongings are read from IAM's list answers")

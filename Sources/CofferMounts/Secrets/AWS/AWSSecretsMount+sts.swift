@@ -32,7 +32,9 @@ extension AWSSecretsMount {
             call = ("AssumeRole", parameters, "AssumedRoleUser")
         case .federationToken:
             let user = try IAMUserName.federated(template: config.usernameTemplate, now: clock())
-            call = ("GetFederationToken", [("Name", user), ("DurationSeconds", String(seconds))] + Self.sessionPolicy(role), "FederatedUser")
+            call = (
+                "GetFederationToken", [("Name", user), ("DurationSeconds", String(seconds))] + Self.sessionPolicy(role), "FederatedUser"
+            )
         case .sessionToken, .iamUser:
             call = ("GetSessionToken", [("DurationSeconds", String(seconds))], "")
         }

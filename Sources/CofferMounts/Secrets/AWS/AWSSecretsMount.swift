@@ -77,6 +77,7 @@ package struct AWSSecretsMount: Mount {
     /// An AWS failure as the client sees it: AWS's refusal is the request's
     /// fault (400, with AWS's code and message); no answer at all is ours (500).
     static func failed(_ what: String, _ failure: AWSAPIClient.Failure) -> MountError {
-        failure.awsCode == nil ? MountError.internal("\(what): \(failure.description)") : MountError.badRequest("\(what): \(failure.description)")
+        failure.awsCode == nil
+            ? MountError.internal("\(what): \(failure.description)") : MountError.badRequest("\(what): \(failure.description)")
     }
 }

@@ -107,7 +107,8 @@ struct AWSSecretsRole: Codable, Sendable, Equatable {
             throw MountError.badRequest("permissions_boundary_arn: \"\(permissionsBoundaryARN)\" is not an IAM policy ARN")
         }
         if !userPath.isEmpty, !Self.isUserPath(userPath) {
-            throw MountError.badRequest("The specified value for user_path is invalid. It must match \"^\\/([\\x21-\\x7F]{0,510}\\/)?$\" regexp")
+            throw MountError.badRequest(
+                "The specified value for user_path is invalid. It must match \"^\\/([\\x21-\\x7F]{0,510}\\/)?$\" regexp")
         }
         if credentialType == .federationToken, policyDocument.isEmpty, policyARNs.isEmpty {
             throw MountError.badRequest("must specify at least one of policy_arns or policy_document with federation_token credential_type")

@@ -326,6 +326,14 @@ def test_hvac_generate_credentials_and_bao_read_work_unchanged(dev_server, aws):
         assert rows["lease_id"].startswith("aws/creds/deploy/") and rows["access_key"].strip()
         assert caller(aws, {"access_key": rows["access_key"].strip(), "secret_key": rows["secret_key"].strip()}).endswith(
             rows["arn"].strip().rsplit("/", 1)[1])
+        # An explicit revocation removes the user at once; an IAM user's lease renews, an STS lease does not.
+        username = rows["arn"].strip().rsplit("/", 1)[1]
+        renewed = dev_server.bao("lease", "renew", "-increment=1h", rows["lease_id"].strip())
+        assert renewed.returncode == 0, renewed.stderr
+        out = dev_server.bao("lease", "revoke", rows["lease_id"].strip())
+        assert out.returncode == 0 and not user_exists(aws, username), out.stderr
+        refused = dev_server.bao("lease", "renew", assumed["lease_id"])
+        assert refused.returncode != 0 and "lease is not renewable" in refused.stderr, refused.stderr
         listed = dev_server.bao("list", "-format=json", "aws/roles")
         assert listed.returncode == 0 and json.loads(listed.stdout) == ["deploy", "deploy-role"], listed.stderr
     finally:

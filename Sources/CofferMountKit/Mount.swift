@@ -47,18 +47,22 @@ package struct MountContext: Sendable {
     package let type: String
     package let options: [String: String]
     package let storage: StorageView
+    /// Whether the mount is enabled as an auth method (under `sys/auth`), for
+    /// a type that names both an auth method and a secrets engine (`aws`).
+    package let isAuthMethod: Bool
     /// The core's clock: mounts read the time from it, never from `Date()`, so
     /// tests can move it.
     package let clock: @Sendable () -> Date
 
     package init(
-        path: String, type: String, options: [String: String], storage: StorageView,
+        path: String, type: String, options: [String: String], storage: StorageView, isAuthMethod: Bool = false,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.path = path
         self.type = type
         self.options = options
         self.storage = storage
+        self.isAuthMethod = isAuthMethod
         self.clock = clock
     }
 }

@@ -15,7 +15,8 @@ package enum BuiltinMounts {
             "approle": AppRoleMount.factory,
             "cert": CertAuthMount.factory,
             "kubernetes": KubernetesAuthMount.factory,
-            "aws": AWSAuthMount.factory,
+            // Both an auth method and a secrets engine, as in Vault: the table it is enabled in says which.
+            "aws": { context in context.isAuthMethod ? try AWSAuthMount.factory(context) : try AWSSecretsMount.factory(context) },
             "gcp": GCPAuthMount.factory,
             "azure": AzureAuthMount.factory,
             "database": DatabaseMount.factory,

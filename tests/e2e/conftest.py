@@ -497,6 +497,18 @@ def _config_servers(tmp_path_factory) -> Iterator[Callable[..., Server]]:
         server.kill()
 
 
+@pytest.fixture(scope="session")
+def aws(tmp_path_factory):
+    """ONE moto server (aws_moto.MotoAWS, IAM authentication on) for the
+    session: the aws auth and aws secrets tests share it, each with users and
+    mounts of its own."""
+    from aws_moto import MotoAWS
+
+    peer = MotoAWS(tmp_path_factory.mktemp("moto"))
+    yield peer
+    peer.stop()
+
+
 @pytest.fixture
 def config_server_factory(tmp_path_factory) -> Iterator[Callable[..., Server]]:
     """Config-mode servers that live for one test."""

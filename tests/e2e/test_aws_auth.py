@@ -34,13 +34,6 @@ pytestmark = pytest.mark.skipif(IS_BAO, reason="OpenBao does not ship the aws au
 SERVER_ID = "coffer.e2e.example"
 
 
-@pytest.fixture(scope="module")
-def aws(tmp_path_factory):
-    peer = MotoAWS(tmp_path_factory.mktemp("moto"))
-    yield peer
-    peer.stop()
-
-
 def enable(server, aws: MotoAWS, **config) -> str:
     mount = f"aws-{uuid.uuid4().hex[:8]}"
     r = server.http("POST", f"sys/auth/{mount}", body={"type": "aws"})

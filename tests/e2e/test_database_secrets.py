@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from ci_job import job_login as ci_job_login
+from ci_job import jwt_mount
 from conftest import IS_COFFER, coffer_only, random_name, random_value
-from test_ci_oidc_issuer import CONTEXT, ORG, Issuer
+from tcp_outage import Outage
+from test_ci_oidc_issuer import Issuer
 
 PG_URL = os.environ.get("COFFER_TEST_PG_URL")
 PG_DIR = os.environ.get("COFFER_TEST_PG_DIR", "")
@@ -138,19 +141,6 @@ def issuer(tmp_path_factory):
     server.proc.wait()
 
 
-def jwt_mount(server, issuer, policy: str, user_claim: str = "sub", mount: str | None = None) -> str:
-    mount = mount or random_name("jwt")
-    assert server.http("POST", f"sys/auth/{mount}", body={"type": "jwt"}).status_code == 204
-    r = server.http("POST", f"auth/{mount}/config", body={
-        "oidc_discovery_url": issuer.issuer, "oidc_discovery_ca_pem": issuer.ca.read_text(), "bound_issuer": issuer.issuer})
-    assert r.status_code == 204, r.text
-    r = server.http("POST", f"auth/{mount}/role/ci", body={
-        "role_type": "jwt", "user_claim": user_claim, "bound_audiences": [ORG],
-        "bound_claims": {"oidc.circleci.com/context-ids": [CONTEXT]}, "token_policies": [policy], "token_ttl": "15m"})
-    assert r.status_code in (200, 204), r.text
-    return mount
-
-
 def job_policy(db: Database, role: str) -> str:
     policy = random_name("ci-db")
     text = f'path "{db.mount}/creds/{role}" {{ capabilities = ["read"] }}'
@@ -159,10 +149,7 @@ def job_policy(db: Database, role: str) -> str:
 
 
 def job_login(server, issuer, mount: str, vcs_ref: str = "refs/heads/main") -> str:
-    jwt_text = issuer.token("--project-id", PROJECT, "--context-id", CONTEXT, "--vcs-ref", vcs_ref)
-    out = server.bao("write", "-field=token", f"auth/{mount}/login", "role=ci", f"jwt={jwt_text}", token=None)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
+    return ci_job_login(server, issuer, mount, PROJECT, vcs_ref)
 
 
 def test_a_ci_job_gets_a_database_user_that_is_dropped_when_its_lease_expires(db, issuer):
@@ -443,74 +430,6 @@ def test_a_crash_during_rotate_root_never_locks_coffer_out(config_server_factory
 # --------------------------------------------------------------------------
 # Acceptance 4: PostgreSQL down at revocation time
 # --------------------------------------------------------------------------
-
-class Outage:
-    """A TCP forwarder in front of the test cluster that can be cut: PostgreSQL
-    going away as Coffer sees it, while the shared cluster keeps serving the
-    other tests. Bytes pass through untouched (TLS ends in PostgreSQL)."""
-
-    def __init__(self, target_port: int):
-        from conftest import free_port
-        self.port, self.target = free_port(), target_port
-        self.live: list = []
-        self.listener = None
-        self.up()
-
-    def up(self) -> None:
-        import socket
-        import threading
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.listener = listener
-
-        def pump(src, dst):
-            try:
-                while chunk := src.recv(65536):
-                    dst.sendall(chunk)
-            except OSError:
-                pass
-            for s in (src, dst):
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-        def accept():
-            while True:
-                try:
-                    client, _ = listener.accept()
-                except OSError:
-                    return
-                try:
-                    upstream = socket.create_connection(("127.0.0.1", self.target))
-                except OSError:
-                    client.close()
-                    continue
-                self.live += [client, upstream]
-                threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
-                threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
-
-        threading.Thread(target=accept, daemon=True).start()
-
-    def down(self) -> None:
-        import socket
-        # shutdown() wakes the thread blocked in accept(); close() alone would not,
-        # and the kernel would go on accepting on the closed socket.
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
-        for s in self.live:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            except OSError:
-                pass
-        self.live = []
-
 
 @coffer_only  # OpenBao's backoff starts at 10 s and gives up after ~10 minutes; Coffer's base is set by env here
 def test_revocation_is_retried_until_postgresql_is_back_even_across_a_restart(config_server_factory):

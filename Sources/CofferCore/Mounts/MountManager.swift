@@ -142,7 +142,8 @@ package actor MountManager {
                 routed.append(RoutedMount(entry: entry, handler: .core(backend), storage: view))
             } else if let factory = factories[entry.type] {
                 let context = MountContext(
-                    path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view, clock: clock)
+                    path: entry.routePath, type: entry.type, options: entry.options ?? [:], storage: view,
+                    isAuthMethod: entry.table == .auth, clock: clock)
                 routed.append(RoutedMount(entry: entry, handler: .plugin(try factory(context)), storage: view))
             } else {
                 routed.append(RoutedMount(entry: entry, handler: .core(UnsupportedBackend()), storage: view))

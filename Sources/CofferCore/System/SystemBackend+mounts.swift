@@ -71,13 +71,16 @@ extension SystemBackend {
     /// Mount types that are auth methods (mounted under `sys/auth`).
     static let authTypes: Set<String> = ["jwt", "oidc", "approle", "userpass", "cert", "kubernetes", "aws", "gcp", "azure", "token"]
 
+    /// Types that are both an auth method and a secrets engine (Vault's `aws`).
+    static let dualTypes: Set<String> = ["aws"]
+
     /// The entry `POST sys/mounts/<path>` asks for; `kv-v2` is stored as `kv` version 2.
     static func newEntry(_ table: MountEntry.Table, _ path: String, _ fields: RequestFields) throws -> MountEntry {
         guard var type = try fields.string("type"), !type.isEmpty else {
             throw CoreError.badRequest("backend type must be specified as a string")
         }
         // An auth method cannot be mounted as a secrets engine, nor the reverse.
-        guard Self.authTypes.contains(type) == (table == .auth) else {
+        guard Self.dualTypes.contains(type) || Self.authTypes.contains(type) == (table == .auth) else {
             throw CoreError.badRequest("plugin not found in the catalog: \(type)")
         }
         var options = try Self.options(fields) ?? [:]

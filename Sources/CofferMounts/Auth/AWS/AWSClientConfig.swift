@@ -43,8 +43,8 @@ struct AWSClientConfig: Codable, Sendable, Equatable {
     mutating func update(from fields: RequestFields) throws {
         if let value = try fields.string("access_key") { accessKey = value }
         if let value = try fields.string("secret_key") { secretKey = value }
-        if let value = try fields.string("iam_endpoint") { iamEndpoint = try Self.endpoint(value, field: "iam_endpoint") }
-        if let value = try fields.string("sts_endpoint") { stsEndpoint = try Self.endpoint(value, field: "sts_endpoint") }
+        if let value = try fields.string("iam_endpoint") { iamEndpoint = try AWSQueryClient.endpointSetting(value, field: "iam_endpoint") }
+        if let value = try fields.string("sts_endpoint") { stsEndpoint = try AWSQueryClient.endpointSetting(value, field: "sts_endpoint") }
         if let value = try fields.string("sts_region") { stsRegion = value }
         if let value = try fields.string("iam_server_id_header_value") { iamServerIDHeaderValue = value }
         if let value = try fields.int("max_retries") {
@@ -56,18 +56,6 @@ struct AWSClientConfig: Codable, Sendable, Equatable {
         if accessKey.isEmpty != secretKey.isEmpty {
             throw MountError.badRequest("both access_key and secret_key must be set, or neither")
         }
-    }
-
-    /// An endpoint is an http or https URL with a host and nothing after it
-    /// but a slash: the login's own path goes after it.
-    private static func endpoint(_ value: String, field: String) throws -> String {
-        guard !value.isEmpty else { return "" }
-        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil, url.user == nil
-        else {
-            throw MountError.badRequest("\(field) must be an http or https URL with a host and no path")
-        }
-        return value.hasSuffix("/") ? String(value.dropLast()) : value
     }
 
     /// The STS endpoint a login forwards to.

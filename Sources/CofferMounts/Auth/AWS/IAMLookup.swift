@@ -24,27 +24,12 @@ struct IAMLookup: Sendable {
         guard principal.type != "instance-profile" else {
             throw AWSAPIClient.Failure(description: "instance profiles are not looked up")
         }
-        let body = Array(
-            "Action=\(action)&\(parameter)=\(SigV4Signer.uriEncode(principal.friendlyName))&Version=2010-05-08".utf8)
-        let endpoint = config.effectiveIAMEndpoint
-        let host =
-            URLComponents(string: endpoint).map { components in
-                (components.host ?? "") + (components.port.map { ":\($0)" } ?? "")
-            } ?? ""
-        let signer = SigV4Signer(
-            credentials: .init(accessKeyID: config.accessKey, secretAccessKey: config.secretKey), region: "us-east-1",
-            service: "iam")
-        let headers = signer.signed(
-            method: "POST", path: "/",
-            headers: [("Host", host), ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: body, date: Date())
-        let answer = try await client.post(
-            endpoint: endpoint, host: host, headers: headers.filter { $0.0 != "Host" }, body: body, what: "IAM \(action)")
-        guard answer.status == 200 else {
-            throw AWSAPIClient.Failure(
-                description: "IAM \(action) answered \(answer.status): \(AWSQueryAnswer.errorSummary(answer.body))")
-        }
-        guard let id = AWSQueryAnswer.value(idName, under: element, in: answer.body),
-            let arn = AWSQueryAnswer.value("Arn", under: element, in: answer.body)
+        let iam = AWSQueryClient.iam(
+            endpoint: config.effectiveIAMEndpoint,
+            credentials: .init(accessKeyID: config.accessKey, secretAccessKey: config.secretKey), client: client)
+        let body = try await iam.call(action, [(parameter, principal.friendlyName)])
+        guard let id = AWSQueryAnswer.value(idName, under: element, in: body),
+            let arn = AWSQueryAnswer.value("Arn", under: element, in: body)
         else {
             throw AWSAPIClient.Failure(description: "IAM \(action) answered without \(idName) and Arn")
         }

@@ -19,7 +19,7 @@ package struct DatabaseMount: Mount {
     let crashPoint = CrashPoint()
     /// Rotates static roles when due; nil in the copy the ticker itself runs on,
     /// so the ticker does not keep itself alive.
-    private(set) var ticker: StaticRotationTicker?
+    private(set) var ticker: MountTicker?
 
     package init(storage: StorageView, clock: @escaping @Sendable () -> Date = Date.init, rotatesStaticRoles: Bool = true) {
         self.storage = storage
@@ -28,7 +28,7 @@ package struct DatabaseMount: Mount {
         staticLocks = KeyedLock()
         guard rotatesStaticRoles else { return }
         let worker = self
-        ticker = StaticRotationTicker(every: Int(StaticRole.minimumPeriod)) { await worker.rotateDueStaticRoles() }
+        ticker = MountTicker(every: Int(StaticRole.minimumPeriod)) { await worker.rotateDueStaticRoles() }
     }
 
     package static let factory: MountFactory = { context in DatabaseMount(storage: context.storage, clock: context.clock) }

@@ -1,14 +1,14 @@
 import CofferMountKit
 import Foundation
 
-/// How a dynamic user's name is made: OpenBao's default
-/// `v-<display name 8>-<role 8>-<random 20>-<unix time>` cut to 63 characters
-/// (PostgreSQL's identifier limit), or a `username_template` of the common
-/// forms (`{{.RoleName | truncate 8}}`, `{{random 20}}`, `{{unix_time}}`...).
+/// How a dynamic user's name is made, for the database and aws secrets
+/// engines: a `username_template` of the common forms (`{{.RoleName | truncate 8}}`,
+/// `{{random 20}}`, `{{unix_time}}`...), or each engine's default.
 ///
-/// The parts that come from outside (the display name, which a JWT claim can
-/// set) keep only characters that are inert in SQL, so a name can never close
-/// the quotes a creation statement puts around it.
+/// The variables a template may name are the engine's (`.DisplayName` and
+/// `.RoleName` for databases; `.DisplayName`, `.PolicyName` and `.Type` for
+/// AWS); an unknown one is refused when the template is written. Each engine
+/// makes the result safe for its target (inert in SQL, legal in IAM).
 struct UsernameTemplate: Sendable {
     private enum Part: Sendable {
         case text(String)
@@ -16,7 +16,7 @@ struct UsernameTemplate: Sendable {
     }
 
     private enum Source: Sendable {
-        case displayName, roleName, random(Int), unixTime, unixTimeMillis, uuid
+        case variable(String), random(Int), unixTime, unixTimeMillis, uuid
     }
 
     private enum Filter: Sendable {
@@ -24,8 +24,18 @@ struct UsernameTemplate: Sendable {
     }
 
     private let parts: [Part]?
+    private let invalid: MountError
 
+    /// The variables a database template may name.
+    static let databaseVariables: Set<String> = [".DisplayName", ".RoleName"]
+
+    /// A database engine's template (its error words, its variables).
     init(_ template: String) throws {
+        try self.init(template, variables: Self.databaseVariables, invalid: Self.databaseInvalid)
+    }
+
+    init(_ template: String, variables: Set<String>, invalid: MountError) throws {
+        self.invalid = invalid
         guard !template.isEmpty else {
             parts = nil
             return
@@ -34,24 +44,23 @@ struct UsernameTemplate: Sendable {
         var rest = Substring(template)
         while let open = rest.range(of: "{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else { throw Self.invalid }
-            parts.append(try Self.action(String(rest[open.upperBound..<close.lowerBound])))
+            guard let close = rest[open.upperBound...].range(of: "}}") else { throw invalid }
+            parts.append(try Self.action(String(rest[open.upperBound..<close.lowerBound]), variables: variables, invalid: invalid))
             rest = rest[close.upperBound...]
         }
         if !rest.isEmpty { parts.append(.text(String(rest))) }
         self.parts = parts
     }
 
-    private static let invalid = MountError.badRequest("error creating database object: unable to initialize username template")
+    private static let databaseInvalid = MountError.badRequest("error creating database object: unable to initialize username template")
 
-    private static func action(_ text: String) throws -> Part {
+    private static func action(_ text: String, variables: Set<String>, invalid: MountError) throws -> Part {
         let stages = text.split(separator: "|").map { $0.split(separator: " ").map(String.init) }
         guard let first = stages.first, let name = first.first else { throw invalid }
 
         let source: Source
         switch (name, first.count) {
-        case (".DisplayName", 1): source = .displayName
-        case (".RoleName", 1): source = .roleName
+        case (_, 1) where variables.contains(name): source = .variable(name)
         case ("random", 2):
             guard let count = Int(first[1]), (1...128).contains(count) else { throw invalid }
             source = .random(count)
@@ -73,13 +82,28 @@ struct UsernameTemplate: Sendable {
         return .action(source: source, filters: filters)
     }
 
-    /// A new name for a credential of `role` asked for by a token named `displayName`.
+    /// A new database user's name for a credential of `role` asked for by a
+    /// token named `displayName`: OpenBao's default
+    /// `v-<display name 8>-<role 8>-<random 20>-<unix time>` cut to 63 characters
+    /// (PostgreSQL's identifier limit) when there is no template. The parts
+    /// that come from outside (the display name, which a JWT claim can set)
+    /// keep only characters that are inert in SQL, so a name can never close
+    /// the quotes a creation statement puts around it.
     func generate(displayName: String, roleName: String, now: Date) -> String {
-        let unix = Int64(saturating: now.timeIntervalSince1970)
-        guard let parts else {
+        let values = [".DisplayName": Self.inert(displayName), ".RoleName": Self.inert(roleName)]
+        guard let name = render(values, now: now) else {
+            let unix = Int64(saturating: now.timeIntervalSince1970)
             let name = "v-\(Self.inert(displayName).prefix(8))-\(Self.inert(roleName).prefix(8))-\(Self.random(20))-\(unix)"
             return String(name.prefix(63))
         }
+        return Self.inert(name)
+    }
+
+    /// The template filled in with `values` (by variable name); nil when there
+    /// is no template, for the engine's default.
+    func render(_ values: [String: String], now: Date) -> String? {
+        guard let parts else { return nil }
+        let unix = Int64(saturating: now.timeIntervalSince1970)
         var name = ""
         for part in parts {
             switch part {
@@ -87,8 +111,7 @@ struct UsernameTemplate: Sendable {
             case .action(let source, let filters):
                 var value: String
                 switch source {
-                case .displayName: value = Self.inert(displayName)
-                case .roleName: value = Self.inert(roleName)
+                case .variable(let variable): value = values[variable] ?? ""
                 case .random(let count): value = Self.random(count)
                 case .unixTime: value = String(unix)
                 case .unixTimeMillis: value = String(Int64(saturating: now.timeIntervalSince1970 * 1000))
@@ -104,7 +127,7 @@ struct UsernameTemplate: Sendable {
                 name += value
             }
         }
-        return Self.inert(name)
+        return name
     }
 
     /// Keeps letters, digits and `-_.@/:+`; anything else (quotes, `;`, spaces,

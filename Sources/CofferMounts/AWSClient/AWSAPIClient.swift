@@ -3,21 +3,23 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// The calls an AWS login makes: the client's GetCallerIdentity forwarded to
-/// STS, and Coffer's own IAM lookups. HTTPS is verified against the system
-/// roots; no redirect is followed (a signed request is never re-sent elsewhere).
+/// Coffer's HTTP calls to AWS: an aws login's GetCallerIdentity forwarded to
+/// STS, the auth method's IAM lookups, and the aws secrets engine's IAM and
+/// STS calls. HTTPS is verified against the system roots; no redirect is
+/// followed (a signed request is never re-sent elsewhere).
 ///
 /// Every call has a deadline and a bounded answer, and only a failure that
-/// says "try again" (a 5xx, a throttle, no connection) is retried, up to
-/// `retries` times, with a short backoff: a slow STS costs a login seconds,
-/// never a hang.
+/// says "try again" (a 5xx, a 429, a query API's `Throttling` 400, no
+/// connection) is retried, up to `retries` times, with a short backoff: a slow
+/// or throttling AWS costs a request seconds, never a hang.
 struct AWSAPIClient: Sendable {
     let retries: Int
     let timeout: TimeAmount
 
     static let defaultTimeout = TimeAmount.seconds(5)
-    /// GetCallerIdentity and GetUser answers are under a kilobyte.
-    static let maximumAnswerSize = 64 * 1024
+    /// GetCallerIdentity and GetUser answers are under a kilobyte; a list of a
+    /// user's keys or policies a few.
+    static let maximumAnswerSize = 256 * 1024
 
     init(retries: Int, timeout: TimeAmount = Self.defaultTimeout) {
         self.retries = max(0, retries)
@@ -38,9 +40,12 @@ struct AWSAPIClient: Sendable {
         let body: [UInt8]
     }
 
-    /// Why a call got no answer; never quotes the request's headers or body.
+    /// Why a call got no answer, or AWS's refusal; never quotes the request's
+    /// headers or body.
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// AWS's error code (`NoSuchEntity`, `AccessDenied`) when AWS answered one.
+        var awsCode: String? = nil
     }
 
     /// POSTs `body` to `endpoint` + `/`, with `headers` and the `Host` the
@@ -53,7 +58,7 @@ struct AWSAPIClient: Sendable {
             do throws(Failure) {
                 let answer = try await once(endpoint: endpoint, host: host, headers: headers, body: body, what: what)
                 // Throttled or a server error: worth another try; anything else is the answer.
-                guard attempt < retries, answer.status >= 500 || answer.status == 429 else { return answer }
+                guard attempt < retries, Self.isWorthRetrying(answer) else { return answer }
             } catch {
                 guard attempt < retries else { throw error }
             }
@@ -62,6 +67,16 @@ struct AWSAPIClient: Sendable {
             try? await Task.sleep(for: .milliseconds(min(1000, 100 << min(attempt - 1, 4))))
         }
     }
+
+    /// A server error, a 429, or a query API's throttling refusal (a 400 whose
+    /// code says so: IAM and STS throttle that way).
+    static func isWorthRetrying(_ answer: Answer) -> Bool {
+        if answer.status >= 500 || answer.status == 429 { return true }
+        guard answer.status == 400 else { return false }
+        return AWSQueryAnswer.errorCode(answer.body).map(throttlingCodes.contains) ?? false
+    }
+
+    static let throttlingCodes: Set<String> = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"]
 
     private func once(endpoint: String, host: String, headers: [(String, String)], body: [UInt8], what: String) async throws(Failure)
         -> Answer

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The XML answers of AWS's query APIs (STS, IAM), read for the few elements a
-/// login needs. Not a general XML parser: an answer is a fixed, flat shape, so
+/// login or the aws secrets engine needs. Not a general XML parser: an answer is a fixed, flat shape, so
 /// the first `<Name>text</Name>` inside the result element is the value.
 enum AWSQueryAnswer {
     /// What GetCallerIdentity says about the signer.
@@ -25,6 +25,25 @@ enum AWSQueryAnswer {
         let text = String(decoding: body, as: UTF8.self)
         guard let inner = element(parent, in: text[...]), let value = element(name, in: inner) else { return nil }
         return unescaped(value)
+    }
+
+    /// The text of every `<name>` inside `parent`'s element, in order: a list
+    /// answer's members (`<PolicyNames><member>p</member>...`).
+    static func values(_ name: String, under parent: String, in body: [UInt8]) -> [String] {
+        let text = String(decoding: body, as: UTF8.self)
+        guard var rest = element(parent, in: text[...]) else { return [] }
+        var found: [String] = []
+        while let value = element(name, in: rest), let end = rest[value.endIndex...].range(of: "</" + name + ">") {
+            found.append(unescaped(value))
+            rest = rest[end.upperBound...]
+        }
+        return found
+    }
+
+    /// An error answer's code (`NoSuchEntity`, `Throttling`), if it has one.
+    static func errorCode(_ body: [UInt8]) -> String? {
+        let text = String(decoding: body.prefix(8192), as: UTF8.self)
+        return element("Code", in: text[...]).map(unescaped)
     }
 
     /// An error answer's code and message, bounded, for a refusal's text. AWS's

@@ -1,6 +1,7 @@
-/// Ticks while its mount is alive: dropped with the mount (unmount, seal), it
+/// Ticks while its mount is alive (static-role rotations, the aws engine's
+/// leftover-user sweep): dropped with the mount (unmount, seal), it
 /// stops its task.
-final class StaticRotationTicker: Sendable {
+final class MountTicker: Sendable {
     private let task: Task<Void, Never>
 
     init(every seconds: Int, _ tick: @escaping @Sendable () async -> Void) {

@@ -33,8 +33,8 @@ struct ChangedLines {
         let newMiddle = Self.middle(new, prefix: prefix, suffix: suffix)
         let oldLines = Self.lineHashes(old, oldMiddle)
         let newLines = Self.lineHashes(new, newMiddle)
-        self.old = Self.windows(old, lines: oldLines, absentFrom: Set(newLines.map(\.hash)))
-        self.new = Self.windows(new, lines: newLines, absentFrom: Set(oldLines.map(\.hash)))
+        self.old = Self.windows(old, lines: oldLines, absentFrom: LineHashSet(newLines))
+        self.new = Self.windows(new, lines: newLines, absentFrom: LineHashSet(oldLines))
     }
 
     /// Whole lines covering the bytes between the common prefix and suffix; empty when none differ.
@@ -86,16 +86,31 @@ struct ChangedLines {
         return state ^ (state >> 31)
     }
 
-    /// The lines absent from the other side, each widened by the context, merged.
-    static func windows(_ bytes: [UInt8], lines: [(range: Range<Int>, hash: UInt64)], absentFrom other: Set<UInt64>) -> [Range<Int>] {
-        var windows: [Range<Int>] = []
-        for line in lines where !other.contains(line.hash) {
-            let end = openBlockEnd(bytes, after: lineEnd(bytes, after: line.range.lowerBound, extraLines: contextLines))
-            if let last = windows.last, line.range.lowerBound < last.upperBound {
-                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, end)
-                continue
+    /// The lines absent from the other side, each widened by the context (counted on the line
+    /// list, scanning bytes only past its ends), merged, then widened to any open PEM block.
+    static func windows(_ bytes: [UInt8], lines: [(range: Range<Int>, hash: UInt64)], absentFrom other: LineHashSet) -> [Range<Int>] {
+        var spans: [ClosedRange<Int>] = []  // line indices, context included, possibly past either end
+        for (index, line) in lines.enumerated() where !other.contains(line.hash) {
+            let span = (index - contextLines)...(index + contextLines)
+            if let last = spans.last, span.lowerBound <= last.upperBound + 1 {
+                spans[spans.count - 1] = last.lowerBound...span.upperBound
+            } else {
+                spans.append(span)
             }
-            let start = openBlockStart(bytes, before: lineStart(bytes, before: line.range.lowerBound, extraLines: contextLines))
+        }
+        guard let firstLine = lines.first, let lastLine = lines.last else { return [] }
+        var windows: [Range<Int>] = []
+        for span in spans {
+            var start =
+                span.lowerBound >= 0
+                ? lines[span.lowerBound].range.lowerBound
+                : lineStart(bytes, before: firstLine.range.lowerBound, extraLines: -span.lowerBound)
+            var end =
+                span.upperBound < lines.count
+                ? min(bytes.count, lines[span.upperBound].range.upperBound + 1)
+                : lineEnd(bytes, after: lastLine.range.lowerBound, extraLines: span.upperBound - (lines.count - 1))
+            start = openBlockStart(bytes, before: start)
+            end = openBlockEnd(bytes, after: end)
             if let last = windows.last, start <= last.upperBound {
                 windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, end)
             } else {
@@ -103,6 +118,44 @@ struct ChangedLines {
             }
         }
         return windows
+    }
+
+    /// An open-addressing set of line hashes: the hashes are already mixed, so they index the
+    /// table directly (`Set` would hash them again).
+    struct LineHashSet {
+        private var slots: [UInt64]
+        private let mask: Int
+
+        init(_ lines: [(range: Range<Int>, hash: UInt64)]) {
+            var capacity = 16
+            while capacity < lines.count * 2 { capacity <<= 1 }
+            slots = [UInt64](repeating: 0, count: capacity)
+            mask = capacity - 1
+            for line in lines { insert(line.hash) }
+        }
+
+        /// 0 marks an empty slot, so a hash of 0 is stored as 1.
+        private static func key(_ hash: UInt64) -> UInt64 { hash == 0 ? 1 : hash }
+
+        private mutating func insert(_ hash: UInt64) {
+            let key = Self.key(hash)
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while slots[slot] != 0 {
+                if slots[slot] == key { return }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = key
+        }
+
+        func contains(_ hash: UInt64) -> Bool {
+            let key = Self.key(hash)
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while slots[slot] != 0 {
+                if slots[slot] == key { return true }
+                slot = (slot + 1) & mask
+            }
+            return false
+        }
     }
 
     /// Length of the common prefix, eight bytes at a time.

@@ -129,13 +129,23 @@ struct BlobChangeBatch {
         let scanner = self.scanner
         let reportsRemovals = self.reportsRemovals
         var batchContents: [String: BlobReader.Blob] = [:]
-        func run(_ work: @escaping @Sendable () -> Void) {
-            if jobs == 1 { return work() }
+        // Units are small (a few windows each): they go to the other threads in groups, so the
+        // hand-over does not cost more than the work.
+        var queued: [@Sendable () -> Void] = []
+        func send() {
+            guard !queued.isEmpty else { return }
+            let group = queued
+            queued.removeAll(keepingCapacity: true)
             slots.wait()
             DispatchQueue.global().async(group: running) {
-                work()
+                for work in group { work() }
                 slots.signal()
             }
+        }
+        func run(_ work: @escaping @Sendable () -> Void) {
+            if jobs == 1 { return work() }
+            queued.append(work)
+            if queued.count >= 32 { send() }
         }
         func dispatch(after readIndex: Int) {
             for key in wholeAfter[readIndex] ?? [] {
@@ -163,6 +173,7 @@ struct BlobChangeBatch {
             dispatch(after: readIndex)
             readIndex += 1
         }
+        send()
         running.wait()
         for blob in toRead { if let content = batchContents[blob] { contents.insert(blob, content) } }
 

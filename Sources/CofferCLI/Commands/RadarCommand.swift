@@ -9,14 +9,16 @@ import Foundation
 struct RadarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "radar", abstract: "Find hardcoded secrets.",
-        subcommands: [Scan.self, RadarMigrateCommand.self, RadarBaselineCommand.self, RadarRulesCommand.self]
+        subcommands: [
+            Scan.self, RadarMigrateCommand.self, RadarBaselineCommand.self, RadarRulesCommand.self, RadarBenchCommand.self,
+        ]
     )
 
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan a source: dir PATH..., git [REPO], circleci-config PATH..., circleci-envvars FILE..., or stdin.",
             discussion: """
-                Exit codes: 0 clean, 1 findings at or above --fail-severity, 2 usage, 3 scan error.
+                Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 scan error.
                 The hash key comes from --hash-key-file or COFFER_RADAR_HASH_KEY (base64, 32 bytes);
                 without either a random key is used and hashes are comparable within this run only.
                 With -correlate, the key is the server's (sys/radar/key, VAULT_ADDR and VAULT_TOKEN)
@@ -29,21 +31,38 @@ struct RadarCommand: AsyncParsableCommand {
         @OptionGroup var flags: RadarScanFlags
         @Option(help: "text | json | jsonl | sarif") var format = "text"
         @Option(help: "Write the report here instead of stdout.") var output: String?
-        @Option(help: "The lowest severity that fails the scan: info | low | medium | high | critical.")
+        @Option(
+            name: [.customLong("fail-on"), .customLong("fail-severity")],
+            help: "The lowest severity that fails the scan: info | low | medium | high | critical.")
         var failSeverity = "medium"
         @Option(help: "The exit code when findings fail the scan.") var exitCode: Int32 = ExitStatus.findings
-        @Option(help: "partial | full: how much of a value findings show.") var redact = "partial"
+        @Option(help: "partial | full | none: how much of a value findings show (none: local triage only, never with sarif).")
+        var redact = "partial"
         @Option(help: "A baseline file: findings it lists are marked as known.") var baseline: String?
         @Flag(help: "Ask Coffer (VAULT_ADDR, VAULT_TOKEN) which findings are stored secrets; sends only slow keyed hashes.")
         var correlate = false
+        @Flag(help: "Ask each secret's provider whether it is live (GitHub, Slack, Stripe, AWS STS). Sends the secret to its provider.")
+        var checkActiveness = false
+        @Option(help: "With --check-activeness: a provider's base URL, as provider=URL (github, slack, stripe, aws; repeatable).")
+        var activenessEndpoint: [String] = []
 
         func run() async throws {
             do {
                 guard let severity = Severity(name: failSeverity) else {
                     throw RadarError.invalidConfig("unknown severity \"\(failSeverity)\"")
                 }
-                guard let redaction = RedactionMode(rawValue: redact), redaction != .none else {
-                    throw RadarError.invalidConfig("--redact takes partial or full")
+                guard let redaction = RedactionMode(rawValue: redact) else {
+                    throw RadarError.invalidConfig("--redact takes partial, full or none")
+                }
+                if redaction == .none {
+                    guard format != "sarif" else { throw RadarError.invalidConfig("--redact none is refused with --format sarif") }
+                    FileHandle.standardError.write(Data("warning: --redact none prints secret values; for local triage only\n".utf8))
+                }
+                if checkActiveness {
+                    FileHandle.standardError.write(
+                        Data("warning: --check-activeness sends each secret found to its provider\n".utf8))
+                } else if !activenessEndpoint.isEmpty {
+                    throw RadarError.invalidConfig("--activeness-endpoint needs --check-activeness")
                 }
                 let correlation = correlate ? RadarCorrelationClient(client: APIClient(settings: .fromEnvironment())) : nil
                 let hasher = try await correlation?.hasher()
@@ -51,6 +70,11 @@ struct RadarCommand: AsyncParsableCommand {
                 options.redaction = redaction
                 options.correlationHasher = hasher
                 try flags.apply(to: &options)
+                try flags.applyRepoConfig(to: &options, source: source, paths: paths)
+                if checkActiveness {
+                    options.activenessProbe = try ProviderActivenessProbe(
+                        overrides: try ProviderActivenessProbe.overrides(activenessEndpoint))
+                }
                 let progress = ProgressLine(unit: source == "git" ? "commits" : "files")
                 if let progress { options.progress = { progress.update(items: $0, bytes: $1) } }
                 let scanner = try RadarScanner(options: options)

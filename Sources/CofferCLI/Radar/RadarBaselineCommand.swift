@@ -30,6 +30,7 @@ struct RadarBaselineCommand: ParsableCommand {
                 }
                 var options = RadarScanOptions(hashKey: try flags.hashKey(server: nil))
                 try flags.apply(to: &options)
+                try flags.applyRepoConfig(to: &options, source: source, paths: paths)
                 let report = try RadarScanner(options: options).scan(try flags.target(source: source, paths: paths))
                 let who = addedBy ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
                 let baseline = Baseline.create(from: report, status: status, addedBy: who)

@@ -8,6 +8,11 @@ struct RadarScanFlags: ParsableArguments {
     @Option(help: "Files or patches scanned at once (default: the number of cores).") var jobs: Int?
     @Option(help: "Skip files larger than this many bytes.") var maxFileSize: Int?
     @Option(help: "A radar config file (.coffer-radar.yml schema): allowlists, custom rules.") var config: String?
+    @Flag(
+        help:
+            "dir, git: use the .coffer-radar.yml the scanned tree (or the default branch's tip) carries; off by default, so a repository cannot silence its own scan."
+    )
+    var useRepoConfig = false
     @Option(help: "Run an off-by-default rule too (repeatable).") var enableRule: [String] = []
     @Option(help: "Do not run this rule (repeatable).") var disableRule: [String] = []
     @Flag(help: "Ignore every coffer:allow marker (auditing mode).") var noInlineIgnores = false
@@ -30,8 +35,10 @@ struct RadarScanFlags: ParsableArguments {
     var mapping: String?
     @Flag(help: "env: hash the values of secret-looking variables; required, as a reminder that values are read.")
     var hashOnly = false
+    @Option(help: "stdin: the path findings are reported under.") var name = "stdin"
 
-    /// The hash key: the server's when given, else --hash-key-file, else $COFFER_RADAR_HASH_KEY, else random.
+    /// The hash key (spec §9): the server's when given, else --hash-key-file, else
+    /// $COFFER_RADAR_HASH_KEY, else a local key made at first use in the user config directory.
     func hashKey(server: RadarHashKey?) throws -> RadarHashKey {
         if let server { return server }
         if let hashKeyFile {
@@ -40,7 +47,13 @@ struct RadarScanFlags: ParsableArguments {
             }
             return key
         }
-        return ProcessInfo.processInfo.environment["COFFER_RADAR_HASH_KEY"].flatMap(RadarHashKey.init(base64:)) ?? .random()
+        if let text = ProcessInfo.processInfo.environment["COFFER_RADAR_HASH_KEY"] {
+            guard let key = RadarHashKey(base64: text) else {
+                throw RadarError.invalidConfig("COFFER_RADAR_HASH_KEY must be the base64 of 32 bytes")
+            }
+            return key
+        }
+        return LocalHashKey.loadOrCreate()
     }
 
     /// Applies the flags; a bad value is a configuration error (exit 2).
@@ -89,6 +102,19 @@ struct RadarScanFlags: ParsableArguments {
         }
     }
 
+    /// `--use-repo-config` (spec §6): the scanned repository's own `.coffer-radar.yml`, when it has one.
+    func applyRepoConfig(to options: inout RadarScanOptions, source: String, paths: [String]) throws {
+        guard useRepoConfig else { return }
+        guard config == nil else { throw RadarError.invalidConfig("--use-repo-config and --config are exclusive") }
+        let root: RadarConfig.Root
+        switch source {
+        case "dir": root = .directory(paths.first ?? ".")
+        case "git": root = .repository(paths.first ?? ".", ref: defaultBranch ?? "HEAD")
+        default: throw RadarError.invalidConfig("--use-repo-config applies to dir and git scans")
+        }
+        if let found = try RadarConfig.load(from: root) { options.config = found }
+    }
+
     /// What `source` and `paths` name (spec §2).
     func target(source: String, paths: [String]) throws -> RadarTarget {
         switch source {
@@ -103,7 +129,7 @@ struct RadarScanFlags: ParsableArguments {
         case "circleci-envvars":
             guard !paths.isEmpty else { throw RadarError.invalidConfig("circleci-envvars needs the exported listing file(s)") }
             return .circleCIEnvVars(paths)
-        case "stdin": return .bytes(label: "stdin", content: Array(FileHandle.standardInput.readDataToEndOfFile()))
+        case "stdin": return .bytes(label: name, content: Array(FileHandle.standardInput.readDataToEndOfFile()))
         default: throw RadarError.invalidConfig("unknown source \"\(source)\" (dir, git, circleci-config, circleci-envvars, env, stdin)")
         }
     }

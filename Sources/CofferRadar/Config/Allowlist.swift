@@ -9,6 +9,9 @@ struct Allowlist: @unchecked Sendable {
     var stopwords: [String] = []
     var commits: Set<String> = []
     var fingerprints: Set<String> = []
+    /// A custom rule's own `allow:` block, by rule id.
+    var rulePaths: [String: [NSRegularExpression]] = [:]
+    var ruleValues: [String: [NSRegularExpression]] = [:]
 
     /// The built-in global path allowlist (media, fonts, archives, lock files, bundles, vendored code).
     static let builtInPathPatterns = [
@@ -38,6 +41,18 @@ struct Allowlist: @unchecked Sendable {
         if fingerprints.contains(hash) { return true }
         if stopwords.contains(where: { value.contains($0) }) { return true }
         return values.contains { Self.matches($0, value) }
+    }
+
+    /// True for a listed commit, given in full or abbreviated to at least 7 hex digits.
+    func allowsCommit(_ sha: String) -> Bool {
+        commits.contains(sha) || commits.contains { $0.count >= 7 && sha.hasPrefix($0.lowercased()) }
+    }
+
+    /// True when a custom rule's own allowlist covers this path or value.
+    func allowsForRule(_ ruleID: String, path: String, value: String) -> Bool {
+        if let paths = rulePaths[ruleID], paths.contains(where: { Self.matches($0, path) }) { return true }
+        if let values = ruleValues[ruleID], values.contains(where: { Self.matches($0, value) }) { return true }
+        return false
     }
 
     static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {

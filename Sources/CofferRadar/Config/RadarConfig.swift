@@ -21,9 +21,11 @@ public struct RadarConfig: Sendable, Decodable {
         public var pattern: String
         public var entropyMin: Double?
         public var severity: Severity?
+        /// Paths and values this rule never reports (`allow: { paths: [...], values: [...] }`).
+        public var allow: Allow?
 
         enum CodingKeys: String, CodingKey {
-            case id, family, description, keywords, pattern, severity
+            case id, family, description, keywords, pattern, severity, allow
             case entropyMin = "entropy_min"
         }
     }
@@ -52,6 +54,30 @@ public struct RadarConfig: Sendable, Decodable {
         }
     }
 
+    /// Where a scanned tree keeps its own config (`--use-repo-config`).
+    public enum Root: Sendable {
+        /// `.coffer-radar.yml` at the top of a directory scan.
+        case directory(String)
+        /// `.coffer-radar.yml` as committed at `ref` (the default branch's tip): what the
+        /// repository says, not an uncommitted edit in a work tree.
+        case repository(String, ref: String)
+    }
+
+    public static let fileName = ".coffer-radar.yml"
+
+    /// The config at `root`, nil when there is none; a config that is there but invalid is an error.
+    public static func load(from root: Root) throws -> RadarConfig? {
+        switch root {
+        case .directory(let path):
+            let file = URL(fileURLWithPath: path).appendingPathComponent(fileName).path
+            guard let data = FileManager.default.contents(atPath: file) else { return nil }
+            return try parse(String(decoding: data, as: UTF8.self))
+        case .repository(let path, let ref):
+            guard let data = GitProcess(repository: path).capture(["show", "\(ref):\(fileName)"]) else { return nil }
+            return try parse(String(decoding: data, as: UTF8.self))
+        }
+    }
+
     /// The allowlist this config adds to the built-in one.
     func allowlist() throws -> Allowlist {
         var list = Allowlist()
@@ -61,6 +87,10 @@ public struct RadarConfig: Sendable, Decodable {
         list.stopwords = allow?.stopwords ?? []
         list.commits = Set(allow?.commits ?? [])
         list.fingerprints = Set(allow?.fingerprints ?? [])
+        for custom in rules ?? [] {
+            if let paths = custom.allow?.paths { list.rulePaths[custom.id] = try Allowlist.compile(paths) }
+            if let values = custom.allow?.values { list.ruleValues[custom.id] = try Allowlist.compile(values) }
+        }
         return list
     }
 

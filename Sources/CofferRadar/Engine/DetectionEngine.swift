@@ -10,10 +10,13 @@ struct DetectionEngine: Sendable {
     private let keywordOwners: [Int]
     /// Rule indices of the whole-fragment (high-entropy) rules with their matchers.
     private let wholeFragment: [(Int, any WholeFragmentMatcher)]
+    /// Whole-fragment rules the user enabled by id: they run in every fragment, not only where
+    /// the source turns high-entropy detection on (`.env` files, CircleCI scalars).
+    private let enabledEverywhere: Set<Int>
     /// The instant JWT expiry is judged against.
     private let now: Date
 
-    init(rules: [Rule], now: Date = Date()) {
+    init(rules: [Rule], now: Date = Date(), enabledEverywhere ids: Set<String> = []) {
         self.rules = rules
         var keywords: [String] = []
         var owners: [Int] = []
@@ -28,6 +31,7 @@ struct DetectionEngine: Sendable {
         wholeFragment = rules.enumerated().compactMap { index, rule in
             RuleCatalog.wholeFragmentMatchers[rule.id].map { (index, $0) }
         }
+        enabledEverywhere = Set(rules.indices.filter { ids.contains(rules[$0].id) })
         self.now = now
     }
 
@@ -44,8 +48,8 @@ struct DetectionEngine: Sendable {
             cursors[ruleIndex] = output.scannedUpTo
             for span in output.spans { found.append(Candidate(ruleIndex: ruleIndex, span: span)) }
         }
-        if traits.highEntropyEnabled {
-            for (ruleIndex, matcher) in wholeFragment {
+        if traits.highEntropyEnabled || !enabledEverywhere.isEmpty {
+            for (ruleIndex, matcher) in wholeFragment where traits.highEntropyEnabled || enabledEverywhere.contains(ruleIndex) {
                 var output = MatchOutput()
                 matcher.matchAll(input, into: &output)
                 for span in output.spans { found.append(Candidate(ruleIndex: ruleIndex, span: span)) }

@@ -26,6 +26,8 @@ public struct Finding: Sendable, Codable {
     public var remediation: String
     /// Where Coffer stores this value, when correlation found it (spec §11).
     public var coffer: CofferSecretRef? = nil
+    /// The provider's answer when `--check-activeness` asked it (spec §12); nil when not asked.
+    public var activeness: Activeness? = nil
     /// The slow keyed hash sent to the correlate endpoint; never written to a report.
     public var correlationHash: String? = nil
 
@@ -34,6 +36,7 @@ public struct Finding: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, family, description, severity, redacted, entropy, tags, suppressed, locations, migration, remediation, coffer
+        case activeness
         case ruleID = "rule_id", valueHash = "value_hash", suppressionReason = "suppression_reason"
         case baselineStatus = "baseline_status", inHead = "in_head", firstCommit = "first_commit"
         case removedInCommit = "removed_in_commit"

@@ -14,6 +14,7 @@ struct FindingAggregator {
         var suppressions: [String?] = []
         var migration: MigrationHint?
         var pairedRedacted: String?
+        var pairedValue: [UInt8]?
     }
 
     let rules: [Rule]
@@ -22,6 +23,8 @@ struct FindingAggregator {
     let allowlist: Allowlist
     /// Set when the scan correlates with Coffer: each finding gets the slow hash of its value.
     var correlationHasher: CorrelationHasher? = nil
+    /// Set with `--check-activeness`: asked once per distinct (rule, value).
+    var activenessProbe: (any ActivenessProbe)? = nil
     private var groups: [String: Group] = [:]
     private var order: [String] = []
     /// (path, line, commit, change, value hash) already reported: the text scan and the YAML scan
@@ -41,7 +44,9 @@ struct FindingAggregator {
         let rule = rules[occurrence.ruleIndex]
         let hash = hashKey.valueHash(occurrence.value)
         let valueText = String(decoding: occurrence.value, as: UTF8.self)
-        if allowlist.allowsValue(valueText, hash: hash) || occurrence.location.commit.map(allowlist.commits.contains) == true {
+        if allowlist.allowsValue(valueText, hash: hash) || occurrence.location.commit.map(allowlist.allowsCommit) == true
+            || allowlist.allowsForRule(rule.id, path: occurrence.location.path, value: valueText)
+        {
             allowlisted += 1
             return
         }
@@ -61,7 +66,7 @@ struct FindingAggregator {
                 migration: occurrence.migration,
                 pairedRedacted: occurrence.pairedValue.map {
                     redactor.redact($0, rule: rules.first { $0.id == "aws-access-key-id" } ?? rule)
-                })
+                }, pairedValue: occurrence.pairedValue)
         }
         // A merged anchor is seen at its definition and in each job; the job's hint is the useful one.
         if groups[key]?.migration?.job == nil, occurrence.migration?.job != nil { groups[key]?.migration = occurrence.migration }
@@ -82,20 +87,37 @@ struct FindingAggregator {
             values.append(group.value)
         }
         let correlationHashes = correlationHasher?.hashAll(values) ?? []
+        var activenessAnswers: [String: Activeness?] = [:]
         for group in kept {
             let rule = rules[group.ruleIndex]
             let path = group.locations.first?.path ?? ""
             let present = inHead(group.value, path)
             let base = group.span.severity ?? (group.span.pairedRange != nil ? .high : rule.severity)
-            let (severity, rankTags) = SeverityPolicy.rank(base: base, inHead: present, path: path)
+            let ranked = SeverityPolicy.rank(base: base, inHead: present, path: path)
+            var severity = ranked.0
+            let rankTags = ranked.1
             var tags = group.span.tags + rankTags
             if let paired = group.pairedRedacted { tags.append("paired-with:\(paired)") }
+            var activeness: Activeness? = nil
+            if let activenessProbe {
+                let key = rule.id + "\u{0}" + group.valueHash
+                if activenessAnswers[key] == nil {
+                    activenessAnswers[key] = activenessProbe.check(
+                        ruleID: rule.id, value: String(decoding: group.value, as: UTF8.self),
+                        pairedValue: group.pairedValue.map { String(decoding: $0, as: UTF8.self) })
+                }
+                activeness = activenessAnswers[key] ?? nil
+                if let activeness {
+                    severity = activeness.adjust(severity)
+                    tags.append(activeness.rawValue)
+                }
+            }
             let ordered = zip(group.locations, group.timestamps).sorted { $0.1 < $1.1 }
             let added = ordered.first { $0.0.change == .added }?.0.commit
             let removed = ordered.last { $0.0.change == .removed }?.0.commit
             // A finding is suppressed only when every occurrence carries a marker.
             let suppressed = group.suppressions.allSatisfy { $0 != nil }
-            results.append(
+            var finding =
                 Finding(
                     id: hashKey.findingID(ruleID: rule.id, valueHash: group.valueHash, path: path),
                     ruleID: rule.id, family: rule.family, description: rule.description, severity: severity,
@@ -104,7 +126,9 @@ struct FindingAggregator {
                     suppressed: suppressed, suppressionReason: suppressed ? group.suppressions.first ?? nil : nil,
                     baselineStatus: nil, inHead: present, firstCommit: added, removedInCommit: removed,
                     locations: ordered.map(\.0), migration: group.migration, remediation: rule.remediation,
-                    correlationHash: distinct[group.valueHash].flatMap { $0 < correlationHashes.count ? correlationHashes[$0] : nil }))
+                    correlationHash: distinct[group.valueHash].flatMap { $0 < correlationHashes.count ? correlationHashes[$0] : nil })
+            finding.activeness = activeness
+            results.append(finding)
         }
         return results.sorted(by: Finding.reportOrder)
     }

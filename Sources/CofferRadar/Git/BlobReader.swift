@@ -4,7 +4,9 @@ import Foundation
     import Glibc
 #endif
 
-/// Reads blobs by id through one long-running `git cat-file --batch` (spec §2.2, object walk).
+/// Reads blobs by id (spec §2.2, object walk): from the pack files in process
+/// (`PackObjectStore`), and through one long-running `git cat-file --batch` for what the packs
+/// do not answer (loose objects, damage: cat-file says what is really there).
 ///
 /// A blob that cannot be read (missing, or a corrupt object that makes `cat-file` exit) is
 /// reported to the caller and the process is restarted for the ids after it, so one bad
@@ -23,16 +25,47 @@ final class BlobReader {
     private var process: Process? = nil
     private var input: FileHandle? = nil
     private var output = PipeBuffer(handle: nil)
+    /// The packs read in process; nil when the repository has none or `usePacks` is false.
+    private var store: PackObjectStore? = nil
+    private var storeTried = false
 
-    init(git: GitProcess, maxSize: Int) {
+    private let usePacks: Bool
+
+    init(git: GitProcess, maxSize: Int, usePacks: Bool = true) {
         self.git = git
         self.maxSize = maxSize
+        self.usePacks = usePacks
     }
 
     deinit { stop() }
 
-    /// Calls `onBlob` for each id in order.
+    /// Calls `onBlob` for each id in order: from the packs when they hold it, else from `cat-file`.
     func read(_ ids: [String], onBlob: (String, Blob) -> Void) {
+        if store == nil, !storeTried {
+            storeTried = true
+            if usePacks { store = PackObjectStore(git: git) }
+        }
+        guard let store else { return readWithCatFile(ids, onBlob: onBlob) }
+        var misses: [String] = []
+        for id in ids {
+            guard let object = store.object(id, maxSize: maxSize) else {
+                misses.append(id)
+                continue
+            }
+            if !misses.isEmpty {
+                readWithCatFile(misses, onBlob: onBlob)
+                misses.removeAll()
+            }
+            switch object {
+            case .content(let type, let bytes): onBlob(id, type == PackObjectStore.blobType ? .content(bytes) : .unreadable)
+            case .tooLarge(let type): onBlob(id, type == PackObjectStore.blobType ? .tooLarge : .unreadable)
+            }
+        }
+        if !misses.isEmpty { readWithCatFile(misses, onBlob: onBlob) }
+    }
+
+    /// Reads `ids` in order through `git cat-file --batch`.
+    private func readWithCatFile(_ ids: [String], onBlob: (String, Blob) -> Void) {
         var remaining = ids[...]
         while !remaining.isEmpty {
             guard start() else {
@@ -97,6 +130,9 @@ final class BlobReader {
         } catch {
             return false
         }
+        // A 1 MiB pipe (F_SETPIPE_SZ) rather than 64 KiB: cat-file writes hundreds of MB, and
+        // each full pipe is a pair of context switches. Best effort: the default still works.
+        _ = fcntl(stdout.fileHandleForReading.fileDescriptor, 1031, 1 << 20)
         process = launched
         input = stdin.fileHandleForWriting
         output = PipeBuffer(handle: stdout.fileHandleForReading)
@@ -141,14 +177,33 @@ struct PipeBuffer {
         }
     }
 
-    /// Exactly `count` bytes, or nil when the stream ends first.
+    /// Exactly `count` bytes, or nil when the stream ends first. What is not buffered yet is
+    /// read straight into the result: blobs are most of the bytes, copied once.
     mutating func bytes(_ count: Int) -> [UInt8]? {
-        while buffer.count - start < count {
-            guard fill() else { return nil }
+        let buffered = min(count, buffer.count - start)
+        var complete = true
+        let fd = handle?.fileDescriptor ?? -1
+        let offset = start
+        let result = buffer.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+                guard let target = out.baseAddress else {
+                    complete = count == 0
+                    return
+                }
+                if buffered > 0, let from = source.baseAddress { target.update(from: from + offset, count: buffered) }
+                var filled = buffered
+                while filled < count {
+                    let got = read(fd, target + filled, count - filled)
+                    if got < 0 && errno == EINTR { continue }
+                    guard got > 0 else { break }
+                    filled += got
+                }
+                complete = filled == count
+                initialized = filled
+            }
         }
-        let bytes = Array(buffer[start..<(start + count)])
-        start += count
-        return bytes
+        start += buffered
+        return complete ? result : nil
     }
 
     /// Drops `count` bytes; false when the stream ends first.

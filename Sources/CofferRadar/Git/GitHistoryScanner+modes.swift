@@ -11,7 +11,8 @@ extension GitHistoryScanner {
     /// compared with the one at `HEAD` like a commit's change; removals are not reported, and
     /// every finding counts as in `HEAD`, since the commit being made will put it there.
     func scanStaged(_ git: GitProcess, into aggregator: inout FindingAggregator, report: inout ScanReport) {
-        var batch = BlobChangeBatch(scanner: scanner, reader: BlobReader(git: git, maxSize: scanner.options.maxFileSize))
+        var batch = BlobChangeBatch(
+            scanner: scanner, reader: BlobReader(git: git, maxSize: scanner.options.maxFileSize, usePacks: scanner.options.gitReadsPacks))
         batch.reportsRemovals = false
         let arguments = ["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color"]
         let status = git.stream(arguments) { line in

@@ -25,7 +25,8 @@ struct GitHistoryScanner {
         let dangling = scanner.options.gitUnreachable ? danglingObjects(git, report: &report) : DanglingObjects()
         let roots = dangling.commits
         var parser = RawChangeParser()
-        var batch = BlobChangeBatch(scanner: scanner, reader: BlobReader(git: git, maxSize: scanner.options.maxFileSize))
+        var batch = BlobChangeBatch(
+            scanner: scanner, reader: BlobReader(git: git, maxSize: scanner.options.maxFileSize, usePacks: scanner.options.gitReadsPacks))
         var reported = 0
         let progress = scanner.options.progress
         let status = git.stream(changeArguments() + revisionRange(extraRoots: roots)) { line in

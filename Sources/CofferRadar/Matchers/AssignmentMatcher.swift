@@ -22,7 +22,25 @@ struct AssignmentMatcher: SecretMatcher {
         "_field", "_header", "_endpoint", "_expiry", "_expires", "_expires_at", "_ttl", "_count", "_id",
         "_policy", "_prompt", "_label", "_mode", "_format", "_version", "_required", "_enabled", "_regex",
         "_pattern", "_method", "_provider", "_dir", "_key_id", "_location", "_strategy", "_timeout",
+        // Message catalogues (`token_expired: "Your session has expired"`).
+        "_expired", "_message", "_title", "_hint", "_description", "_error", "_placeholder", "_invalid",
+        "_missing", "_mismatch",
     ]
+
+    /// Words of running text: a value made of several words, one of them among these, is a
+    /// sentence (a UI string, an error message), not a secret. A passphrase of random words
+    /// rarely holds one.
+    static let functionWords: Set<String> = [
+        "the", "a", "an", "your", "you", "is", "are", "was", "has", "have", "been", "be", "to", "of", "in", "on",
+        "for", "and", "or", "not", "please", "this", "that", "with", "it", "can", "cannot", "must", "will", "enter",
+    ]
+
+    /// True for a value of three or more space-separated words, one of them a function word.
+    static func isProse(_ value: [UInt8]) -> Bool {
+        let words = String(decoding: value, as: UTF8.self).lowercased().split(separator: " ")
+        guard words.count >= 3 else { return false }
+        return words.contains { functionWords.contains(String($0.filter(\.isLetter))) }
+    }
 
     func match(_ input: MatchInput, hit: Range<Int>, into output: inout MatchOutput) {
         guard hit.lowerBound >= output.scannedUpTo else { return }
@@ -56,6 +74,7 @@ struct AssignmentMatcher: SecretMatcher {
             // `token =` is a type (`callbackToken: CallbackToken?`), a variable or a number.
             if !assignment.quoted, Self.isQuotingLanguage(input.traits.fileName) { return false }
             return Entropy.passes(value, keyContext: true) && !RandomnessHeuristics.rejects(value, keyName: key)
+                && !Self.isProse(value)
         case .literal(let fileNames, let keys):
             if let fileNames, !fileNames.contains(input.traits.fileName) { return false }
             return keys.contains(lowered)

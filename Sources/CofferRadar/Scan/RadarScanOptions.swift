@@ -36,6 +36,8 @@ public struct RadarScanOptions: Sendable {
     /// Directory: skip files the tree's `.gitignore` rules ignore (`--respect-gitignore`; off by
     /// default, as ignored files such as `.env` are where secrets live).
     public var respectGitignore = false
+    /// Git: read blobs from the pack files in process (false: every blob through `git cat-file`).
+    public var gitReadsPacks = true
     /// Git: scanned-blob cache size for dedupe (`--max-cache`, entries).
     public var maxCacheEntries = 100_000
     /// Env-var listings: variables unchanged for longer are tagged `not-rotated` (`--max-age-days`).
@@ -46,6 +48,8 @@ public struct RadarScanOptions: Sendable {
     public var progress: (@Sendable (_ items: Int, _ bytes: Int) -> Void)? = nil
     /// Correlation (spec §11): when set, each finding carries the slow keyed hash of its value.
     public var correlationHasher: CorrelationHasher? = nil
+    /// `--check-activeness` (spec §12): asks providers whether found secrets are live; nil means never.
+    public var activenessProbe: (any ActivenessProbe)? = nil
 
     public init(hashKey: RadarHashKey) {
         self.hashKey = hashKey

@@ -74,6 +74,11 @@ extension RadarScanner {
 
     /// Scans one file's bytes as text, and as CircleCI config when it lives under `.circleci/`.
     func scanFile(bytes: [UInt8], path: String, into aggregator: inout FindingAggregator, report: inout ScanReport) {
+        // The path allowlist covers stdin under its `--name` as it covers files.
+        if allowlist.allowsPath(path) {
+            report.skippedFiles += 1
+            return
+        }
         report.filesScanned += 1
         report.bytesScanned += bytes.count
         if Self.isCircleCIConfig(path) {

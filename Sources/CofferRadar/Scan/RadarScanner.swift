@@ -16,7 +16,8 @@ public struct RadarScanner: Sendable {
     public init(options: RadarScanOptions) throws {
         self.options = options
         let rules = try options.config.ruleSet(enable: options.enableRules, disable: options.disableRules)
-        engine = DetectionEngine(rules: rules, now: options.now)
+        let enabled = options.enableRules.union(options.config.enableRules ?? [])
+        engine = DetectionEngine(rules: rules, now: options.now, enabledEverywhere: enabled)
         allowlist = try options.config.allowlist()
         fragmentScanner = FragmentScanner(
             engine: engine,
@@ -64,6 +65,7 @@ public struct RadarScanner: Sendable {
             rules: engine.rules, hashKey: options.hashKey, redactor: Redactor(mode: options.redaction),
             allowlist: allowlist)
         aggregator.correlationHasher = options.correlationHasher
+        aggregator.activenessProbe = options.activenessProbe
         return aggregator
     }
 

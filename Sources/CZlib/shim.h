@@ -1,0 +1,2 @@
+// The system zlib, for reading git pack files in process (CofferRadar's history scan).
+#include <zlib.h>

@@ -25,7 +25,7 @@ package enum DiscoveryDocuments {
                     let (modulus, exponent) = try key.privateKey.publicKey.getKeyPrimitives()
                     return [
                         "kty": "RSA", "alg": "RS256", "use": "sig", "kid": .string(key.kid),
-                        "n": .string(modulus.base64URLEncoded()), "e": .string(exponent.base64URLEncoded()),
+                        "n": .string(Base64URL.encode(modulus)), "e": .string(Base64URL.encode(exponent)),
                     ]
                 })
         ])

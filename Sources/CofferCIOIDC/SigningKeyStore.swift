@@ -1,3 +1,4 @@
+import CofferEncoding
 import CofferMountKit
 import Crypto
 import CryptoExtras
@@ -89,7 +90,7 @@ package struct SigningKeyStore: Sendable {
     /// Retires the current key and makes a new one current.
     package mutating func rotate(now: Date = Date()) throws {
         let fresh = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
-        let kid = Data(SecureRandom.bytes(64)).base64URLEncoded()
+        let kid = Base64URL.encode(Data(SecureRandom.bytes(64)))
         keys = keys.map { key in
             key.retired == nil ? Key(kid: key.kid, created: key.created, retired: now, privateKey: key.privateKey) : key
         }
@@ -124,14 +125,6 @@ package struct SigningKeyStore: Sendable {
         } catch {
             throw CIOIDCError("cannot write keys.json in \(directory.path): \(error.localizedDescription)")
         }
-    }
-}
-
-extension Data {
-    /// Base64url without padding, as JOSE writes it.
-    package func base64URLEncoded() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
 

@@ -23,7 +23,9 @@ package struct ServerAssembly {
     /// The storage the config names, each operation timed into `metrics`.
     package static func makeStorage(_ config: ServerConfig, metrics: PrometheusMetrics) async throws -> any PhysicalStorage {
         switch config.storage {
-        case .inmem: return MeasuredStorage(MemoryStorage(), metrics: metrics.factory)
+        // Memory is not timed: its operations cost less than the timing, and the
+        // dev server's KV read and login are the hot paths benchmarked.
+        case .inmem: return MemoryStorage()
         case .sqlite(let path): return cached(try SQLiteStorage(path: path), config, metrics)
         case .postgresql(let settings): return cached(try await PostgreSQLStorage.open(settings), config, metrics)
         }

@@ -63,13 +63,8 @@ final class GoogleAPIClient: Sendable {
             "iss": .string(key.clientEmail), "scope": .string(scope), "aud": .string(audience), "iat": .int(issued),
             "exp": .int(issued + 3600),
         ]
-        let input = base64URL(header.serialized()) + "." + base64URL(claims.serialized())
+        let input = CofferEncoding.Base64URL.encode(header.serialized()) + "." + CofferEncoding.Base64URL.encode(claims.serialized())
         let signature = try key.privateKey.signature(for: Data(input.utf8), padding: .insecurePKCS1v1_5)
-        return input + "." + base64URL(signature.rawRepresentation)
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return input + "." + CofferEncoding.Base64URL.encode(signature.rawRepresentation)
     }
 }
